@@ -1,0 +1,92 @@
+"""Configuration classes, driven by environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSECURE_SECRETS = {"", "dev", "change-me", "secret", "development-only-secret"}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def default_database_url() -> str:
+    """The embedded SQLite file in the instance folder."""
+    return f"sqlite:///{BASE_DIR / 'instance' / 'tracker.sqlite3'}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
+    TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "")
+    TRACKER_FEED_PAST_DAYS = env_int("TRACKER_FEED_PAST_DAYS", 30)
+    TRACKER_FEED_REFRESH_MINUTES = env_int("TRACKER_FEED_REFRESH_MINUTES", 60)
+    TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 20)
+    TRACKER_LOGIN_LIMIT = env_int("TRACKER_LOGIN_LIMIT", 5)
+    TRACKER_LOGIN_WINDOW_SECONDS = env_int("TRACKER_LOGIN_WINDOW_SECONDS", 300)
+    TRACKER_RATE_LIMITS = env_bool("TRACKER_RATE_LIMITS", True)
+    TRUSTED_HOSTS: list[str] | None = [
+        h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+    ] or None
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    DEBUG = False
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    """Local development on a laptop."""
+
+
+class ProductionConfig(Config):
+    """A shared deployment; refuses to start without a real SECRET_KEY."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+
+
+class TestConfig(Config):
+    """The test suite: a throw-away database chosen by the fixtures."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    TRACKER_PUBLIC_READ = True
+    TRACKER_BASE_URL = "http://tracker.test"
+    TRUSTED_HOSTS = None
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestConfig,
+}

@@ -1,0 +1,79 @@
+"""Who may read and who may change: login requirement, role checks, acting user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from tracker.extensions import db, login_manager
+from tracker.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Endpoints anyone may reach even when reading is private.
+ALWAYS_PUBLIC = {"static", "auth.login", "main.healthz"}
+
+
+def editor_required(view: F) -> F:
+    """Organisers and admins only: anonymous users go to the login page, viewers get 403."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.can_edit:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def admin_required(view: F) -> F:
+    """Admins only: anonymous users go to the login page, others get 403."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def public_endpoint(view: F) -> F:
+    """Mark a view as reachable without login even in private mode (e.g. token feeds)."""
+    view.tracker_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def register(app: Flask) -> None:
+    """Enforce private reading and note the acting user for the audit trail."""
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        raw_id, _, token = user_id.partition(":")
+        if not raw_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(raw_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    @app.before_request
+    def require_login_when_private() -> Any:
+        db.session.info["actor_id"] = current_user.id if current_user.is_authenticated else None
+        if app.config["TRACKER_PUBLIC_READ"] or current_user.is_authenticated:
+            return None
+        endpoint = request.endpoint or ""
+        view = app.view_functions.get(endpoint)
+        if endpoint in ALWAYS_PUBLIC or getattr(view, "tracker_public", False):
+            return None
+        if request.endpoint is None:
+            return None
+        return login_manager.unauthorized()

@@ -1,0 +1,50 @@
+"""Account operations: create users and check credentials. They never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.auth.passwords import (
+    burn_verify_time,
+    hash_password,
+    password_problem,
+    verify_password,
+)
+from tracker.models import Role, User
+
+
+class AccountError(ValueError):
+    """An account operation was refused; the message says why."""
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this email, matched case-insensitively."""
+    return session.scalars(select(User).where(User.email == email.strip().lower())).first()
+
+
+def create_user(session: Session, email: str, password: str, role: Role, name: str = "") -> User:
+    """Add a user after checking the email is free and the password acceptable."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError("Enter an email address.")
+    if find_user(session, email) is not None:
+        raise AccountError(f"A user with the email {email} already exists.")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None, in about the same time either way."""
+    user = find_user(session, email)
+    if user is None:
+        burn_verify_time(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    return user

@@ -1,0 +1,66 @@
+"""Command-line commands: create users and load the demo initiative."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from tracker.auth.operations import AccountError, create_user
+from tracker.extensions import db
+from tracker.models import Role
+
+
+def read_password() -> str:
+    """Prompt without echo on a terminal; read one line from stdin otherwise."""
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True, type=str))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage user accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.ORGANISER.value,
+    show_default=True,
+)
+@click.option("--name", default="", help="Display name.")
+def user_create(email: str, role: str, name: str) -> None:
+    """Create a user; the password is asked for, or read from standard input."""
+    password = read_password()
+    try:
+        user = create_user(db.session, email, password, Role(role), name=name)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database holds no series.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the Borderless AI Initiative demo data (safe to run twice)."""
+    from tracker.demo import database_is_empty, seed_demo
+
+    if if_empty and not database_is_empty(db.session):
+        click.echo("The database already holds data; demo data not loaded.")
+        return
+    counts = seed_demo(db.session)
+    db.session.commit()
+    added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
+    click.echo(f"Demo data loaded: {added}.")
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+    app.cli.add_command(user_group)
+    app.cli.add_command(seed_demo_command)

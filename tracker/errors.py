@@ -1,0 +1,72 @@
+"""App-wide error pages: 400, 403, 404, 405, 409, 413, 500 and 503."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from tracker.extensions import db
+
+MESSAGES = {
+    400: (
+        "Bad request",
+        "The request could not be understood. Go back, reload the page and try again.",
+    ),
+    403: ("Not allowed", "Your account may not do this. Ask an admin if you need access."),
+    404: ("Not found", "There is nothing at this address. It may have been deleted or mistyped."),
+    405: ("Method not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "Someone else changed this record while you were editing it."),
+    413: ("Too large", "What you sent is larger than the tracker accepts."),
+    500: ("Something went wrong", "The error has been logged. Please try again in a moment."),
+    503: ("Temporarily unavailable", "The database cannot be reached. Please try again shortly."),
+}
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    """Render the generic error page for an HTTP status."""
+    title, message = MESSAGES.get(code, (str(code), ""))
+    return (
+        render_template("errors/error.html", code=code, title=title, message=detail or message),
+        code,
+    )
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400, "The form had expired or was not sent from this site. Reload it and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | Response | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        if request.path.startswith("/api/"):
+            return Response(
+                f'{{"error": "{MESSAGES.get(error.code, ("error",))[0]}"}}',
+                status=error.code,
+                mimetype="application/json",
+            )
+        return render_error(error.code, getattr(error, "tracker_detail", None))
+
+    @app.errorhandler(StaleDataError)
+    def stale(error: StaleDataError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(OperationalError)
+    def unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:
+        db.session.rollback()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "30"}
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,82 @@
+"""Fields and validators shared by every feature's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, Optional, ValidationError
+
+from tracker.timefmt import is_zone, zone_choices
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 codes with their names."""
+    return sorted(
+        ((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in pycountry.countries),
+        key=lambda pair: pair[1],
+    )
+
+
+def select_choices(pairs: list[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs, with an optional blank first option."""
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(value, text) for value, text in pairs]
+
+
+def valid_zone(form: FlaskForm, field: Field) -> None:
+    """The field holds a real IANA zone name."""
+    if not field.data or not is_zone(field.data):
+        raise ValidationError("Choose a real IANA time zone, such as Europe/Sofia.")
+
+
+def valid_country(form: FlaskForm, field: Field) -> None:
+    """The field holds a real ISO 3166-1 alpha-2 country code."""
+    code = (field.data or "").upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValidationError("Choose a real country (ISO 3166-1 code such as BG or RS).")
+
+
+def optional_url() -> list[Any]:
+    """Validators for an optional http(s) URL."""
+    return [Optional(), URL(require_tld=False, message="Enter a full web address (https://...).")]
+
+
+def safe_url(form: FlaskForm, field: Field) -> None:
+    """Only http and https links: no javascript: or data: URLs."""
+    if field.data and not str(field.data).lower().startswith(("http://", "https://")):
+        raise ValidationError("Enter a web address that starts with https:// or http://.")
+
+
+class ZoneField(SelectField):
+    """A select of IANA zone names."""
+
+    def __init__(self, label: str = "Time zone", **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [valid_zone])
+        kwargs.setdefault("choices", select_choices(zone_choices(), "Choose a time zone"))
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(label, **kwargs)
+
+
+class CountryField(SelectField):
+    """A select of ISO 3166-1 alpha-2 countries."""
+
+    def __init__(self, label: str = "Country", **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [valid_country])
+        kwargs.setdefault("choices", select_choices(country_choices(), "Choose a country"))
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(label, **kwargs)
+
+
+class VersionedForm(FlaskForm):
+    """An edit form carrying the version of the record it was loaded from."""
+
+    version = HiddenField()
+
+    def submitted_version(self) -> int | None:
+        """The version the user started from, if the form carried one."""
+        raw = self.version.data
+        return int(raw) if raw and str(raw).isdigit() else None

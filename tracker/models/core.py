@@ -1,0 +1,264 @@
+"""The domain: series, organisations, people, meetings, topics and deliverables."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, Timestamped, UTCDateTime, Versioned, utcnow
+from tracker.models.enums import (
+    Attendance,
+    DeliverableKind,
+    DeliverableStatus,
+    MeetingStatus,
+    OrganisationKind,
+    TopicStatus,
+    enum_column,
+)
+
+deliverable_contributor = sa.Table(
+    "deliverable_contributor",
+    Base.metadata,
+    sa.Column("deliverable_id", sa.ForeignKey("deliverable.id"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id"), primary_key=True),
+)
+
+deliverable_topic = sa.Table(
+    "deliverable_topic",
+    Base.metadata,
+    sa.Column("deliverable_id", sa.ForeignKey("deliverable.id"), primary_key=True),
+    sa.Column("topic_id", sa.ForeignKey("topic.id"), primary_key=True),
+)
+
+
+class Series(Versioned, Timestamped, Base):
+    """A meeting series, such as the Borderless AI Initiative's meetings."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="series", order_by="Meeting.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Series {self.id} {self.name!r}>"
+
+
+class Organisation(Versioned, Timestamped, Base):
+    """A partner organisation, usually a national AI organisation."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    country: Mapped[str] = mapped_column(sa.String(2))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
+    website: Mapped[str] = mapped_column(sa.String(500), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+
+    people: Mapped[list[Person]] = relationship(
+        back_populates="organisation", order_by="Person.name"
+    )
+    participations: Mapped[list[Participation]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.short_name!r}>"
+
+
+class Person(Versioned, Timestamped, Base):
+    """A representative of an organisation who attends meetings and owns actions."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="people")
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name!r}>"
+
+
+class Topic(Versioned, Timestamped, Base):
+    """A discussion topic that comes back across meetings."""
+
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[TopicStatus] = mapped_column(enum_column(TopicStatus), default=TopicStatus.OPEN)
+
+    agenda_items: Mapped[list[AgendaItem]] = relationship(back_populates="topic")
+    deliverables: Mapped[list[Deliverable]] = relationship(
+        secondary=deliverable_topic, back_populates="topics"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.id} {self.title!r}>"
+
+
+def new_uid() -> str:
+    """A calendar UID fixed at creation and never derived from editable fields."""
+    return f"{uuid.uuid4()}@borderless-ai-tracker"
+
+
+class Meeting(Versioned, Timestamped, Base):
+    """One meeting of a series."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "number", name="uq_meeting_series_id_number"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_uid)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id"), index=True)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    location: Mapped[str] = mapped_column(sa.String(300), default="")
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus), default=MeetingStatus.PLANNED
+    )
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    series: Mapped[Series] = relationship(back_populates="meetings")
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    deliverables: Mapped[list[Deliverable]] = relationship(back_populates="meeting")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The IANA zone the meeting was planned in."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        """The start in the meeting's own zone."""
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        """The end in the meeting's own zone."""
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Whether the meeting has not ended yet."""
+        return self.ends_at > utcnow()
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} #{self.number} {self.title!r}>"
+
+
+class Participation(Base):
+    """An organisation taking part in a meeting, with its attendance state."""
+
+    __tablename__ = "participation"
+
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id"), primary_key=True, index=True
+    )
+    attendance: Mapped[Attendance] = mapped_column(
+        enum_column(Attendance), default=Attendance.INVITED
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participations")
+    organisation: Mapped[Organisation] = relationship(back_populates="participations")
+
+    def __repr__(self) -> str:
+        return f"<Participation m{self.meeting_id} o{self.organisation_id} {self.attendance}>"
+
+
+class AgendaItem(Base):
+    """A topic on a meeting's ordered agenda."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "topic_id", name="uq_agenda_item_meeting_id_topic_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    topic: Mapped[Topic] = relationship(back_populates="agenda_items")
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem m{self.meeting_id} t{self.topic_id} @{self.position}>"
+
+
+class Deliverable(Versioned, Timestamped, Base):
+    """A follow-up output of the initiative, such as a policy recommendation paper."""
+
+    __tablename__ = "deliverable"
+    __table_args__ = (
+        sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[DeliverableKind] = mapped_column(enum_column(DeliverableKind))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    lead_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    status: Mapped[DeliverableStatus] = mapped_column(
+        enum_column(DeliverableStatus), default=DeliverableStatus.PLANNED
+    )
+    progress: Mapped[int] = mapped_column(sa.Integer, default=0)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    document_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    lead_organisation: Mapped[Organisation] = relationship()
+    contributors: Mapped[list[Organisation]] = relationship(
+        secondary=deliverable_contributor, order_by="Organisation.short_name"
+    )
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=deliverable_topic, back_populates="deliverables", order_by="Topic.title"
+    )
+    meeting: Mapped[Meeting | None] = relationship(back_populates="deliverables")
+
+    @property
+    def is_done(self) -> bool:
+        """Published or dropped: nothing more is expected."""
+        return self.status in (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not done."""
+        return self.due_date is not None and not self.is_done and self.due_date < date.today()
+
+    def __repr__(self) -> str:
+        return f"<Deliverable {self.id} {self.title!r}>"

@@ -1,0 +1,66 @@
+"""Organisation form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from wtforms import SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from tracker.extensions import db
+from tracker.forms import (
+    CountryField,
+    VersionedForm,
+    ZoneField,
+    optional_url,
+    safe_url,
+    select_choices,
+)
+from tracker.models import Organisation, OrganisationKind
+from tracker.models.enums import choices
+
+
+class OrganisationForm(VersionedForm):
+    """Create or edit an organisation."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    short_name = StringField("Short name", validators=[DataRequired(), Length(max=40)])
+    country = CountryField()
+    kind = SelectField("Kind", choices=select_choices(choices(OrganisationKind)))
+    website = URLField("Website", validators=[*optional_url(), safe_url, Length(max=500)])
+    timezone = ZoneField("Home time zone")
+    description = TextAreaField("Description", validators=[Length(max=20000)])
+
+    def __init__(self, *args: Any, current: Organisation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def unique(self, column: Any, value: str) -> bool:
+        """Whether no other organisation uses value in column (case-insensitive)."""
+        query = select(Organisation.id).where(func.lower(column) == value.strip().lower())
+        if self.current is not None:
+            query = query.where(Organisation.id != self.current.id)
+        return db.session.execute(query).first() is None
+
+    def validate_name(self, field: StringField) -> None:
+        """Names are unique."""
+        if field.data and not self.unique(Organisation.name, field.data):
+            raise ValidationError("Another organisation already has this name.")
+
+    def validate_short_name(self, field: StringField) -> None:
+        """Short names are unique."""
+        if field.data and not self.unique(Organisation.short_name, field.data):
+            raise ValidationError("Another organisation already has this short name.")
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values for the operations."""
+        return {
+            "name": self.name.data.strip(),
+            "short_name": self.short_name.data.strip(),
+            "country": self.country.data.upper(),
+            "kind": OrganisationKind(self.kind.data),
+            "website": self.website.data or "",
+            "timezone": self.timezone.data,
+            "description": self.description.data or "",
+        }

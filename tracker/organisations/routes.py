@@ -1,0 +1,165 @@
+"""Organisation views."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import editor_required
+from tracker.extensions import db
+from tracker.models import (
+    Deliverable,
+    Meeting,
+    Organisation,
+    OrganisationKind,
+    Participation,
+    deliverable_contributor,
+)
+from tracker.models.enums import choices
+from tracker.operations import Conflict, Refused
+from tracker.organisations import bp
+from tracker.organisations.forms import OrganisationForm
+from tracker.organisations.operations import (
+    create_organisation,
+    delete_organisation,
+    references,
+    update_organisation,
+)
+from tracker.views import (
+    conflict_response,
+    filter_options,
+    int_arg,
+    paginate,
+    refused_response,
+)
+
+
+@bp.route("/")
+def list() -> str:
+    """All organisations, filtered by country, kind, series, year and text."""
+    query = select(Organisation).order_by(Organisation.name)
+    country = request.args.get("country", "").upper()
+    kind = request.args.get("kind", "")
+    q = request.args.get("q", "").strip()
+    series_id = int_arg("series")
+    year = int_arg("year")
+    if country:
+        query = query.where(Organisation.country == country)
+    if kind in OrganisationKind._value2member_map_:
+        query = query.where(Organisation.kind == OrganisationKind(kind))
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Organisation.name.ilike(like), Organisation.short_name.ilike(like)))
+    if series_id or year:
+        sub = (
+            select(Participation.organisation_id).join(Meeting).where(Meeting.deleted_at.is_(None))
+        )
+        if series_id:
+            sub = sub.where(Meeting.series_id == series_id)
+        if year:
+            sub = sub.where(extract("year", Meeting.starts_at) == year)
+        query = query.where(Organisation.id.in_(sub))
+    pagination = paginate(query)
+    return render_template(
+        "organisations/list.html",
+        pagination=pagination,
+        filter_options=filter_options(choices(OrganisationKind)),
+    )
+
+
+@bp.route("/<int:organisation_id>")
+def detail(organisation_id: int) -> str:
+    """One organisation with its people, meetings and deliverables."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    meetings = db.session.scalars(
+        select(Meeting)
+        .join(Participation)
+        .where(Participation.organisation_id == organisation.id, Meeting.deleted_at.is_(None))
+        .order_by(Meeting.starts_at.desc())
+        .options(selectinload(Meeting.series))
+    ).all()
+    deliverables = db.session.scalars(
+        select(Deliverable)
+        .where(
+            Deliverable.deleted_at.is_(None),
+            or_(
+                Deliverable.lead_organisation_id == organisation.id,
+                Deliverable.id.in_(
+                    select(deliverable_contributor.c.deliverable_id).where(
+                        deliverable_contributor.c.organisation_id == organisation.id
+                    )
+                ),
+            ),
+        )
+        .order_by(Deliverable.due_date)
+        .options(selectinload(Deliverable.lead_organisation))
+    ).all()
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        meetings=meetings,
+        deliverables=deliverables,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def create() -> str | Response:
+    """Add an organisation."""
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        organisation = create_organisation(db.session, form.values())
+        db.session.commit()
+        flash(f"Organisation {organisation.name} was added.", "success")
+        return redirect(url_for(".detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(organisation_id: int) -> str | Response | tuple[str, int]:
+    """Change an organisation."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = OrganisationForm(obj=organisation, current=organisation)
+    if request.method == "GET":
+        form.kind.data = organisation.kind.value
+        form.version.data = str(organisation.version)
+    if form.validate_on_submit():
+        try:
+            update_organisation(organisation, form.values(), form.submitted_version())
+            db.session.commit()
+        except Conflict:
+            return conflict_response(
+                "organisations/form.html", form, organisation, organisation=organisation
+            )
+        flash(f"Organisation {organisation.name} was saved.", "success")
+        return redirect(url_for(".detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:organisation_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(organisation_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then delete an organisation that nothing refers to."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if request.method == "POST":
+        try:
+            delete_organisation(db.session, organisation)
+        except Refused as refusal:
+            return refused_response(
+                "organisations/delete.html",
+                str(refusal),
+                organisation=organisation,
+                refs=references(db.session, organisation),
+            )
+        db.session.commit()
+        flash(f"Organisation {organisation.name} was deleted.", "success")
+        return redirect(url_for(".list"))
+    return render_template(
+        "organisations/delete.html",
+        organisation=organisation,
+        refs=references(db.session, organisation),
+        refusal=None,
+    )

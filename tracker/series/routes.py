@@ -1,0 +1,97 @@
+"""Series views."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import editor_required
+from tracker.extensions import db
+from tracker.models import Meeting, Participation, Series
+from tracker.operations import Conflict, Refused
+from tracker.series import bp
+from tracker.series.forms import SeriesForm
+from tracker.series.operations import create_series, delete_series, meeting_count, update_series
+from tracker.views import conflict_response, paginate, refused_response
+
+
+@bp.route("/")
+def list() -> str:
+    """All series, filtered by name."""
+    query = select(Series).order_by(Series.name)
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(Series.name.ilike(f"%{q}%"))
+    return render_template("series/list.html", pagination=paginate(query))
+
+
+@bp.route("/<int:series_id>")
+def detail(series_id: int) -> str:
+    """One series with its meetings."""
+    series = db.get_or_404(Series, series_id)
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.series_id == series.id, Meeting.deleted_at.is_(None))
+        .order_by(Meeting.number)
+        .options(selectinload(Meeting.participations).selectinload(Participation.organisation))
+    ).all()
+    return render_template("series/detail.html", series=series, meetings=meetings)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def create() -> str | Response:
+    """Add a series."""
+    form = SeriesForm()
+    if request.method == "GET":
+        form.timezone.data = "Europe/Sofia"
+    if form.validate_on_submit():
+        series = create_series(db.session, form.values())
+        db.session.commit()
+        flash(f"Series {series.name} was added.", "success")
+        return redirect(url_for(".detail", series_id=series.id))
+    return render_template("series/form.html", form=form, series=None)
+
+
+@bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(series_id: int) -> str | Response | tuple[str, int]:
+    """Change a series."""
+    series = db.get_or_404(Series, series_id)
+    form = SeriesForm(obj=series, current=series)
+    if request.method == "GET":
+        form.version.data = str(series.version)
+    if form.validate_on_submit():
+        try:
+            update_series(series, form.values(), form.submitted_version())
+            db.session.commit()
+        except Conflict:
+            return conflict_response("series/form.html", form, series, series=series)
+        flash(f"Series {series.name} was saved.", "success")
+        return redirect(url_for(".detail", series_id=series.id))
+    return render_template("series/form.html", form=form, series=series)
+
+
+@bp.route("/<int:series_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(series_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then delete a series that has no meetings."""
+    series = db.get_or_404(Series, series_id)
+    if request.method == "POST":
+        try:
+            delete_series(db.session, series)
+        except Refused as refusal:
+            return refused_response(
+                "series/delete.html",
+                str(refusal),
+                series=series,
+                count=meeting_count(db.session, series),
+            )
+        db.session.commit()
+        flash(f"Series {series.name} was deleted.", "success")
+        return redirect(url_for(".list"))
+    return render_template(
+        "series/delete.html", series=series, count=meeting_count(db.session, series), refusal=None
+    )

@@ -1,0 +1,50 @@
+"""Jinja filters and globals: labels, human dates and pagination links."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from flask import Flask, request, url_for
+
+from tracker.models.enums import label
+from tracker.timefmt import city, human_date, human_datetime, zones_line
+
+
+def page_url(page: int) -> str:
+    """The current URL with another page number, keeping the filters."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    assert request.endpoint is not None
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def enum_label(value: StrEnum | str | None) -> str:
+    """A human label for an enum member (or a blank for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        return label(value)
+    return str(value).replace("_", " ").capitalize()
+
+
+def register(app: Flask) -> None:
+    """Install filters and globals."""
+    app.jinja_env.filters["label"] = enum_label
+    app.jinja_env.filters["human_date"] = human_date
+    app.jinja_env.filters["city"] = city
+    app.jinja_env.globals["human_datetime"] = human_datetime
+    app.jinja_env.globals["zones_line"] = zones_line
+    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.template_filter("iso")
+    def iso(value: date | datetime | None) -> str:
+        return value.isoformat() if value else ""
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, Any]:
+        return {"public_read": app.config["TRACKER_PUBLIC_READ"]}

@@ -1,0 +1,84 @@
+"""Times for people: a meeting's instant in its own zone and in its participants' zones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> frozenset[str]:
+    """Every IANA zone name the machine knows."""
+    return frozenset(available_timezones())
+
+
+def is_zone(name: str) -> bool:
+    """Whether name is a real IANA zone (not a bare offset or abbreviation)."""
+    return (name in all_zones() and "/" in name) or name == "UTC"
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Select-field choices of the IANA zones, grouped by region order."""
+    return [(z, z.replace("_", " ")) for z in sorted(z for z in all_zones() if is_zone(z))]
+
+
+def city(zone: str) -> str:
+    """A zone's city name: Europe/Sofia -> Sofia, America/New_York -> New York."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def human_date(value: date) -> str:
+    """Tue 3 Mar 2027."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def human_datetime(instant: datetime, zone: str) -> str:
+    """Tue 3 Mar 2027, 15:00 Sofia."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{human_date(local)}, {local:%H:%M} {city(zone)}"
+
+
+@dataclass(frozen=True)
+class ZoneTime:
+    """One clock reading shared by one or more zones."""
+
+    label: str
+    cities: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.label} {', '.join(self.cities)}"
+
+
+def times_across_zones(
+    instant: datetime, meeting_zone: str, other_zones: Iterable[str]
+) -> list[ZoneTime]:
+    """The meeting zone's clock first, then the other zones grouped by their clock reading.
+
+    15:00 Sofia · 14:00 Vienna, Belgrade, Stockholm · 13:00 London. A reading on another
+    calendar day than the meeting's carries its weekday.
+    """
+    home = instant.astimezone(ZoneInfo(meeting_zone))
+    groups: dict[str, list[str]] = {}
+    offsets: dict[str, float] = {}
+    for zone in dict.fromkeys(other_zones):
+        if zone == meeting_zone:
+            continue
+        local = instant.astimezone(ZoneInfo(zone))
+        label = f"{local:%H:%M}" if local.date() == home.date() else f"{local:%a %H:%M}"
+        name = city(zone)
+        if name not in groups.setdefault(label, []):
+            groups[label].append(name)
+        offset = local.utcoffset()
+        offsets[label] = offset.total_seconds() if offset else 0.0
+    result = [ZoneTime(f"{home:%H:%M}", (city(meeting_zone),))]
+    for label in sorted(groups, key=lambda key: -offsets[key]):
+        result.append(ZoneTime(label, tuple(groups[label])))
+    return result
+
+
+def zones_line(instant: datetime, meeting_zone: str, other_zones: Iterable[str]) -> str:
+    """The times across zones as one line joined with middle dots."""
+    return " · ".join(str(z) for z in times_across_zones(instant, meeting_zone, other_zones))

@@ -1,0 +1,96 @@
+"""Helpers shared by thin views: pagination, conflicts and refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, flash, render_template, request
+from flask_sqlalchemy.pagination import Pagination
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, select
+
+from tracker.extensions import db
+from tracker.models import Base
+
+
+def paginate(query: Select[Any]) -> Pagination:
+    """One page of query, as asked for by ?page=."""
+    return db.paginate(
+        query, per_page=current_app.config["TRACKER_PAGE_SIZE"], max_per_page=100, error_out=False
+    )
+
+
+def int_arg(name: str) -> int | None:
+    """An integer query-string argument, or None when absent or not a number."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def conflict_response(
+    template: str, form: FlaskForm, current: Base, **context: Any
+) -> tuple[str, int]:
+    """The edit page again with a 409: the other person's version beside what the user typed."""
+    db.session.rollback()
+    db.session.refresh(current)
+    differences = []
+    for field in form:
+        name = field.name
+        if name in ("csrf_token", "version", "submit") or not hasattr(current, name):
+            continue
+        theirs = getattr(current, name)
+        theirs_text = getattr(theirs, "value", theirs)
+        if isinstance(theirs_text, list):
+            continue
+        mine = field.data
+        if str(theirs_text if theirs_text is not None else "") != str(
+            mine if mine is not None else ""
+        ):
+            differences.append((field.label.text, theirs_text, mine))
+    form.version.data = str(current.version)  # type: ignore[attr-defined]
+    flash(
+        "Someone else saved this record while you were editing it. Your changes are kept below; "
+        "review the other version and save again to keep yours.",
+        "warning",
+    )
+    return (
+        render_template(template, form=form, conflict=differences, **context),
+        409,
+    )
+
+
+def refused_response(template: str, message: str, **context: Any) -> tuple[str, int]:
+    """A page explaining why an operation was refused, with a 409."""
+    db.session.rollback()
+    return render_template(template, refusal=message, **context), 409
+
+
+@dataclass
+class FilterOptions:
+    """Choices for the list filters: series, years, organisations, countries, kinds."""
+
+    series: list[tuple[str, str]]
+    years: list[tuple[str, str]]
+    organisations: list[tuple[str, str]]
+    countries: list[tuple[str, str]]
+    kinds: list[tuple[str, str]]
+
+
+def filter_options(kinds: list[tuple[str, str]] | None = None) -> FilterOptions:
+    """Load the filter choices in a fixed, small number of queries."""
+    from tracker.models import Meeting, Organisation, Series
+
+    series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
+    starts = db.session.scalars(select(Meeting.starts_at).where(Meeting.deleted_at.is_(None)))
+    years = sorted({s.year for s in starts}, reverse=True)
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.short_name).order_by(Organisation.short_name)
+    ).all()
+    countries = sorted(set(db.session.scalars(select(Organisation.country).distinct())))
+    return FilterOptions(
+        series=[(str(i), name) for i, name in series],
+        years=[(str(y), str(y)) for y in years],
+        organisations=[(str(i), name) for i, name in organisations],
+        countries=[(c, c) for c in countries],
+        kinds=kinds or [],
+    )
