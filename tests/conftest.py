@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,3 +115,22 @@ def admin_client(client: CSRFClient, admin: User) -> CSRFClient:
     """A client logged in as an admin."""
     login_as(client, admin)
     return client
+
+
+NODE_DIR = Path(__file__).parent / "node"
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """tests/node/node_modules (axe-core, vnu-jar, ical.js), installed with npm ci on first use."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        pytest.skip("Node.js and npm are not installed: the independent checkers cannot run")
+    target = NODE_DIR / "node_modules"
+    if not (target / "ical.js").exists() or not (target / "axe-core").exists():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=NODE_DIR,
+            check=True,
+            capture_output=True,
+        )
+    return target
