@@ -36,6 +36,8 @@ from tracker.timefmt import is_zone
 PARTICIPANT_ROWS = 6
 AGENDA_ROWS = 6
 EXTRA_ROWS = 3
+# Browsers send and expect "2027-01-14T15:00" in <input type=datetime-local>; render that first.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 class ParticipantRow(Form):
@@ -65,10 +67,14 @@ class MeetingForm(VersionedForm):
     )
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     starts = DateTimeLocalField(
-        "Starts", validators=[InputRequired(message="Enter the start date and time.")]
+        "Starts",
+        format=LOCAL_FORMATS,
+        validators=[InputRequired(message="Enter the start date and time.")],
     )
     ends = DateTimeLocalField(
-        "Ends", validators=[InputRequired(message="Enter the end date and time.")]
+        "Ends",
+        format=LOCAL_FORMATS,
+        validators=[InputRequired(message="Enter the end date and time.")],
     )
     timezone = ZoneField("Time zone")
     location = StringField("Location", validators=[Length(max=300)])
