@@ -432,6 +432,12 @@ def test_create_stores_utc(organiser_client, zone: str, local: str, utc: datetim
             "ends",
             "2027-03-28 03:15 does not exist in Europe/Sofia",
         ),
+        (
+            {"starts": "0001-01-01T00:30", "ends": "0001-01-01T02:00"},
+            "starts",
+            "Enter a date between 1900 and 2200.",
+        ),
+        ({"ends": "9999-12-31T23:59"}, "ends", "Enter a date between 1900 and 2200."),
         ({"online_url": "javascript:alert(1)"}, "online_url", "starts with https://"),
         ({"online_url": "ftp://example.org/x"}, "online_url", "starts with https://"),
         ({"status": "finished"}, "status", "Not a valid choice."),
@@ -686,3 +692,14 @@ def test_missing_csrf_is_400(admin_client, index: int) -> None:
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 1
     assert meeting.deleted_at is None and meeting.title == f"Meeting {meeting.number}"
+
+
+def test_huge_ids_are_404_or_ignored(admin_client) -> None:
+    make_meeting(title="Still listed")
+    big = "9" * 30
+    for url in (f"/meetings/{big}", f"/meetings/{big}/edit", f"/meetings/{big}/delete"):
+        assert admin_client.get(url).status_code == 404
+    assert admin_client.post(f"/meetings/{big}/restore").status_code == 404
+    listed = admin_client.get(f"/meetings/?organisation={big}&series={big}&year={big}")
+    assert listed.status_code == 200 and "Still listed" in listed.get_data(as_text=True)
+    assert admin_client.get(f"/meetings/new?series={big}").status_code == 200

@@ -36,6 +36,7 @@ from tracker.timefmt import is_zone
 PARTICIPANT_ROWS = 6
 AGENDA_ROWS = 6
 EXTRA_ROWS = 3
+MIN_YEAR, MAX_YEAR = 1900, 2200
 # Browsers send and expect "2027-01-14T15:00" in <input type=datetime-local>; render that first.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -136,7 +137,9 @@ class MeetingForm(VersionedForm):
 
     def to_utc(self, local: datetime | None) -> datetime | None:
         """A local wall time in the chosen zone as UTC, or None."""
-        if local is None or not is_zone(self.timezone.data or ""):
+        if local is None or not MIN_YEAR <= local.year <= MAX_YEAR:
+            return None
+        if not is_zone(self.timezone.data or ""):
             return None
         try:
             return local_to_utc(local, self.timezone.data)
@@ -166,8 +169,13 @@ class MeetingForm(VersionedForm):
             raise ValidationError("The end must come after the start.")
 
     def check_exists(self, local: datetime | None) -> None:
-        """Refuse a wall time the chosen zone skips (DST spring-forward gap)."""
-        if local is None or not is_zone(self.timezone.data or ""):
+        """Refuse a far-off year or a wall time the chosen zone skips (DST spring-forward gap)."""
+        if local is None:
+            return
+        if not MIN_YEAR <= local.year <= MAX_YEAR:
+            # Year 1 or 9999 would overflow when converted to UTC.
+            raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+        if not is_zone(self.timezone.data or ""):
             return
         try:
             local_to_utc(local, self.timezone.data)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import admin_required, editor_required
@@ -33,10 +36,20 @@ from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.views import conflict_response, filter_options, int_arg, paginate
 
+MAX_ID = 2**63 - 1
+
+
+def meeting_or_404(meeting_id: int, options: Sequence[ORMOption] = ()) -> Meeting:
+    """A meeting (deleted or not), or 404 also for ids too large for the database."""
+    meeting = db.session.get(Meeting, meeting_id, options=options) if meeting_id <= MAX_ID else None
+    if meeting is None:
+        abort(404)
+    return meeting
+
 
 def live_meeting_or_404(meeting_id: int) -> Meeting:
     """A meeting that is not soft-deleted, or 404."""
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if meeting.deleted_at is not None:
         abort(404)
     return meeting
@@ -103,8 +116,7 @@ def list() -> str:
 @bp.route("/<int:meeting_id>")
 def detail(meeting_id: int) -> str:
     """One meeting: when (across zones), who, agenda, minutes and deliverables."""
-    meeting = db.session.get(
-        Meeting,
+    meeting = meeting_or_404(
         meeting_id,
         options=[
             selectinload(Meeting.series),
@@ -112,9 +124,8 @@ def detail(meeting_id: int) -> str:
             selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
         ],
     )
-    if meeting is None or (
-        meeting.deleted_at is not None
-        and not (current_user.is_authenticated and current_user.is_admin)
+    if meeting.deleted_at is not None and not (
+        current_user.is_authenticated and current_user.is_admin
     ):
         abort(404)
     participations = sorted(meeting.participations, key=lambda p: p.organisation.name.lower())
@@ -206,7 +217,7 @@ def delete(meeting_id: int) -> str | Response:
 @admin_required
 def restore(meeting_id: int) -> Response:
     """Bring a soft-deleted meeting back."""
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = meeting_or_404(meeting_id)
     restore_meeting(meeting)
     db.session.commit()
     flash(f"Meeting {meeting.title} was restored.", "success")
