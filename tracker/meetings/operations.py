@@ -84,12 +84,12 @@ def set_agenda(meeting: Meeting, topic_ids: Sequence[int]) -> bool:
             meeting.agenda_items.remove(item)
             changed = True
     for position, topic_id in enumerate(topic_ids):
-        item = existing.get(topic_id)
-        if item is None:
+        kept = existing.get(topic_id)
+        if kept is None:
             meeting.agenda_items.append(AgendaItem(topic_id=topic_id, position=position))
             changed = True
-        elif item.position != position:
-            item.position = position
+        elif kept.position != position:
+            kept.position = position
             changed = True
     meeting.agenda_items.sort(key=lambda item: item.position)
     return changed
