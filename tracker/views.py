@@ -24,7 +24,8 @@ def paginate(query: Select[Any]) -> Pagination:
 def int_arg(name: str) -> int | None:
     """An integer query-string argument, or None when absent or not a number."""
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    # More than 18 digits overflows a database integer: treat it as no number.
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
 
 
 def conflict_response(

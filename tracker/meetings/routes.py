@@ -1,21 +1,224 @@
-"""Meetings views (skeleton, being written)."""
+"""Meeting views."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import admin_required, editor_required
+from tracker.extensions import db
 from tracker.meetings import bp
+from tracker.meetings.forms import MeetingForm, rows_for
+from tracker.meetings.operations import (
+    create_meeting,
+    next_number,
+    restore_meeting,
+    soft_delete_meeting,
+    update_meeting,
+)
+from tracker.models import (
+    AgendaItem,
+    Deliverable,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Participation,
+    Series,
+)
+from tracker.models.base import utcnow
+from tracker.models.enums import choices
+from tracker.operations import Conflict
+from tracker.views import conflict_response, filter_options, int_arg, paginate
+
+MAX_ID = 2**63 - 1
+
+
+def meeting_or_404(meeting_id: int, options: Sequence[ORMOption] = ()) -> Meeting:
+    """A meeting (deleted or not), or 404 also for ids too large for the database."""
+    meeting = db.session.get(Meeting, meeting_id, options=options) if meeting_id <= MAX_ID else None
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def live_meeting_or_404(meeting_id: int) -> Meeting:
+    """A meeting that is not soft-deleted, or 404."""
+    meeting = meeting_or_404(meeting_id)
+    if meeting.deleted_at is not None:
+        abort(404)
+    return meeting
 
 
 @bp.route("/")
 def list() -> str:
-    """List (skeleton)."""
-    return "todo"
-
-
-@bp.route("/new")
-def create() -> str:
-    """Create (skeleton)."""
-    return "todo"
+    """All meetings, filtered by series, status, organisation, country, year and text."""
+    order = request.args.get("order", "")
+    query = (
+        select(Meeting)
+        .where(Meeting.deleted_at.is_(None))
+        .order_by(Meeting.starts_at if order == "start" else Meeting.starts_at.desc())
+        .options(
+            selectinload(Meeting.series),
+            selectinload(Meeting.participations).selectinload(Participation.organisation),
+        )
+    )
+    series_id = int_arg("series")
+    status = request.args.get("status", "")
+    organisation_id = int_arg("organisation")
+    country = request.args.get("country", "").upper()
+    year = int_arg("year")
+    q = request.args.get("q", "").strip()
+    if series_id:
+        query = query.where(Meeting.series_id == series_id)
+    if status in MeetingStatus._value2member_map_:
+        query = query.where(Meeting.status == MeetingStatus(status))
+    if organisation_id:
+        query = query.where(
+            Meeting.id.in_(
+                select(Participation.meeting_id).where(
+                    Participation.organisation_id == organisation_id
+                )
+            )
+        )
+    if country:
+        query = query.where(
+            Meeting.id.in_(
+                select(Participation.meeting_id)
+                .join(Organisation)
+                .where(Organisation.country == country)
+            )
+        )
+    if year:
+        query = query.where(extract("year", Meeting.starts_at) == year)
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(
+                Meeting.title.ilike(like),
+                Meeting.location.ilike(like),
+                Meeting.description.ilike(like),
+            )
+        )
+    return render_template(
+        "meetings/list.html",
+        pagination=paginate(query),
+        filter_options=filter_options(),
+        statuses=choices(MeetingStatus),
+    )
 
 
 @bp.route("/<int:meeting_id>")
 def detail(meeting_id: int) -> str:
-    """Detail (skeleton)."""
-    return "todo"
+    """One meeting: when (across zones), who, agenda, minutes and deliverables."""
+    meeting = meeting_or_404(
+        meeting_id,
+        options=[
+            selectinload(Meeting.series),
+            selectinload(Meeting.participations).selectinload(Participation.organisation),
+            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+        ],
+    )
+    if meeting.deleted_at is not None and not (
+        current_user.is_authenticated and current_user.is_admin
+    ):
+        abort(404)
+    participations = sorted(meeting.participations, key=lambda p: p.organisation.name.lower())
+    deliverables = db.session.scalars(
+        select(Deliverable)
+        .where(Deliverable.meeting_id == meeting.id, Deliverable.deleted_at.is_(None))
+        .order_by(Deliverable.due_date, Deliverable.title)
+        .options(selectinload(Deliverable.lead_organisation))
+    ).all()
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        participations=participations,
+        zones=[p.organisation.timezone for p in participations],
+        deliverables=deliverables,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def create() -> str | Response:
+    """Plan a meeting; ?series=<id> preselects the series, its zone and next number."""
+    form = MeetingForm()
+    if request.method == "GET":
+        series = db.session.get(Series, int_arg("series") or 0)
+        if series is not None:
+            form.series_id.data = str(series.id)
+            form.timezone.data = series.timezone
+            form.number.data = next_number(db.session, series.id)
+    if form.validate_on_submit():
+        meeting = create_meeting(
+            db.session, form.values(), form.participant_values(), form.agenda_values()
+        )
+        db.session.commit()
+        flash(f"Meeting {meeting.title} was added.", "success")
+        return redirect(url_for(".detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None)
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(meeting_id: int) -> str | Response | tuple[str, int]:
+    """Change a meeting, its participants and agenda."""
+    meeting = live_meeting_or_404(meeting_id)
+    if request.method == "GET":
+        form = MeetingForm(
+            obj=meeting,
+            current=meeting,
+            starts=meeting.local_start.replace(tzinfo=None),
+            ends=meeting.local_end.replace(tzinfo=None),
+            **rows_for(meeting),
+        )
+        form.series_id.data = str(meeting.series_id)
+        form.status.data = meeting.status.value
+        form.version.data = str(meeting.version)
+    else:
+        form = MeetingForm(current=meeting)
+    if form.validate_on_submit():
+        try:
+            update_meeting(
+                meeting,
+                form.values(),
+                form.participant_values(),
+                form.agenda_values(),
+                form.submitted_version(),
+            )
+            db.session.commit()
+        except Conflict:
+            return conflict_response("meetings/form.html", form, meeting, meeting=meeting)
+        flash(f"Meeting {meeting.title} was saved.", "success")
+        return redirect(url_for(".detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=meeting)
+
+
+@bp.route("/<int:meeting_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(meeting_id: int) -> str | Response:
+    """Confirm, then hide a meeting (soft delete: agenda, minutes and deliverables are kept)."""
+    meeting = live_meeting_or_404(meeting_id)
+    if request.method == "POST":
+        soft_delete_meeting(meeting, utcnow())
+        db.session.commit()
+        flash(f"Meeting {meeting.title} was deleted. An admin can restore it.", "success")
+        return redirect(url_for(".list"))
+    return render_template("meetings/delete.html", meeting=meeting)
+
+
+@bp.route("/<int:meeting_id>/restore", methods=["POST"])
+@admin_required
+def restore(meeting_id: int) -> Response:
+    """Bring a soft-deleted meeting back."""
+    meeting = meeting_or_404(meeting_id)
+    restore_meeting(meeting)
+    db.session.commit()
+    flash(f"Meeting {meeting.title} was restored.", "success")
+    return redirect(url_for(".detail", meeting_id=meeting.id))

@@ -1,0 +1,248 @@
+"""Meeting form: series and number, times in a zone, participants and agenda rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from tracker.extensions import db
+from tracker.forms import VersionedForm, ZoneField, safe_url, select_choices
+from tracker.meetings.operations import NonexistentLocalTime, local_to_utc, number_taken
+from tracker.models import Attendance, Meeting, MeetingStatus, Organisation, Series, Topic
+from tracker.models.enums import choices
+from tracker.timefmt import is_zone
+
+PARTICIPANT_ROWS = 6
+AGENDA_ROWS = 6
+EXTRA_ROWS = 3
+MIN_YEAR, MAX_YEAR = 1900, 2200
+# Browsers send and expect "2027-01-14T15:00" in <input type=datetime-local>; render that first.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class ParticipantRow(Form):
+    """One participating organisation and its attendance; a blank organisation is ignored."""
+
+    organisation = SelectField("Organisation", validators=[Optional()])
+    attendance = SelectField(
+        "Attendance",
+        choices=select_choices(choices(Attendance)),
+        default=Attendance.INVITED.value,
+    )
+
+
+class AgendaRow(Form):
+    """One agenda topic; a blank row is ignored."""
+
+    topic = SelectField("Topic", validators=[Optional()])
+
+
+class MeetingForm(VersionedForm):
+    """Create or edit a meeting."""
+
+    series_id = SelectField("Series", validators=[DataRequired(message="Choose a series.")])
+    number = IntegerField(
+        "Number in the series",
+        validators=[Optional(), NumberRange(min=1, max=100000, message="Use a number from 1.")],
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    starts = DateTimeLocalField(
+        "Starts",
+        format=LOCAL_FORMATS,
+        validators=[InputRequired(message="Enter the start date and time.")],
+    )
+    ends = DateTimeLocalField(
+        "Ends",
+        format=LOCAL_FORMATS,
+        validators=[InputRequired(message="Enter the end date and time.")],
+    )
+    timezone = ZoneField("Time zone")
+    location = StringField("Location", validators=[Length(max=300)])
+    online_url = StringField(
+        "Online link",
+        validators=[
+            Optional(),
+            Length(max=500),
+            safe_url,
+            URL(require_tld=False, message="Enter a full web address (https://...)."),
+        ],
+    )
+    status = SelectField(
+        "Status",
+        choices=select_choices(choices(MeetingStatus)),
+        default=MeetingStatus.PLANNED.value,
+    )
+    description = TextAreaField("Description", validators=[Length(max=20000)])
+    minutes = TextAreaField("Minutes", validators=[Length(max=200000)])
+    participants = FieldList(
+        FormField(ParticipantRow), label="Participating organisations", min_entries=PARTICIPANT_ROWS
+    )
+    agenda = FieldList(FormField(AgendaRow), label="Agenda", min_entries=AGENDA_ROWS)
+
+    def __init__(self, *args: Any, current: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+        series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
+        self.series_id.choices = select_choices(
+            [(str(i), name) for i, name in series], "Choose a series"
+        )
+        organisations = db.session.execute(
+            select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
+                Organisation.name
+            )
+        ).all()
+        organisation_choices = select_choices(
+            [(str(i), f"{name} ({short})") for i, name, short in organisations], "(none)"
+        )
+        for row in self.participants:
+            row.form.organisation.choices = organisation_choices
+        topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
+        topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
+        for row in self.agenda:
+            row.form.topic.choices = topic_choices
+
+    def chosen_series_id(self) -> int | None:
+        """The chosen series id, if it is a number."""
+        raw = self.series_id.data or ""
+        return int(raw) if str(raw).isdigit() else None
+
+    def start_utc(self) -> datetime | None:
+        """The start as UTC, or None when it cannot be worked out yet."""
+        return self.to_utc(self.starts.data)
+
+    def end_utc(self) -> datetime | None:
+        """The end as UTC, or None when it cannot be worked out yet."""
+        return self.to_utc(self.ends.data)
+
+    def to_utc(self, local: datetime | None) -> datetime | None:
+        """A local wall time in the chosen zone as UTC, or None."""
+        if local is None or not MIN_YEAR <= local.year <= MAX_YEAR:
+            return None
+        if not is_zone(self.timezone.data or ""):
+            return None
+        try:
+            return local_to_utc(local, self.timezone.data)
+        except NonexistentLocalTime:
+            return None
+
+    def validate_number(self, field: IntegerField) -> None:
+        """Numbers are unique within a series."""
+        series_id = self.chosen_series_id()
+        if field.data is None or series_id is None:
+            return
+        exclude = self.current.id if self.current is not None else None
+        if number_taken(db.session, series_id, field.data, exclude):
+            raise ValidationError(
+                f"This series already has a meeting number {field.data} (perhaps a deleted one)."
+            )
+
+    def validate_starts(self, field: DateTimeLocalField) -> None:
+        """The start exists in the chosen zone."""
+        self.check_exists(field.data)
+
+    def validate_ends(self, field: DateTimeLocalField) -> None:
+        """The end exists in the chosen zone and comes after the start."""
+        self.check_exists(field.data)
+        start, end = self.start_utc(), self.end_utc()
+        if start is not None and end is not None and end <= start:
+            raise ValidationError("The end must come after the start.")
+
+    def check_exists(self, local: datetime | None) -> None:
+        """Refuse a far-off year or a wall time the chosen zone skips (DST spring-forward gap)."""
+        if local is None:
+            return
+        if not MIN_YEAR <= local.year <= MAX_YEAR:
+            # Year 1 or 9999 would overflow when converted to UTC.
+            raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+        if not is_zone(self.timezone.data or ""):
+            return
+        try:
+            local_to_utc(local, self.timezone.data)
+        except NonexistentLocalTime as gap:
+            raise ValidationError(str(gap)) from gap
+
+    def validate_participants(self, field: FieldList) -> None:
+        """Each organisation at most once."""
+        seen: set[str] = set()
+        for row in field:
+            value = row.form.organisation.data
+            if not value:
+                continue
+            if value in seen:
+                row.form.organisation.errors.append("This organisation is already listed above.")
+                raise ValidationError("The same organisation is listed twice.")
+            seen.add(value)
+
+    def validate_agenda(self, field: FieldList) -> None:
+        """Each topic at most once."""
+        seen: set[str] = set()
+        for row in field:
+            value = row.form.topic.data
+            if not value:
+                continue
+            if value in seen:
+                row.form.topic.errors.append("This topic is already on the agenda above.")
+                raise ValidationError("The same topic is on the agenda twice.")
+            seen.add(value)
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned meeting values for the operations (call after validation)."""
+        return {
+            "series_id": self.chosen_series_id(),
+            "number": self.number.data,
+            "title": self.title.data.strip(),
+            "starts_at": self.start_utc(),
+            "ends_at": self.end_utc(),
+            "timezone": self.timezone.data,
+            "location": (self.location.data or "").strip(),
+            "online_url": (self.online_url.data or "").strip(),
+            "status": MeetingStatus(self.status.data),
+            "description": self.description.data or "",
+            "minutes": self.minutes.data or "",
+        }
+
+    def participant_values(self) -> list[tuple[int, Attendance]]:
+        """(organisation id, attendance) of the non-blank rows, in order."""
+        return [
+            (int(row.form.organisation.data), Attendance(row.form.attendance.data))
+            for row in self.participants
+            if row.form.organisation.data
+        ]
+
+    def agenda_values(self) -> list[int]:
+        """Topic ids of the non-blank agenda rows, in order."""
+        return [int(row.form.topic.data) for row in self.agenda if row.form.topic.data]
+
+
+def rows_for(meeting: Meeting) -> dict[str, list[dict[str, str]]]:
+    """Form data for a meeting's existing participants and agenda, plus a few blank rows."""
+    participants = [
+        {"organisation": str(p.organisation_id), "attendance": p.attendance.value}
+        for p in meeting.participations
+    ]
+    agenda = [{"topic": str(item.topic_id)} for item in meeting.agenda_items]
+    blank_participant = {"organisation": "", "attendance": Attendance.INVITED.value}
+    participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
+    agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))
+    return {"participants": participants, "agenda": agenda}
