@@ -383,3 +383,47 @@ def test_operations_directly(lead):
     restore_deliverable(deliverable)
     db.session.commit()
     assert deliverable.deleted_at is None
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/deliverables/{HUGE}",
+        f"/deliverables/{HUGE}/edit",
+        f"/topics/{HUGE}",
+        f"/people/{HUGE}",
+        f"/organisations/{HUGE}",
+    ],
+)
+def test_huge_ids_are_404_not_500(organiser_client, url):
+    assert organiser_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/deliverables/?series={HUGE}&organisation={HUGE}&year={HUGE}&page={HUGE}",
+        f"/topics/?series={HUGE}&year={HUGE}&page={HUGE}",
+        f"/people/?organisation={HUGE}&page={HUGE}",
+    ],
+)
+def test_huge_filter_numbers_are_ignored(client, url):
+    make_deliverable(title="Still listed")
+    assert client.get(url).status_code == 200
+
+
+def test_huge_ids_in_forms_are_field_errors(organiser_client, good):
+    data = dict(
+        good,
+        lead_organisation_id=HUGE,
+        meeting_id=HUGE,
+        contributor_ids=[HUGE],
+        topic_ids=[HUGE],
+        progress="9" * 30,
+    )
+    page = organiser_client.post("/deliverables/new", data=data).get_data(as_text=True)
+    assert "Not a valid choice" in page and "Progress must be between 0 and 100" in page
+    assert all_deliverables() == []
