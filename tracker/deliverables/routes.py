@@ -102,7 +102,9 @@ def list() -> str:
     due_dates = db.session.scalars(
         select(Deliverable.due_date).where(Deliverable.due_date.is_not(None)).distinct()
     )
-    options.years = [(str(y), str(y)) for y in sorted({d.year for d in due_dates}, reverse=True)]
+    options.years = [
+        (str(y), str(y)) for y in sorted({d.year for d in due_dates if d}, reverse=True)
+    ]
     return render_template(
         "deliverables/list.html",
         pagination=paginate(query),
