@@ -69,7 +69,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.people import bp as people_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
+    from tracker.views import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter
     for bp in (
         main_bp,
         auth_bp,

@@ -9,6 +9,7 @@ from flask import current_app, flash, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, select
+from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import db
 from tracker.models import Base
@@ -17,15 +18,19 @@ from tracker.models import Base
 def paginate(query: Select[Any]) -> Pagination:
     """One page of query, as asked for by ?page=."""
     return db.paginate(
-        query, per_page=current_app.config["TRACKER_PAGE_SIZE"], max_per_page=100, error_out=False
+        query,
+        page=int_arg("page") or 1,
+        per_page=current_app.config["TRACKER_PAGE_SIZE"],
+        max_per_page=100,
+        error_out=False,
     )
 
 
 def int_arg(name: str) -> int | None:
     """An integer query-string argument, or None when absent or not a number."""
     raw = request.args.get(name, "")
-    # More than 18 digits overflows a database integer: treat it as no number.
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    # Longer numbers overflow the database's 64-bit integers (a 500 instead of no match).
+    return int(raw) if raw.isdigit() and len(raw) <= 15 else None
 
 
 def conflict_response(
@@ -64,6 +69,14 @@ def refused_response(template: str, message: str, **context: Any) -> tuple[str, 
     """A page explaining why an operation was refused, with a 409."""
     db.session.rollback()
     return render_template(template, refusal=message, **context), 409
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The <int:...> URL converter, refusing ids too large for a 64-bit column (so 404, not 500)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 @dataclass

@@ -1,15 +1,108 @@
-"""People views (skeleton, being written)."""
+"""People views."""
 
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import editor_required
+from tracker.extensions import db
+from tracker.models import Organisation, Person
+from tracker.operations import Conflict, Refused
 from tracker.people import bp
+from tracker.people.forms import PersonForm
+from tracker.people.operations import create_person, delete_person, references, update_person
+from tracker.views import conflict_response, filter_options, int_arg, paginate, refused_response
 
 
 @bp.route("/")
 def list() -> str:
-    """List (skeleton)."""
-    return "todo"
+    """All people, filtered by organisation, country and text."""
+    query = (
+        select(Person)
+        .join(Person.organisation)
+        .order_by(Person.name)
+        .options(selectinload(Person.organisation))
+    )
+    organisation_id = int_arg("organisation")
+    country = request.args.get("country", "").upper()
+    q = request.args.get("q", "").strip()
+    if organisation_id:
+        query = query.where(Person.organisation_id == organisation_id)
+    if country:
+        query = query.where(Organisation.country == country)
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(Person.name.ilike(like), Person.email.ilike(like), Person.role.ilike(like))
+        )
+    return render_template(
+        "people/list.html", pagination=paginate(query), filter_options=filter_options()
+    )
 
 
 @bp.route("/<int:person_id>")
 def detail(person_id: int) -> str:
-    """Detail (skeleton)."""
-    return "todo"
+    """One person and their organisation."""
+    person = db.get_or_404(Person, person_id)
+    return render_template("people/detail.html", person=person)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def create() -> str | Response:
+    """Add a person."""
+    form = PersonForm()
+    if request.method == "GET" and request.args.get("organisation", "").isdigit():
+        form.organisation_id.data = request.args["organisation"]
+    if form.validate_on_submit():
+        person = create_person(db.session, form.values())
+        db.session.commit()
+        flash(f"{person.name} was added.", "success")
+        return redirect(url_for(".detail", person_id=person.id))
+    return render_template("people/form.html", form=form, person=None)
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(person_id: int) -> str | Response | tuple[str, int]:
+    """Change a person."""
+    person = db.get_or_404(Person, person_id)
+    form = PersonForm(obj=person, current=person)
+    if request.method == "GET":
+        form.organisation_id.data = str(person.organisation_id)
+        form.version.data = str(person.version)
+    if form.validate_on_submit():
+        try:
+            update_person(person, form.values(), form.submitted_version())
+            db.session.commit()
+        except Conflict:
+            return conflict_response("people/form.html", form, person, person=person)
+        flash(f"{person.name} was saved.", "success")
+        return redirect(url_for(".detail", person_id=person.id))
+    return render_template("people/form.html", form=form, person=person)
+
+
+@bp.route("/<int:person_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(person_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then delete a person that nothing refers to."""
+    person = db.get_or_404(Person, person_id)
+    if request.method == "POST":
+        try:
+            delete_person(db.session, person)
+        except Refused as refusal:
+            return refused_response(
+                "people/delete.html",
+                str(refusal),
+                person=person,
+                refs=references(db.session, person),
+            )
+        db.session.commit()
+        flash(f"{person.name} was deleted.", "success")
+        return redirect(url_for(".list"))
+    return render_template(
+        "people/delete.html", person=person, refs=references(db.session, person), refusal=None
+    )

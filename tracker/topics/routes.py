@@ -1,17 +1,129 @@
-"""Topics views (skeleton, being written)."""
+"""Topic views."""
 
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import editor_required
+from tracker.extensions import db
+from tracker.models import AgendaItem, Deliverable, Meeting, Participation, Topic, TopicStatus
+from tracker.models.enums import choices
+from tracker.operations import Conflict, Refused
 from tracker.topics import bp
+from tracker.topics.forms import TopicForm
+from tracker.topics.operations import create_topic, delete_topic, references, update_topic
+from tracker.views import conflict_response, filter_options, int_arg, paginate, refused_response
 
 
 @bp.route("/")
 def list() -> str:
-    """List (skeleton)."""
-    return "todo"
+    """All topics, filtered by status, series, year and text."""
+    query = select(Topic).order_by(Topic.title)
+    status = request.args.get("status", "")
+    q = request.args.get("q", "").strip()
+    series_id = int_arg("series")
+    year = int_arg("year")
+    if status in TopicStatus._value2member_map_:
+        query = query.where(Topic.status == TopicStatus(status))
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Topic.title.ilike(like), Topic.description.ilike(like)))
+    if series_id or year:
+        sub = select(AgendaItem.topic_id).join(Meeting).where(Meeting.deleted_at.is_(None))
+        if series_id:
+            sub = sub.where(Meeting.series_id == series_id)
+        if year:
+            sub = sub.where(extract("year", Meeting.starts_at) == year)
+        query = query.where(Topic.id.in_(sub))
+    return render_template(
+        "topics/list.html",
+        pagination=paginate(query),
+        filter_options=filter_options(),
+        statuses=choices(TopicStatus),
+    )
 
 
-# SKELETON added by the meetings branch so meeting pages can link to topics; the topics
-# helper's real view replaces it.
 @bp.route("/<int:topic_id>")
 def detail(topic_id: int) -> str:
-    """Detail (skeleton)."""
-    return "todo"
+    """One topic with every meeting that discussed it and its deliverables."""
+    topic = db.get_or_404(Topic, topic_id)
+    items = db.session.scalars(
+        select(AgendaItem)
+        .join(Meeting)
+        .where(AgendaItem.topic_id == topic.id, Meeting.deleted_at.is_(None))
+        .order_by(Meeting.starts_at)
+        .options(
+            selectinload(AgendaItem.meeting).selectinload(Meeting.series),
+            selectinload(AgendaItem.meeting)
+            .selectinload(Meeting.participations)
+            .selectinload(Participation.organisation),
+        )
+    ).all()
+    deliverables = db.session.scalars(
+        select(Deliverable)
+        .where(Deliverable.deleted_at.is_(None), Deliverable.topics.any(Topic.id == topic.id))
+        .order_by(Deliverable.due_date)
+        .options(selectinload(Deliverable.lead_organisation))
+    ).all()
+    return render_template(
+        "topics/detail.html", topic=topic, items=items, deliverables=deliverables
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def create() -> str | Response:
+    """Add a topic."""
+    form = TopicForm()
+    if form.validate_on_submit():
+        topic = create_topic(db.session, form.values())
+        db.session.commit()
+        flash(f"Topic {topic.title} was added.", "success")
+        return redirect(url_for(".detail", topic_id=topic.id))
+    return render_template("topics/form.html", form=form, topic=None)
+
+
+@bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(topic_id: int) -> str | Response | tuple[str, int]:
+    """Change a topic."""
+    topic = db.get_or_404(Topic, topic_id)
+    form = TopicForm(obj=topic, current=topic)
+    if request.method == "GET":
+        form.status.data = topic.status.value
+        form.version.data = str(topic.version)
+    if form.validate_on_submit():
+        try:
+            update_topic(topic, form.values(), form.submitted_version())
+            db.session.commit()
+        except Conflict:
+            return conflict_response("topics/form.html", form, topic, topic=topic)
+        flash(f"Topic {topic.title} was saved.", "success")
+        return redirect(url_for(".detail", topic_id=topic.id))
+    return render_template("topics/form.html", form=form, topic=topic)
+
+
+@bp.route("/<int:topic_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(topic_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then delete a topic that no agenda or deliverable refers to."""
+    topic = db.get_or_404(Topic, topic_id)
+    if request.method == "POST":
+        try:
+            delete_topic(db.session, topic)
+        except Refused as refusal:
+            return refused_response(
+                "topics/delete.html",
+                str(refusal),
+                topic=topic,
+                refs=references(db.session, topic),
+            )
+        db.session.commit()
+        flash(f"Topic {topic.title} was deleted.", "success")
+        return redirect(url_for(".list"))
+    return render_template(
+        "topics/delete.html", topic=topic, refs=references(db.session, topic), refusal=None
+    )

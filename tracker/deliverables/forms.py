@@ -1,0 +1,159 @@
+"""Deliverable form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.extensions import db
+from tracker.forms import VersionedForm, optional_url, safe_url, select_choices
+from tracker.models import (
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
+    Meeting,
+    Organisation,
+    Series,
+    Topic,
+)
+from tracker.models.enums import choices
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(id, name) pairs of every organisation, by name."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
+            Organisation.name
+        )
+    ).all()
+    return [(str(i), f"{name} ({short})") for i, name, short in rows]
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """(id, title) pairs of every topic, by title."""
+    rows = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
+    return [(str(i), title) for i, title in rows]
+
+
+def meeting_choices(keep: int | None = None) -> list[tuple[str, str]]:
+    """(id, label) pairs of the meetings not deleted (plus keep), newest first."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.number, Meeting.title, Meeting.starts_at, Series.name)
+        .join(Series)
+        .where(or_(Meeting.deleted_at.is_(None), Meeting.id == keep))
+        .order_by(Meeting.starts_at.desc())
+    ).all()
+    return [
+        (str(i), f"{series} #{number}: {title} ({starts:%d %b %Y})")
+        for i, number, title, starts, series in rows
+    ]
+
+
+def ids(values: list[str] | None) -> list[int]:
+    """The integer ids among submitted values."""
+    return sorted({int(v) for v in values or [] if str(v).isdigit()})
+
+
+class DeliverableForm(VersionedForm):
+    """Create or edit a deliverable."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    kind = SelectField("Kind", choices=select_choices(choices(DeliverableKind)))
+    description = TextAreaField("Description", validators=[Length(max=20000)])
+    lead_organisation_id = SelectField("Lead organisation", validators=[DataRequired()])
+    contributor_ids = SelectMultipleField(
+        "Contributing organisations",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    start_date = DateField("Start date", validators=[Optional()])
+    due_date = DateField("Due date", validators=[Optional()])
+    status = SelectField("Status", choices=select_choices(choices(DeliverableStatus)))
+    progress = IntegerField(
+        "Progress (%)",
+        default=0,
+        validators=[
+            InputRequired(message="Enter the progress as a whole number from 0 to 100."),
+            NumberRange(0, 100, message="Progress must be between 0 and 100."),
+        ],
+    )
+    topic_ids = SelectMultipleField(
+        "Linked topics", widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+    meeting_id = SelectField("Came from meeting")
+    document_url = URLField(
+        "Document link", validators=[*optional_url(), safe_url, Length(max=500)]
+    )
+
+    def __init__(self, *args: Any, current: Deliverable | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+        organisations = organisation_choices()
+        self.lead_organisation_id.choices = select_choices(organisations, "Choose an organisation")
+        self.contributor_ids.choices = select_choices(organisations)
+        self.topic_ids.choices = select_choices(topic_choices())
+        keep = current.meeting_id if current is not None else None
+        self.meeting_id.choices = select_choices(meeting_choices(keep), "No meeting")
+
+    def validate_contributor_ids(self, field: SelectMultipleField) -> None:
+        """The lead organisation is not also a contributor."""
+        if self.lead_organisation_id.data and self.lead_organisation_id.data in (field.data or []):
+            raise ValidationError("The lead organisation cannot also be a contributor.")
+
+    def validate_due_date(self, field: DateField) -> None:
+        """Due on or after the start."""
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The due date must be on or after the start date.")
+
+    def load(self, deliverable: Deliverable) -> None:
+        """Fill the select fields from a saved deliverable (GET of the edit page)."""
+        self.kind.data = deliverable.kind.value
+        self.status.data = deliverable.status.value
+        self.lead_organisation_id.data = str(deliverable.lead_organisation_id)
+        self.contributor_ids.data = [str(o.id) for o in deliverable.contributors]
+        self.topic_ids.data = [str(t.id) for t in deliverable.topics]
+        self.meeting_id.data = str(deliverable.meeting_id or "")
+        self.version.data = str(deliverable.version)
+
+    def contributor_id_list(self) -> list[int]:
+        """The chosen contributors' ids."""
+        return ids(self.contributor_ids.data)
+
+    def topic_id_list(self) -> list[int]:
+        """The chosen topics' ids."""
+        return ids(self.topic_ids.data)
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned scalar values for the operations."""
+        meeting = self.meeting_id.data
+        return {
+            "title": self.title.data.strip(),
+            "kind": DeliverableKind(self.kind.data),
+            "description": self.description.data or "",
+            "lead_organisation_id": int(self.lead_organisation_id.data),
+            "start_date": self.start_date.data,
+            "due_date": self.due_date.data,
+            "status": DeliverableStatus(self.status.data),
+            "progress": int(self.progress.data),
+            "meeting_id": int(meeting) if meeting and str(meeting).isdigit() else None,
+            "document_url": self.document_url.data or "",
+        }

@@ -1,0 +1,85 @@
+"""Deliverable operations. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.models import Deliverable, Organisation, Topic
+from tracker.models.base import utcnow
+from tracker.operations import Refused, apply_values, check_version
+
+
+def organisations_by_id(session: Session, ids: Sequence[int]) -> list[Organisation]:
+    """The organisations with these ids."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
+
+
+def topics_by_id(session: Session, ids: Sequence[int]) -> list[Topic]:
+    """The topics with these ids."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Topic).where(Topic.id.in_(ids))))
+
+
+def check_contributors(values: Mapping[str, Any], contributors: Sequence[Organisation]) -> None:
+    """Refuse a lead organisation that is also listed as a contributor."""
+    lead = values.get("lead_organisation_id")
+    if lead is not None and any(o.id == lead for o in contributors):
+        raise Refused("The lead organisation cannot also be a contributor.")
+
+
+def create_deliverable(
+    session: Session,
+    values: Mapping[str, Any],
+    contributors: Sequence[Organisation],
+    topics: Sequence[Topic],
+) -> Deliverable:
+    """Add a deliverable with its contributors and topics."""
+    check_contributors(values, contributors)
+    deliverable = Deliverable(**values)
+    deliverable.contributors = list(contributors)
+    deliverable.topics = list(topics)
+    session.add(deliverable)
+    session.flush()
+    return deliverable
+
+
+def update_deliverable(
+    deliverable: Deliverable,
+    values: Mapping[str, Any],
+    contributors: Sequence[Organisation],
+    topics: Sequence[Topic],
+    version: int | None,
+) -> list[str]:
+    """Change a deliverable; Conflict if someone saved it in between."""
+    check_version(deliverable, version)
+    check_contributors(values, contributors)
+    changed = apply_values(deliverable, values)
+    if {o.id for o in deliverable.contributors} != {o.id for o in contributors}:
+        deliverable.contributors = list(contributors)
+        changed.append("contributors")
+    if {t.id for t in deliverable.topics} != {t.id for t in topics}:
+        deliverable.topics = list(topics)
+        changed.append("topics")
+    if changed and not set(changed) - {"contributors", "topics"}:
+        # Touch the row so its version moves even when only the link tables changed.
+        deliverable.updated_at = utcnow()
+    return changed
+
+
+def soft_delete_deliverable(deliverable: Deliverable, when: datetime | None = None) -> None:
+    """Hide a deliverable from lists and the home page; it can be restored."""
+    if deliverable.deleted_at is None:
+        deliverable.deleted_at = when or utcnow()
+
+
+def restore_deliverable(deliverable: Deliverable) -> None:
+    """Undo a soft delete."""
+    deliverable.deleted_at = None

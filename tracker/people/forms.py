@@ -1,0 +1,62 @@
+"""Person form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from tracker.extensions import db
+from tracker.forms import VersionedForm, select_choices
+from tracker.models import Organisation, Person
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(id, name) pairs of every organisation, by name."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
+            Organisation.name
+        )
+    ).all()
+    return [(str(i), f"{name} ({short})") for i, name, short in rows]
+
+
+class PersonForm(VersionedForm):
+    """Create or edit a representative."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        "Email",
+        validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
+    )
+    organisation_id = SelectField("Organisation", validators=[DataRequired()])
+    role = StringField("Role", validators=[Length(max=200)])
+
+    def __init__(self, *args: Any, current: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+        self.organisation_id.choices = select_choices(
+            organisation_choices(), "Choose an organisation"
+        )
+
+    def validate_email(self, field: EmailField) -> None:
+        """Email addresses are unique, ignoring case."""
+        if not field.data:
+            return
+        query = select(Person.id).where(func.lower(Person.email) == field.data.strip().lower())
+        if self.current is not None:
+            query = query.where(Person.id != self.current.id)
+        if db.session.execute(query).first() is not None:
+            raise ValidationError("Another person already has this email address.")
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values for the operations."""
+        email = (self.email.data or "").strip()
+        return {
+            "name": self.name.data.strip(),
+            "email": email or None,
+            "organisation_id": int(self.organisation_id.data),
+            "role": (self.role.data or "").strip(),
+        }
