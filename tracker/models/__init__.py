@@ -22,9 +22,25 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
+from tracker.models.outcomes import (
+    ActionItem,
+    ActionStatus,
+    MinutesApproval,
+    MinutesRevision,
+    Outcome,
+    OutcomeKind,
+    PersonAttendance,
+)
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "MinutesApproval",
+    "MinutesRevision",
+    "Outcome",
+    "OutcomeKind",
+    "PersonAttendance",
     "AgendaItem",
     "Attendance",
     "AuditEvent",
