@@ -96,20 +96,14 @@ class ActionItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(sa.String(1000))
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
-    agenda_item_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("agenda_item.id"), index=True
-    )
-    owner_organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id"), index=True
-    )
+    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_item.id"), index=True)
+    owner_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     owner_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
     due_date: Mapped[date] = mapped_column(sa.Date, index=True)
     status: Mapped[ActionStatus] = mapped_column(
         enum_column(ActionStatus), default=ActionStatus.OPEN, index=True
     )
-    deliverable_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("deliverable.id"), index=True
-    )
+    deliverable_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deliverable.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -149,9 +143,7 @@ class PersonAttendance(Base):
     __tablename__ = "person_attendance"
 
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("person.id"), primary_key=True, index=True
-    )
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), primary_key=True, index=True)
 
     meeting: Mapped[Meeting] = relationship()
     person: Mapped[Person] = relationship()
