@@ -31,7 +31,10 @@ class DueDateField(DateField):
     """A date field whose parse error says what to type."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        """Parse YYYY-MM-DD, with a clear message when it is not a date."""
+        """Parse YYYY-MM-DD (blank is no date), with a clear message when it is not a date."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
