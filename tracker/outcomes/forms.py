@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -33,7 +33,7 @@ class DueDateField(DateField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         """Parse YYYY-MM-DD (blank is no date), with a clear message when it is not a date."""
         if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
+            self.data = None  # type: ignore[assignment]
             return
         try:
             super().process_formdata(valuelist)
@@ -62,8 +62,8 @@ class OutcomeForm(FlaskForm):
         self,
         *args: Any,
         meeting: Meeting,
-        participations: list[Participation],
-        deliverables: list[Deliverable],
+        participations: Sequence[Participation],
+        deliverables: Sequence[Deliverable],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -141,13 +141,12 @@ class OutcomeForm(FlaskForm):
 
     def action_values(self) -> dict[str, Any]:
         """The cleaned values of an action item for the operations."""
-        due: date = self.due_date.data
         return {
             "text": self.text.data.strip(),
             "agenda_item_id": int(self.agenda_item.data) if self.agenda_item.data else None,
             "owner_organisation_id": int(self.owner_organisation.data),
             "owner_person_id": int(self.owner_person.data) if self.owner_person.data else None,
-            "due_date": due,
+            "due_date": self.due_date.data,
             "deliverable_id": int(self.deliverable.data) if self.deliverable.data else None,
         }
 

@@ -130,7 +130,7 @@ class MeetingOutcomes:
         return own + self.other_actions
 
 
-def carried_actions_query(meeting: Meeting) -> Select[tuple[ActionItem]]:
+def carried_actions_query(meeting: Meeting) -> Select[Any]:
     """Still-open actions from earlier meetings of the same series, oldest meeting first."""
     return (
         select(ActionItem)
@@ -606,7 +606,7 @@ def open_actions_query(
     series_id: int | None = None,
     overdue: bool = False,
     today: date | None = None,
-) -> Select[tuple[ActionItem]]:
+) -> Select[Any]:
     """Open actions, soonest due first, filtered by owner organisation, series and overdue."""
     query = (
         select(ActionItem)
