@@ -39,7 +39,9 @@ class MinutesRevision(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(sa.Integer)
     text: Mapped[str] = mapped_column(sa.Text, default="")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -58,7 +60,9 @@ class MinutesApproval(Base):
 
     __tablename__ = "minutes_approval"
 
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     revision_number: Mapped[int] = mapped_column(sa.Integer, default=0)
@@ -76,7 +80,9 @@ class Outcome(Base):
     __tablename__ = "outcome"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[OutcomeKind] = mapped_column(enum_column(OutcomeKind))
     text: Mapped[str] = mapped_column(sa.String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -95,15 +101,23 @@ class ActionItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(sa.String(1000))
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
-    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_item.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
+    )
     owner_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    owner_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     due_date: Mapped[date] = mapped_column(sa.Date, index=True)
     status: Mapped[ActionStatus] = mapped_column(
         enum_column(ActionStatus), default=ActionStatus.OPEN, index=True
     )
-    deliverable_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deliverable.id"), index=True)
+    deliverable_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("deliverable.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -142,8 +156,12 @@ class PersonAttendance(Base):
 
     __tablename__ = "person_attendance"
 
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), primary_key=True, index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
     meeting: Mapped[Meeting] = relationship()
     person: Mapped[Person] = relationship()

@@ -1,8 +1,8 @@
 """outcomes minutes actions attendance
 
-Revision ID: 68039651f880
+Revision ID: 453f96300b3c
 Revises: 25f2658bd3e7
-Create Date: 2026-11-28 16:01:18.856506
+Create Date: 2026-11-28 16:14:00.521714
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '68039651f880'
+revision = '453f96300b3c'
 down_revision = '25f2658bd3e7'
 branch_labels = None
 depends_on = None
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('revision_number', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_minutes_approval_approved_by_id_user_account')),
-    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_minutes_approval_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_minutes_approval_meeting_id_meeting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('meeting_id', name=op.f('pk_minutes_approval'))
     )
     op.create_table('minutes_revision',
@@ -36,7 +36,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('after_approval', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_minutes_revision_author_id_user_account')),
-    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_minutes_revision_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_minutes_revision_meeting_id_meeting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_revision')),
     sa.UniqueConstraint('meeting_id', 'number', name='uq_minutes_revision_meeting_id_number')
     )
@@ -46,8 +46,8 @@ def upgrade():
     op.create_table('person_attendance',
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_person_attendance_meeting_id_meeting')),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_attendance_person_id_person')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_person_attendance_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_attendance_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('meeting_id', 'person_id', name=op.f('pk_person_attendance'))
     )
     with op.batch_alter_table('person_attendance', schema=None) as batch_op:
@@ -67,13 +67,13 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_action_item_agenda_item_id_agenda_item')),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_action_item_agenda_item_id_agenda_item'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['closed_by_id'], ['user_account.id'], name=op.f('fk_action_item_closed_by_id_user_account')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_action_item_created_by_id_user_account')),
-    sa.ForeignKeyConstraint(['deliverable_id'], ['deliverable.id'], name=op.f('fk_action_item_deliverable_id_deliverable')),
-    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_action_item_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['deliverable_id'], ['deliverable.id'], name=op.f('fk_action_item_deliverable_id_deliverable'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_action_item_meeting_id_meeting'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_organisation_id'], ['organisation.id'], name=op.f('fk_action_item_owner_organisation_id_organisation')),
-    sa.ForeignKeyConstraint(['owner_person_id'], ['person.id'], name=op.f('fk_action_item_owner_person_id_person')),
+    sa.ForeignKeyConstraint(['owner_person_id'], ['person.id'], name=op.f('fk_action_item_owner_person_id_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_action_item'))
     )
     with op.batch_alter_table('action_item', schema=None) as batch_op:
@@ -92,7 +92,7 @@ def upgrade():
     sa.Column('text', sa.String(length=2000), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_outcome_agenda_item_id_agenda_item')),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_outcome_agenda_item_id_agenda_item'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_outcome_created_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outcome'))
     )
