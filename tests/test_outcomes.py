@@ -575,6 +575,11 @@ def test_series_participation_matrix(client, setting):
     page = text(client.get(f"/series/{setting['series'].id}/participation"))
     assert "<caption>" in page and '<th scope="row">' in page and '<th scope="col">' in page
     assert "Apologised" in page and "Not invited" in page and "Attended" in page
+    assert {row.organisation.short_name: row.text for row in matrix.rows} == {
+        "AIAT": "attended 1 of 1",
+        "AIRS": "attended 0 of 1",
+    }
+    assert "<td>attended 1 of 1</td>" in page
     assert f"/meetings/{third.id}/outcomes" in page
 
 

@@ -331,11 +331,17 @@ class MatrixRow:
 
     organisation: Organisation
     cells: list[Attendance | None]
+    held: int = 0
 
     @property
     def attended(self) -> int:
         """How many of the series' meetings the organisation attended."""
         return sum(1 for cell in self.cells if cell == Attendance.ATTENDED)
+
+    @property
+    def text(self) -> str:
+        """The record as words, such as "attended 7 of 9"."""
+        return f"attended {self.attended} of {self.held}"
 
 
 @dataclass
@@ -366,7 +372,10 @@ def series_matrix(session: Session, series: Series) -> ParticipationMatrix:
     rows: dict[int, MatrixRow] = {}
     for participation, organisation in participations:
         row = rows.setdefault(organisation.id, MatrixRow(organisation, [None] * len(meetings)))
-        row.cells[column[participation.meeting_id]] = participation.attendance
+        index = column[participation.meeting_id]
+        row.cells[index] = participation.attendance
+        if meetings[index].status == MeetingStatus.HELD:
+            row.held += 1
     return ParticipationMatrix(series, meetings, list(rows.values()))
 
 
