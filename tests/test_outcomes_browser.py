@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from tests import factories
 from tests.conftest import build_app
 from tracker.extensions import db
-from tracker.models import Role
+from tracker.models import AgendaItem, Meeting, Role
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -64,6 +64,7 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "serbia": serbia.id,
             "anna": anna.id,
             "item": first.agenda_items[0].id,
+            "series": series.id,
         }
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -181,3 +182,44 @@ def test_log_a_meeting_from_start_to_finish(live: dict[str, Any], page: Any) -> 
     click_and_wait(page, "Mark “Collect national AI strategies” as done")
     assert "Collect national AI strategies" not in page.locator("ul.carried-actions").inner_text()
     assert "Draft chapter one" in page.locator("ul.carried-actions").inner_text()
+
+
+def test_outcome_pages_have_no_serious_accessibility_violations(
+    live: dict[str, Any], page: Any, node_modules: Path
+) -> None:
+    base = live["url"]
+    with live["app"].app_context():
+        meeting = db.session.get(Meeting, live["first"])
+        item = db.session.get(AgendaItem, live["item"])
+        factories.make_outcome(agenda_item=item, text="Publish in spring")
+        factories.make_action_item(meeting=meeting, agenda_item=item, text="Collect data")
+        factories.make_minutes_revision(meeting, "## Summary\n\n- one\n- two")
+        db.session.remove()
+    page.goto(f"{base}/login")
+    page.fill("#email", live["email"])
+    page.fill("#password", factories.PASSWORD)
+    click_and_wait(page, "Log in")
+    axe = node_modules / "axe-core" / "axe.min.js"
+    paths = [
+        f"/meetings/{live['second']}/outcomes",
+        f"/meetings/{live['first']}/outcomes",
+        f"/meetings/{live['first']}/attendance",
+        f"/meetings/{live['first']}/outcomes/new",
+        f"/meetings/{live['first']}/minutes",
+        f"/meetings/{live['first']}/minutes/revisions?from=0&to=1",
+        f"/meetings/{live['first']}/report",
+        "/actions/",
+        f"/series/{live['series']}/participation",
+        f"/organisations/{live['austria']}/attendance",
+    ]
+    problems = []
+    for path in paths:
+        page.goto(base + path)
+        page.add_script_tag(path=str(axe))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
+        problems += [f"{path} {v}" for v in violations]
+    assert problems == []
