@@ -214,3 +214,18 @@ def test_same_revision_number_cannot_be_saved_twice(app):
     with pytest.raises(Exception, match="UNIQUE"):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_save_racing_past_the_check_still_gets_the_conflict_page(organiser_client, monkeypatch):
+    meeting = make_meeting()
+    make_minutes_revision(meeting, "Saved a moment ago")
+    # Both saves read "no revision yet" before either wrote: the unique number catches it.
+    monkeypatch.setattr("tracker.outcomes.operations.latest_revision", lambda s, m: None)
+    response = organiser_client.post(
+        f"/meetings/{meeting.id}/minutes", data={"text": "Mine", "base_revision": "0"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Saved a moment ago" in page and "Mine</textarea>" in page
+    db.session.expire_all()
+    assert meeting.minutes == "Saved a moment ago"
