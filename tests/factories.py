@@ -10,13 +10,18 @@ from typing import Any
 from tracker.auth.passwords import hash_password
 from tracker.extensions import db
 from tracker.models import (
+    ActionItem,
+    ActionStatus,
     AgendaItem,
     Attendance,
     Deliverable,
     DeliverableKind,
     Meeting,
+    MinutesRevision,
     Organisation,
     OrganisationKind,
+    Outcome,
+    OutcomeKind,
     Participation,
     Person,
     Role,
@@ -122,3 +127,40 @@ def make_deliverable(**values: Any) -> Deliverable:
     values.setdefault("start_date", date.today() - timedelta(days=30))
     values.setdefault("due_date", date.today() + timedelta(days=60))
     return save(Deliverable(**values))
+
+
+def make_action_item(**values: Any) -> ActionItem:
+    """An open action item, owned by an organisation taking part in its meeting."""
+    n = next(counter)
+    values.setdefault("text", f"Action {n}")
+    if "meeting" not in values and "meeting_id" not in values:
+        values["meeting"] = make_meeting(organisations=[make_organisation()])
+    meeting = values.get("meeting")
+    if "owner_organisation" not in values and "owner_organisation_id" not in values:
+        assert meeting is not None and meeting.participations, "give an owner organisation"
+        values["owner_organisation"] = meeting.participations[0].organisation
+    values.setdefault("due_date", date.today() + timedelta(days=14))
+    values.setdefault("status", ActionStatus.OPEN)
+    return save(ActionItem(**values))
+
+
+def make_outcome(**values: Any) -> Outcome:
+    """A decision under an agenda item (of a new meeting with a new topic unless given)."""
+    n = next(counter)
+    values.setdefault("text", f"Decision {n}")
+    values.setdefault("kind", OutcomeKind.DECISION)
+    if "agenda_item" not in values and "agenda_item_id" not in values:
+        values["agenda_item"] = make_meeting(topics=[make_topic()]).agenda_items[0]
+    return save(Outcome(**values))
+
+
+def make_minutes_revision(meeting: Meeting, text: str, **values: Any) -> MinutesRevision:
+    """The next revision of a meeting's minutes, also set as the meeting's current text."""
+    latest = db.session.scalar(
+        db.select(db.func.max(MinutesRevision.number)).where(
+            MinutesRevision.meeting_id == meeting.id
+        )
+    )
+    values.setdefault("number", (latest or 0) + 1)
+    meeting.minutes = text
+    return save(MinutesRevision(meeting_id=meeting.id, text=text, **values))

@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
     from tracker.organisations import bp as organisations_bp
+    from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         topics_bp,
         meetings_bp,
         deliverables_bp,
+        outcomes_bp,
     ):
         app.register_blueprint(bp)
 

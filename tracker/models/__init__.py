@@ -22,9 +22,20 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
+from tracker.models.outcomes import (
+    ActionItem,
+    ActionStatus,
+    MinutesApproval,
+    MinutesRevision,
+    Outcome,
+    OutcomeKind,
+    PersonAttendance,
+)
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
+    "ActionItem",
+    "ActionStatus",
     "AgendaItem",
     "Attendance",
     "AuditEvent",
@@ -34,10 +45,15 @@ __all__ = [
     "DeliverableStatus",
     "Meeting",
     "MeetingStatus",
+    "MinutesApproval",
+    "MinutesRevision",
     "Organisation",
     "OrganisationKind",
+    "Outcome",
+    "OutcomeKind",
     "Participation",
     "Person",
+    "PersonAttendance",
     "Role",
     "Series",
     "Topic",

@@ -1,0 +1,430 @@
+"""Outcome views: logging page, outcomes, actions, minutes, attendance, lifecycle, reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response as BaseResponse
+
+from tracker.auth.access import editor_required
+from tracker.extensions import db
+from tracker.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Deliverable,
+    Meeting,
+    Organisation,
+    OutcomeKind,
+    Participation,
+    Series,
+    Topic,
+)
+from tracker.operations import Refused
+from tracker.outcomes import bp
+from tracker.outcomes.forms import (
+    CarryForm,
+    CloseActionForm,
+    LifecycleForm,
+    MinutesForm,
+    NotesForm,
+    OutcomeForm,
+    attendance_form,
+)
+from tracker.outcomes.operations import (
+    MeetingOutcomes,
+    MinutesConflict,
+    MinutesLocked,
+    add_action,
+    add_outcome,
+    advance_meeting,
+    attendance_rows,
+    can_edit_minutes,
+    carry_agenda_item,
+    close_action,
+    latest_revision,
+    meeting_outcomes,
+    open_actions_query,
+    organisation_attendance,
+    record_attendance,
+    report_markdown,
+    revision_text,
+    revisions,
+    save_minutes,
+    series_matrix,
+    text_diff,
+    topic_timeline,
+    update_notes,
+)
+from tracker.views import filter_options, int_arg, paginate, refused_response
+
+
+def live_meeting(meeting_id: int) -> Meeting:
+    """The meeting with this id, or 404 when unknown or deleted."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if meeting.deleted_at is not None:
+        abort(404)
+    return meeting
+
+
+def agenda_item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    """The agenda item with this id on meeting's agenda, or 404."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A local path to go back to, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+def outcomes_url(meeting: Meeting) -> str:
+    """The logging page of meeting."""
+    return url_for("outcomes.meeting", meeting_id=meeting.id)
+
+
+@bp.route("/meetings/<int:meeting_id>/outcomes")
+def meeting(meeting_id: int) -> str:
+    """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
+    meeting = live_meeting(meeting_id)
+    return render_template(
+        "outcomes/meeting.html",
+        meeting=meeting,
+        meeting_outcomes=meeting_outcomes(db.session, meeting),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/outcomes/new", methods=["GET", "POST"])
+@editor_required
+def create(meeting_id: int) -> str | BaseResponse:
+    """Record information, a decision or an action item."""
+    meeting = live_meeting(meeting_id)
+    participations = db.session.scalars(
+        select(Participation)
+        .join(Organisation)
+        .where(Participation.meeting_id == meeting.id)
+        .order_by(Organisation.name)
+        .options(selectinload(Participation.organisation).selectinload(Organisation.people))
+    ).all()
+    deliverables = db.session.scalars(
+        select(Deliverable).where(Deliverable.deleted_at.is_(None)).order_by(Deliverable.title)
+    ).all()
+    form = OutcomeForm(meeting=meeting, participations=participations, deliverables=deliverables)
+    if request.method == "GET":
+        form.agenda_item.data = request.args.get("item", "")
+        form.kind.data = request.args.get("kind", OutcomeKind.DECISION.value)
+    if form.validate_on_submit():
+        try:
+            if form.is_action:
+                add_action(db.session, meeting, form.action_values(), current_user)
+                message = "The action item was recorded."
+            else:
+                item = form.items[form.agenda_item.data]
+                kind = OutcomeKind(form.kind.data)
+                add_outcome(db.session, item, kind, form.text.data.strip(), current_user)
+                message = f"The {kind.value} was recorded."
+        except Refused as refusal:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(outcomes_url(meeting))
+    return render_template("outcomes/form.html", form=form, meeting=meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/notes", methods=["GET", "POST"])
+@editor_required
+def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
+    """Write the notes of one agenda topic."""
+    meeting = live_meeting(meeting_id)
+    item = agenda_item_of(meeting, item_id)
+    form = NotesForm(obj=item)
+    if form.validate_on_submit():
+        if update_notes(item, form.notes.data or ""):
+            db.session.commit()
+            flash(f"The notes on {item.topic.title} were saved.", "success")
+        return redirect(outcomes_url(meeting))
+    return render_template("outcomes/notes.html", form=form, meeting=meeting, item=item)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/carry", methods=["POST"])
+@editor_required
+def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+    """Move or copy an agenda topic, with its open actions, to the next meeting."""
+    meeting = live_meeting(meeting_id)
+    item = agenda_item_of(meeting, item_id)
+    form = CarryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    move = form.mode.data == "move"
+    title = item.topic.title
+    try:
+        target, _ = carry_agenda_item(db.session, item, move=move)
+    except Refused as refusal:
+        return refused_response(
+            "outcomes/refused.html", str(refusal), meeting=meeting, title="Cannot carry the topic"
+        )
+    db.session.commit()
+    flash(
+        f"{title} was {'moved' if move else 'copied'} to {target.title} with its open actions.",
+        "success",
+    )
+    return redirect(outcomes_url(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@editor_required
+def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
+    """Mark which organisations, and which of their people, attended."""
+    meeting = live_meeting(meeting_id)
+    rows = attendance_rows(db.session, meeting)
+    form = attendance_form(rows)
+    if form.validate_on_submit():
+        states = {
+            row.participation.organisation_id: Attendance(
+                form[f"org_{row.participation.organisation_id}"].data
+            )
+            for row in rows
+        }
+        people = [int(value) for value in form.people.data or []]
+        try:
+            record_attendance(db.session, meeting, states, people)
+        except Refused as refusal:
+            return refused_response(
+                "outcomes/refused.html", str(refusal), meeting=meeting, title="Attendance"
+            )
+        db.session.commit()
+        flash("Attendance was saved.", "success")
+        return redirect(outcomes_url(meeting))
+    return render_template("outcomes/attendance.html", form=form, meeting=meeting, rows=rows)
+
+
+@bp.route("/meetings/<int:meeting_id>/lifecycle", methods=["POST"])
+@editor_required
+def lifecycle(meeting_id: int) -> BaseResponse | tuple[str, int]:
+    """Take the next step: planned, confirmed, held, minutes approved."""
+    meeting = live_meeting(meeting_id)
+    form = LifecycleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        message = advance_meeting(db.session, meeting, form.step.data, current_user)
+        db.session.commit()
+    except Refused as refusal:
+        return refused_response(
+            "outcomes/refused.html", str(refusal), meeting=meeting, title="Cannot change status"
+        )
+    except StaleDataError:
+        db.session.rollback()
+        return refused_response(
+            "outcomes/refused.html",
+            "Someone else changed this meeting at the same moment. Reload it and try again.",
+            meeting=meeting,
+            title="Cannot change status",
+        )
+    flash(message, "success")
+    return redirect(outcomes_url(meeting))
+
+
+@bp.route("/actions/")
+def actions() -> str:
+    """Open action items, filtered by owner organisation, series and overdue."""
+    overdue = request.args.get("overdue") == "1"
+    query = open_actions_query(int_arg("owner"), int_arg("series"), overdue)
+    return render_template(
+        "outcomes/actions.html",
+        pagination=paginate(query),
+        filter_options=filter_options(),
+        overdue=overdue,
+        close_form=CloseActionForm(),
+    )
+
+
+@bp.route("/actions/<int:action_id>/close", methods=["POST"])
+@editor_required
+def close(action_id: int) -> BaseResponse | tuple[str, int]:
+    """Close an open action as done or dropped, then go back where the button was."""
+    action = db.get_or_404(ActionItem, action_id)
+    form = CloseActionForm()
+    back = safe_next(form.next.data, url_for("outcomes.actions"))
+    if not form.validate_on_submit():
+        flash("Choose done or dropped to close the action.", "error")
+        return redirect(back)
+    try:
+        close_action(action, ActionStatus(form.status.data), current_user)
+    except Refused as refusal:
+        flash(str(refusal), "warning")
+        return redirect(back)
+    db.session.commit()
+    flash(f"The action “{action.text[:60]}” is {action.status.value}.", "success")
+    return redirect(back)
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes")
+def minutes(meeting_id: int) -> str:
+    """The meeting's minutes, with the edit form for those who may still change them."""
+    meeting = live_meeting(meeting_id)
+    outcomes = meeting_outcomes(db.session, meeting)
+    form = MinutesForm()
+    form.text.data = meeting.minutes
+    form.base_revision.data = str(outcomes.revision_number)
+    return render_minutes(form, meeting, outcomes)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes")
+@editor_required
+def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
+    """Save the minutes as a new revision; never silently over someone else's save."""
+    meeting = live_meeting(meeting_id)
+    form = MinutesForm()
+    if form.validate_on_submit():
+        try:
+            revision = save_minutes(
+                db.session, meeting, form.text.data, form.base_number(), current_user
+            )
+            db.session.commit()
+        except MinutesLocked:
+            db.session.rollback()
+            return render_minutes(form, meeting, meeting_outcomes(db.session, meeting)), 403
+        except MinutesConflict as conflict:
+            return minutes_conflict(form, meeting, conflict.latest)
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+            return minutes_conflict(form, meeting, latest_revision(db.session, meeting))
+        if revision is None:
+            flash("The minutes did not change.", "info")
+        else:
+            flash(f"The minutes were saved as revision {revision.number}.", "success")
+        return redirect(url_for("outcomes.minutes", meeting_id=meeting.id))
+    return render_minutes(form, meeting, meeting_outcomes(db.session, meeting))
+
+
+def render_minutes(
+    form: MinutesForm, meeting: Meeting, outcomes: MeetingOutcomes, **extra: Any
+) -> str:
+    """The minutes page: rendered minutes, and the form when the user may edit them."""
+    editable = current_user.is_authenticated and can_edit_minutes(
+        outcomes.is_approved, current_user
+    )
+    return render_template(
+        "outcomes/minutes.html",
+        form=form,
+        meeting=meeting,
+        meeting_outcomes=outcomes,
+        editable=editable,
+        **extra,
+    )
+
+
+def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[str, int]:
+    """The minutes page again with a 409: their saved text beside what the user typed."""
+    db.session.rollback()
+    db.session.refresh(meeting)
+    theirs = getattr(latest, "text", "")
+    number = getattr(latest, "number", 0)
+    form.base_revision.data = str(number)
+    flash(
+        "Someone else saved these minutes while you were editing. Your text is kept below; "
+        "compare it with theirs, merge what you need and save again.",
+        "warning",
+    )
+    return (
+        render_minutes(
+            form,
+            meeting,
+            meeting_outcomes(db.session, meeting),
+            conflict=latest,
+            conflict_diff=text_diff(theirs, form.text.data or "", f"revision {number}", "yours"),
+        ),
+        409,
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/revisions")
+def revisions_page(meeting_id: int) -> str:
+    """The minutes' revision history, and the difference between any two revisions."""
+    meeting = live_meeting(meeting_id)
+    history = revisions(db.session, meeting)
+    newest = history[0].number if history else 0
+    old_number = int_arg("from")
+    new_number = int_arg("to")
+    diff = None
+    if old_number is not None and new_number is not None:
+        old_text = revision_text(db.session, meeting, old_number)
+        new_text = revision_text(db.session, meeting, new_number)
+        if old_text is None or new_text is None:
+            abort(404)
+        diff = text_diff(old_text, new_text, f"revision {old_number}", f"revision {new_number}")
+    return render_template(
+        "outcomes/revisions.html",
+        meeting=meeting,
+        history=history,
+        diff=diff,
+        old_number=old_number if old_number is not None else max(newest - 1, 0),
+        new_number=new_number if new_number is not None else newest,
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/report")
+def report(meeting_id: int) -> str:
+    """A printable report: attendees, decisions, actions and minutes."""
+    meeting = live_meeting(meeting_id)
+    return render_template(
+        "outcomes/report.html",
+        meeting=meeting,
+        meeting_outcomes=meeting_outcomes(db.session, meeting),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/report.md")
+def report_md(meeting_id: int) -> Response:
+    """The report as a Markdown file to download."""
+    meeting = live_meeting(meeting_id)
+    text = report_markdown(meeting_outcomes(db.session, meeting))
+    filename = f"meeting-{meeting.number}-report.md"
+    return Response(
+        text,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/topics/<int:topic_id>/timeline")
+def timeline(topic_id: int) -> str:
+    """A topic across meetings, with the deliverables linked to it."""
+    topic = db.get_or_404(Topic, topic_id)
+    return render_template(
+        "outcomes/timeline.html", topic=topic, timeline=topic_timeline(db.session, topic)
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/attendance")
+def organisation(organisation_id: int) -> str:
+    """An organisation's attendance record across the series."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return render_template(
+        "outcomes/organisation.html",
+        organisation=organisation,
+        attendance_record=organisation_attendance(db.session, organisation),
+    )
+
+
+@bp.route("/series/<int:series_id>/participation")
+def series(series_id: int) -> str:
+    """The participation matrix of a series: organisations by meetings."""
+    series = db.get_or_404(Series, series_id)
+    return render_template(
+        "outcomes/series.html", series=series, matrix=series_matrix(db.session, series)
+    )
