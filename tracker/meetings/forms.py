@@ -94,7 +94,6 @@ class MeetingForm(VersionedForm):
         default=MeetingStatus.PLANNED.value,
     )
     description = TextAreaField("Description", validators=[Length(max=20000)])
-    minutes = TextAreaField("Minutes", validators=[Length(max=200000)])
     participants = FieldList(
         FormField(ParticipantRow), label="Participating organisations", min_entries=PARTICIPANT_ROWS
     )
@@ -219,7 +218,6 @@ class MeetingForm(VersionedForm):
             "online_url": (self.online_url.data or "").strip(),
             "status": MeetingStatus(self.status.data),
             "description": self.description.data or "",
-            "minutes": self.minutes.data or "",
         }
 
     def participant_values(self) -> list[tuple[int, Attendance]]:

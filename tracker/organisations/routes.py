@@ -27,6 +27,7 @@ from tracker.organisations.operations import (
     references,
     update_organisation,
 )
+from tracker.outcomes.operations import organisation_attendance
 from tracker.views import (
     conflict_response,
     filter_options,
@@ -101,6 +102,7 @@ def detail(organisation_id: int) -> str:
         organisation=organisation,
         meetings=meetings,
         deliverables=deliverables,
+        attendance_record=organisation_attendance(db.session, organisation),
     )
 
 

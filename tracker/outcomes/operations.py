@@ -259,7 +259,12 @@ def topic_timeline(session: Session, topic: Any) -> TopicTimeline:
             .join(Meeting)
             .where(AgendaItem.topic_id == topic.id, Meeting.deleted_at.is_(None))
             .order_by(Meeting.starts_at, Meeting.id)
-            .options(selectinload(AgendaItem.meeting).selectinload(Meeting.series))
+            .options(
+                selectinload(AgendaItem.meeting).selectinload(Meeting.series),
+                selectinload(AgendaItem.meeting)
+                .selectinload(Meeting.participations)
+                .selectinload(Participation.organisation),
+            )
         )
     )
     item_ids = select(AgendaItem.id).where(AgendaItem.topic_id == topic.id)

@@ -11,6 +11,7 @@ from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Meeting, Participation, Series
 from tracker.operations import Conflict, Refused
+from tracker.outcomes.operations import series_matrix
 from tracker.series import bp
 from tracker.series.forms import SeriesForm
 from tracker.series.operations import create_series, delete_series, meeting_count, update_series
@@ -37,7 +38,12 @@ def detail(series_id: int) -> str:
         .order_by(Meeting.number)
         .options(selectinload(Meeting.participations).selectinload(Participation.organisation))
     ).all()
-    return render_template("series/detail.html", series=series, meetings=meetings)
+    return render_template(
+        "series/detail.html",
+        series=series,
+        meetings=meetings,
+        matrix=series_matrix(db.session, series),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

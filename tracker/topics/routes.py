@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import extract, or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import editor_required
 from tracker.extensions import db
-from tracker.models import AgendaItem, Deliverable, Meeting, Participation, Topic, TopicStatus
+from tracker.models import AgendaItem, Meeting, Topic, TopicStatus
 from tracker.models.enums import choices
 from tracker.operations import Conflict, Refused
+from tracker.outcomes.operations import topic_timeline
 from tracker.topics import bp
 from tracker.topics.forms import TopicForm
 from tracker.topics.operations import create_topic, delete_topic, references, update_topic
@@ -48,28 +48,10 @@ def list() -> str:
 
 @bp.route("/<int:topic_id>")
 def detail(topic_id: int) -> str:
-    """One topic with every meeting that discussed it and its deliverables."""
+    """One topic: its timeline of meetings, outcomes and actions, and its deliverables."""
     topic = db.get_or_404(Topic, topic_id)
-    items = db.session.scalars(
-        select(AgendaItem)
-        .join(Meeting)
-        .where(AgendaItem.topic_id == topic.id, Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at)
-        .options(
-            selectinload(AgendaItem.meeting).selectinload(Meeting.series),
-            selectinload(AgendaItem.meeting)
-            .selectinload(Meeting.participations)
-            .selectinload(Participation.organisation),
-        )
-    ).all()
-    deliverables = db.session.scalars(
-        select(Deliverable)
-        .where(Deliverable.deleted_at.is_(None), Deliverable.topics.any(Topic.id == topic.id))
-        .order_by(Deliverable.due_date)
-        .options(selectinload(Deliverable.lead_organisation))
-    ).all()
     return render_template(
-        "topics/detail.html", topic=topic, items=items, deliverables=deliverables
+        "topics/detail.html", topic=topic, timeline=topic_timeline(db.session, topic)
     )
 
 
