@@ -61,12 +61,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
+    from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
     from tracker.organisations import bp as organisations_bp
     from tracker.people import bp as people_bp
+    from tracker.progress import bp as progress_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
 
@@ -79,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
         topics_bp,
         meetings_bp,
         deliverables_bp,
+        progress_bp,
+        api_bp,
     ):
         app.register_blueprint(bp)
 

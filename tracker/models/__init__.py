@@ -22,6 +22,12 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
+from tracker.models.progress import (
+    DeliverableStatusChange,
+    DeliverableTracking,
+    Milestone,
+    ProgressUpdate,
+)
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
@@ -32,12 +38,16 @@ __all__ = [
     "Deliverable",
     "DeliverableKind",
     "DeliverableStatus",
+    "DeliverableStatusChange",
+    "DeliverableTracking",
     "Meeting",
     "MeetingStatus",
+    "Milestone",
     "Organisation",
     "OrganisationKind",
     "Participation",
     "Person",
+    "ProgressUpdate",
     "Role",
     "Series",
     "Topic",
