@@ -117,8 +117,18 @@ def test_progress_chart_geometry():
 
 
 def test_empty_progress_chart():
-    chart = charts.progress_chart([], None, None, TODAY, "Paper")
+    chart = charts.progress_chart([], None, None, TODAY, "Paper", 0)
     assert chart.points == [] and chart.desc == "No progress updates yet."
+
+
+def test_chart_ends_at_the_current_percentage():
+    chart = charts.progress_chart([], None, None, TODAY, "Paper", 45)
+    assert [(p.day, p.percent) for p in chart.points] == [(TODAY, 0), (TODAY, 45)]
+    history = [(date(2027, 1, 10), 0, 20)]
+    chart = charts.progress_chart(history, None, None, TODAY, "Paper", 30)
+    assert [p.percent for p in chart.points] == [0, 20, 30] and chart.points[-1].day == TODAY
+    chart = charts.progress_chart(history, None, None, TODAY, "Paper", 20)
+    assert [p.percent for p in chart.points] == [0, 20]
 
 
 def test_progress_page_draws_svg_with_text_alternative(client, app, organiser):

@@ -111,8 +111,16 @@ def progress_chart(
     due: date | None,
     today: date,
     name: str,
+    current: int | None = None,
 ) -> ProgressChart:
-    """Chart geometry for (day, previous %, new %) updates in order, oldest first."""
+    """Chart geometry for (day, previous %, new %) updates in order, oldest first.
+
+    When the current percentage differs from the last update (it was set some other way), the
+    line ends with today's current value so that the chart never disagrees with the page.
+    """
+    last = history[-1][2] if history else 0
+    if current is not None and current != last:
+        history = [*history, (max(today, history[-1][0]) if history else today, last, current)]
     width, height, left, top, right, bottom = 640, 240, 44, 12, 16, 36
     plot_width, plot_height = width - left - right, height - top - bottom
     days = [d for d, _, _ in history] + [today]
@@ -146,7 +154,7 @@ def progress_chart(
         )
     if history:
         story = "; ".join(f"{d.isoformat()}: {p} %" for d, _, p in history)
-        desc = f"{len(history)} progress updates. {story}."
+        desc = f"{len(history)} progress values. {story}."
     else:
         desc = "No progress updates yet."
     if expected:
@@ -202,7 +210,7 @@ def timeline(items: list[TimelineItem], today: date) -> Timeline:
         rows.append(
             TimelineRow(
                 y=y,
-                label=item.label if len(item.label) <= 34 else item.label[:33] + "…",
+                label=item.label if len(item.label) <= 30 else item.label[:29] + "…",
                 deliverable_id=item.deliverable_id,
                 bar_x=bar_x,
                 bar_width=round(bar_width, 1),

@@ -91,7 +91,12 @@ def deliverable_progress(
         follow_milestones=bool(tracking and tracking.follow_milestones),
         targets=workflow.allowed_targets(deliverable.status, reopen_to),
         chart=progress_chart(
-            history, deliverable.start_date, deliverable.due_date, today, deliverable.title
+            history,
+            deliverable.start_date,
+            deliverable.due_date,
+            today,
+            deliverable.title,
+            deliverable.progress or 0,
         ),
         risk=deliverable_risk(deliverable, today),
     )
