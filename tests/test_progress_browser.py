@@ -128,3 +128,30 @@ def test_progress_update_changes_chart_board_and_dashboard(
         page.keyboard.press("Enter")
     in_review = page.locator("section[data-status='in_review']")
     assert "Recommendation paper" in in_review.inner_text()
+
+
+def test_progress_pages_pass_axe(
+    live_server: dict[str, Any], page: Any, node_modules: Path
+) -> None:
+    base, deliverable_id = live_server["url"], live_server["deliverable_id"]
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(live_server["email"])
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    axe = node_modules / "axe-core" / "axe.min.js"
+    found = {}
+    for url in (
+        f"/deliverables/{deliverable_id}/progress",
+        "/deliverables/board",
+        "/deliverables/timeline",
+        "/dashboard",
+    ):
+        page.goto(base + url)
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate(
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        )
+        assert len(result["passes"]) > 10  # axe really ran
+        found[url] = [(v["id"], len(v["nodes"])) for v in result["violations"]]
+    assert found == {url: [] for url in found}
