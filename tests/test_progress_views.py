@@ -451,3 +451,35 @@ def test_deliverable_progress_fixed_queries(app):
         [(u.user.name if u.user else "") for u in data.updates]
         [(c.user.name if c.user else "") for c in data.status_changes]
     assert len(few) == len(many)
+
+
+# --- partials, included the way the lead will include them ------------------------------------
+
+
+def test_partials_render_with_their_documented_variables(app, organiser):
+    from flask import render_template_string
+
+    from tracker.progress.routes import progress_context
+
+    d = make_deliverable(title="Late paper", due_date=date.today() - timedelta(days=1), progress=5)
+    meeting = make_meeting(number=1)
+    with app.test_request_context("/deliverables/1"):
+        detail = render_template_string(
+            '{% include "progress/_deliverable_progress.html" %}', **progress_context(d)
+        )
+        row = render_template_string(
+            '{% include "progress/_progress_bar.html" %}{% include "progress/_risk_badge.html" %}',
+            d=d,
+        )
+        home = render_template_string(
+            '{% include "progress/_flagged_deliverables.html" %}',
+            flagged=queries.flagged_deliverables(db.session, date.today()),
+        )
+        since = render_template_string(
+            '{% include "progress/_since_last_meeting.html" %}',
+            since=queries.since_last_meeting(db.session, meeting),
+        )
+    assert "Progress over time" in detail and 'role="img"' in detail
+    assert 'value="5"' in row and "Overdue" in row
+    assert "Late paper" in home and "badge-overdue" in home
+    assert "Deliverables since the last meeting" in since and "Late paper" in since

@@ -420,3 +420,39 @@ def test_milestone_views(organiser_client, app):
     assert d.progress == 0
     organiser_client.post(f"/deliverables/{d.id}/tracking", data={})
     assert not operations.following_milestones(db.session, d)
+
+
+# --- helpers for the deliverables create/edit forms ------------------------------------------
+
+
+def test_set_status_and_progress_records_both(app, organiser):
+    d = make_deliverable(status=S.DRAFTING, progress=40)
+    operations.set_status_and_progress(db.session, d, S.IN_REVIEW, 100, organiser)
+    assert (d.status, d.progress) == (S.IN_REVIEW, 100)
+    assert [c.to_status for c in changes_of(d)] == [S.IN_REVIEW]
+    assert [(u.previous_percent, u.percent) for u in updates_of(d)] == [(40, 100)]
+
+
+def test_set_status_and_progress_refuses_lies(app, organiser):
+    d = make_deliverable(status=S.DRAFTING, progress=40)
+    with pytest.raises(Refused, match="cannot be at 100"):
+        operations.set_status_and_progress(db.session, d, S.DRAFTING, 100, organiser)
+    with pytest.raises(TransitionRefused):
+        operations.set_status_and_progress(db.session, d, S.PUBLISHED, 100, organiser)
+
+
+def test_set_status_and_progress_publishing_ignores_percent(app, organiser):
+    d = make_deliverable(status=S.IN_REVIEW, progress=90)
+    operations.set_status_and_progress(db.session, d, S.PUBLISHED, 50, organiser)
+    assert d.progress == 100
+
+
+def test_record_created(app, organiser):
+    d = make_deliverable(status=S.DRAFTING, progress=100)
+    operations.record_created(db.session, d, organiser)
+    db.session.commit()
+    assert d.progress == 99
+    assert [(u.previous_percent, u.percent) for u in updates_of(d)] == [(0, 99)]
+    empty = make_deliverable()
+    operations.record_created(db.session, empty, organiser)
+    assert updates_of(empty) == []

@@ -244,3 +244,35 @@ def delete_milestone(session: Session, milestone: Milestone, user: User | None) 
     session.delete(milestone)
     session.flush()
     sync_with_milestones(session, deliverable, user, f"Milestone removed: {title}")
+
+
+def set_status_and_progress(
+    session: Session,
+    deliverable: Deliverable,
+    status: DeliverableStatus,
+    percent: int,
+    user: User | None,
+    note: str = "Edited on the deliverable form.",
+) -> None:
+    """For edit forms: move status along the workflow, then set the percentage, both recorded.
+
+    Raises TransitionRefused or Refused (with a message for the form) when either would break
+    the workflow or make the percentage disagree with the status.
+    """
+    if status != deliverable.status:
+        change_status(session, deliverable, status, user, note)
+    if status == PUBLISHED or percent == deliverable.progress:
+        return
+    add_progress_update(session, deliverable, percent, note, user)
+
+
+def record_created(session: Session, deliverable: Deliverable, user: User | None) -> None:
+    """For create forms: bring the percentage in line with the status and record it as history."""
+    wanted = workflow.percent_for(deliverable.status, deliverable.progress or 0)
+    deliverable.progress = 0
+    session.flush()
+    if wanted:
+        record_progress(
+            session, deliverable, wanted, "Progress when the deliverable was added.", user
+        )
+        session.flush()
