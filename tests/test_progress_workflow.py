@@ -287,9 +287,15 @@ def test_unsafe_next_is_refused(organiser_client, app):
     response = organiser_client.post(
         f"/deliverables/{d.id}/status", data={"status": "drafting", "next": "//evil.example"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 400
     db.session.refresh(d)
     assert d.status == S.PLANNED
+
+
+def test_unknown_status_is_400(organiser_client, app):
+    d = make_deliverable()
+    response = organiser_client.post(f"/deliverables/{d.id}/status", data={"status": "bogus"})
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
 
 
 def test_status_post_needs_csrf(organiser_client, app):

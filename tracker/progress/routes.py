@@ -82,8 +82,10 @@ def back_to(deliverable: Deliverable, next_url: str | None) -> BaseResponse:
     return redirect(next_url or url_for(".deliverable", deliverable_id=deliverable.id))
 
 
-def refused(message: str, deliverable: Deliverable, next_url: str | None) -> tuple[str, int]:
-    """A 409 page that explains why the change was refused."""
+def refused(
+    message: str, deliverable: Deliverable, next_url: str | None, code: int = 409
+) -> tuple[str, int]:
+    """A page (409 unless told otherwise) that explains why the change was refused."""
     db.session.rollback()
     return (
         render_template(
@@ -92,7 +94,7 @@ def refused(message: str, deliverable: Deliverable, next_url: str | None) -> tup
             deliverable=deliverable,
             back=next_url or url_for(".deliverable", deliverable_id=deliverable.id),
         ),
-        409,
+        code,
     )
 
 
@@ -110,7 +112,8 @@ def change_status(deliverable_id: int) -> ResponseLike:
     item = live_deliverable(deliverable_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return refused(" ".join(e for errs in form.errors.values() for e in errs), item, None)
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        return refused(errors, item, None, 400)
     next_url = form.next.data or None
     try:
         operations.change_status(
