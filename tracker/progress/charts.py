@@ -118,9 +118,10 @@ def progress_chart(
     When the current percentage differs from the last update (it was set some other way), the
     line ends with today's current value so that the chart never disagrees with the page.
     """
-    last = history[-1][2] if history else 0
-    if current is not None and current != last:
-        history = [*history, (max(today, history[-1][0]) if history else today, last, current)]
+    last_percent = history[-1][2] if history else 0
+    if current is not None and current != last_percent:
+        end = max(today, history[-1][0]) if history else today
+        history = [*history, (end, last_percent, current)]
     width, height, left, top, right, bottom = 640, 240, 44, 12, 16, 36
     plot_width, plot_height = width - left - right, height - top - bottom
     days = [d for d, _, _ in history] + [today]
