@@ -241,3 +241,22 @@ def test_api_filters(client, data):
 def test_api_is_read_only(client, data):
     response = client.post("/api/deliverables", data={})
     assert response.status_code == 405 and response.mimetype == "application/json"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboard",
+        "/deliverables/board",
+        "/deliverables/timeline",
+        "/deliverables/export.csv",
+        "/deliverables/progress.csv",
+        "/meetings/export.csv",
+        "/api/deliverables",
+        "/api/openapi.json",
+    ],
+)
+def test_private_mode_hides_progress_pages_exports_and_api(client, app, url):
+    app.config["TRACKER_PUBLIC_READ"] = False
+    response = client.get(url)
+    assert response.status_code == 302 and "/login" in response.location
