@@ -116,6 +116,15 @@ def test_progress_chart_geometry():
     assert "2027-02-10: 60 %" in chart.desc
 
 
+def test_chart_starts_at_start_date_only_from_zero():
+    history = [(date(2027, 2, 1), 80, 50)]
+    chart = charts.progress_chart(history, date(2027, 1, 1), date(2027, 4, 1), TODAY, "P", 50)
+    assert [(p.day, p.percent) for p in chart.points] == [
+        (date(2027, 2, 1), 80),
+        (date(2027, 2, 1), 50),
+    ]
+
+
 def test_empty_progress_chart():
     chart = charts.progress_chart([], None, None, TODAY, "Paper", 0)
     assert chart.points == [] and chart.desc == "No progress updates yet."

@@ -139,7 +139,8 @@ def progress_chart(
     points: list[Point] = []
     if history:
         day0, before, _ = history[0]
-        origin = start if start and start <= day0 else day0
+        # Only a deliverable that began at 0 % is known to have been there since its start.
+        origin = start if start and start <= day0 and before == 0 else day0
         points.append(
             Point(scale(origin, first, last, left, plot_width), y_of(before), origin, before)
         )
