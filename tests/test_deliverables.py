@@ -23,7 +23,14 @@ from tracker.deliverables.operations import (
 )
 from tracker.extensions import db
 from tracker.main.operations import home_overview
-from tracker.models import Deliverable, DeliverableKind, DeliverableStatus, Role
+from tracker.models import (
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
+    DeliverableStatusChange,
+    ProgressUpdate,
+    Role,
+)
 from tracker.operations import Conflict, Refused
 
 TODAY = date.today()
@@ -256,13 +263,19 @@ def test_edit(organiser_client, good, lead):
     assert response.status_code == 302
     db.session.refresh(deliverable)
     assert deliverable.title.startswith("Analytical") and deliverable.topics == []
-    assert deliverable.version == 2
+    assert deliverable.version > 1
+    # The form's status and percentage went through the workflow and were recorded.
+    changes = db.session.scalars(db.select(DeliverableStatusChange)).all()
+    assert [(c.from_status, c.to_status) for c in changes] == [
+        (DeliverableStatus.PLANNED, DeliverableStatus.DRAFTING)
+    ]
+    assert [u.percent for u in db.session.scalars(db.select(ProgressUpdate))] == [40]
 
 
 def test_edit_only_links_moves_version(organiser_client, lead):
     topic = make_topic()
     deliverable = make_deliverable(lead_organisation=lead)
-    changed = update_deliverable(deliverable, {}, [], [topic], deliverable.version)
+    changed = update_deliverable(db.session, deliverable, {}, [], [topic], deliverable.version)
     db.session.commit()
     assert changed == ["topics"] and deliverable.version == 2
 
@@ -376,7 +389,7 @@ def test_operations_directly(lead):
         create_deliverable(db.session, values, [lead], [])
     db.session.rollback()
     with pytest.raises(Conflict):
-        update_deliverable(deliverable, {"title": "x"}, [], [], deliverable.version + 1)
+        update_deliverable(db.session, deliverable, {"title": "x"}, [], [], deliverable.version + 1)
     soft_delete_deliverable(deliverable)
     db.session.commit()
     assert deliverable.deleted_at is not None

@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
+    from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.organisations import bp as organisations_bp
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
+    from tracker.progress import bp as progress_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
     from tracker.views import BoundedIntConverter
@@ -83,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
         meetings_bp,
         deliverables_bp,
         outcomes_bp,
+        progress_bp,
+        api_bp,
     ):
         app.register_blueprint(bp)
 

@@ -14,6 +14,7 @@ from tracker.auth.access import admin_required, editor_required
 from tracker.deliverables import bp
 from tracker.deliverables.forms import DeliverableForm
 from tracker.deliverables.operations import (
+    FieldRefused,
     create_deliverable,
     organisations_by_id,
     restore_deliverable,
@@ -31,7 +32,8 @@ from tracker.models import (
     deliverable_contributor,
 )
 from tracker.models.enums import choices
-from tracker.operations import Conflict, Refused
+from tracker.operations import Conflict
+from tracker.progress.routes import progress_context
 from tracker.views import conflict_response, filter_options, int_arg, paginate
 
 DONE = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
@@ -119,7 +121,9 @@ def detail(deliverable_id: int) -> str:
     """One deliverable with its lead, contributors, topics and origin meeting."""
     allow = bool(current_user.is_authenticated and current_user.is_admin)
     deliverable = get_deliverable(deliverable_id, allow_deleted=allow)
-    return render_template("deliverables/detail.html", deliverable=deliverable)
+    return render_template(
+        "deliverables/detail.html", deliverable=deliverable, **progress_context(deliverable)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -139,10 +143,11 @@ def create() -> str | Response:
                 form.values(),
                 organisations_by_id(db.session, form.contributor_id_list()),
                 topics_by_id(db.session, form.topic_id_list()),
+                current_user,
             )
-        except Refused as refusal:
+        except FieldRefused as refusal:
             db.session.rollback()
-            form.contributor_ids.errors = [str(refusal)]
+            form[refusal.field].errors = [str(refusal)]
         else:
             db.session.commit()
             flash(f"Deliverable {deliverable.title} was added.", "success")
@@ -161,20 +166,22 @@ def edit(deliverable_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             update_deliverable(
+                db.session,
                 deliverable,
                 form.values(),
                 organisations_by_id(db.session, form.contributor_id_list()),
                 topics_by_id(db.session, form.topic_id_list()),
                 form.submitted_version(),
+                current_user,
             )
             db.session.commit()
         except Conflict:
             return conflict_response(
                 "deliverables/form.html", form, deliverable, deliverable=deliverable
             )
-        except Refused as refusal:
+        except FieldRefused as refusal:
             db.session.rollback()
-            form.contributor_ids.errors = [str(refusal)]
+            form[refusal.field].errors = [str(refusal)]
         else:
             flash(f"Deliverable {deliverable.title} was saved.", "success")
             return redirect(url_for(".detail", deliverable_id=deliverable.id))

@@ -35,6 +35,7 @@ from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.outcomes.operations import meeting_outcomes
+from tracker.progress import queries
 from tracker.views import conflict_response, filter_options, int_arg, paginate
 
 MAX_ID = 2**63 - 1
@@ -143,6 +144,7 @@ def detail(meeting_id: int) -> str:
         zones=[p.organisation.timezone for p in participations],
         deliverables=deliverables,
         meeting_outcomes=meeting_outcomes(db.session, meeting),
+        since=queries.since_last_meeting(db.session, meeting),
     )
 
 

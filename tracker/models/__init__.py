@@ -31,6 +31,12 @@ from tracker.models.outcomes import (
     OutcomeKind,
     PersonAttendance,
 )
+from tracker.models.progress import (
+    DeliverableStatusChange,
+    DeliverableTracking,
+    Milestone,
+    ProgressUpdate,
+)
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
@@ -43,8 +49,11 @@ __all__ = [
     "Deliverable",
     "DeliverableKind",
     "DeliverableStatus",
+    "DeliverableStatusChange",
+    "DeliverableTracking",
     "Meeting",
     "MeetingStatus",
+    "Milestone",
     "MinutesApproval",
     "MinutesRevision",
     "Organisation",
@@ -54,6 +63,7 @@ __all__ = [
     "Participation",
     "Person",
     "PersonAttendance",
+    "ProgressUpdate",
     "Role",
     "Series",
     "Topic",

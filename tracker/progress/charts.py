@@ -1,0 +1,246 @@
+"""Geometry of the server-drawn SVG charts: pure functions, no Flask, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Point:
+    """One plotted progress value."""
+
+    x: float
+    y: float
+    day: date
+    percent: int
+
+
+@dataclass(frozen=True)
+class Tick:
+    """An axis tick: its position and text."""
+
+    at: float
+    text: str
+
+
+@dataclass
+class ProgressChart:
+    """A line chart of a deliverable's progress over time, with the expected straight line."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    points: list[Point]
+    polyline: str
+    expected: tuple[float, float, float, float] | None
+    today_x: float | None
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    title: str
+    desc: str
+
+
+@dataclass
+class TimelineMarker:
+    """A milestone drawn on a timeline bar."""
+
+    x: float
+    title: str
+    day: date
+    done: bool
+
+
+@dataclass
+class TimelineRow:
+    """One deliverable's bar on the timeline."""
+
+    y: float
+    label: str
+    deliverable_id: int
+    bar_x: float | None
+    bar_width: float
+    done_width: float
+    start: date | None
+    due: date | None
+    percent: int
+    flag: str
+    markers: list[TimelineMarker] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    """The whole timeline: rows, month ticks and the line for today."""
+
+    width: int
+    height: int
+    label_width: int
+    top: int
+    row_height: int
+    rows: list[TimelineRow]
+    ticks: list[Tick]
+    today_x: float | None
+    title: str
+    desc: str
+
+
+def scale(day: date, first: date, last: date, x0: float, width: float) -> float:
+    """The x position of day on an axis from first to last."""
+    span = max((last - first).days, 1)
+    return round(x0 + (day - first).days / span * width, 1)
+
+
+def month_ticks(first: date, last: date, x0: float, width: float, most: int = 8) -> list[Tick]:
+    """Ticks on the first day of months between first and last, at most about `most` of them."""
+    months = []
+    day = date(first.year, first.month, 1)
+    while day <= last:
+        if day >= first:
+            months.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    step = max(1, -(-len(months) // most))
+    return [Tick(scale(m, first, last, x0, width), m.strftime("%b %Y")) for m in months[::step]]
+
+
+def progress_chart(
+    history: list[tuple[date, int, int]],
+    start: date | None,
+    due: date | None,
+    today: date,
+    name: str,
+    current: int | None = None,
+) -> ProgressChart:
+    """Chart geometry for (day, previous %, new %) updates in order, oldest first.
+
+    When the current percentage differs from the last update (it was set some other way), the
+    line ends with today's current value so that the chart never disagrees with the page.
+    """
+    last_percent = history[-1][2] if history else 0
+    if current is not None and current != last_percent:
+        end = max(today, history[-1][0]) if history else today
+        history = [*history, (end, last_percent, current)]
+    width, height, left, top, right, bottom = 640, 240, 44, 12, 16, 36
+    plot_width, plot_height = width - left - right, height - top - bottom
+    days = [d for d, _, _ in history] + [today]
+    if start:
+        days.append(start)
+    if due:
+        days.append(due)
+    first, last = min(days), max(days)
+    if first == last:
+        first, last = first - timedelta(days=1), last + timedelta(days=1)
+
+    def y_of(percent: int) -> float:
+        return round(top + plot_height - percent / 100 * plot_height, 1)
+
+    points: list[Point] = []
+    if history:
+        day0, before, _ = history[0]
+        # Only a deliverable that began at 0 % is known to have been there since its start.
+        origin = start if start and start <= day0 and before == 0 else day0
+        points.append(
+            Point(scale(origin, first, last, left, plot_width), y_of(before), origin, before)
+        )
+    for day, _, percent in history:
+        points.append(Point(scale(day, first, last, left, plot_width), y_of(percent), day, percent))
+    expected = None
+    if start and due and due > start:
+        expected = (
+            scale(start, first, last, left, plot_width),
+            y_of(0),
+            scale(due, first, last, left, plot_width),
+            y_of(100),
+        )
+    if history:
+        story = "; ".join(f"{d.isoformat()}: {p} %" for d, _, p in history)
+        desc = f"{len(history)} progress values. {story}."
+    else:
+        desc = "No progress updates yet."
+    if expected:
+        desc += f" The dashed line is the expected pace from {start} (0 %) to {due} (100 %)."
+    return ProgressChart(
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        plot_width=plot_width,
+        plot_height=plot_height,
+        points=points,
+        polyline=" ".join(f"{p.x},{p.y}" for p in points),
+        expected=expected,
+        today_x=scale(today, first, last, left, plot_width) if first <= today <= last else None,
+        x_ticks=month_ticks(first, last, left, plot_width, most=6),
+        y_ticks=[Tick(y_of(p), f"{p} %") for p in (0, 25, 50, 75, 100)],
+        title=f"Progress of {name} over time",
+        desc=desc,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """What the timeline needs to know about one deliverable."""
+
+    deliverable_id: int
+    label: str
+    start: date | None
+    due: date | None
+    percent: int
+    flag: str
+    milestones: list[tuple[str, date, bool]]
+
+
+def timeline(items: list[TimelineItem], today: date) -> Timeline:
+    """Timeline geometry: one bar per deliverable from its start to its due date."""
+    width, label_width, top, row_height, right = 960, 240, 28, 30, 16
+    plot_width = width - label_width - right
+    days = [today]
+    for item in items:
+        days += [d for d in (item.start, item.due) if d]
+        days += [d for _, d, _ in item.milestones]
+    first, last = min(days) - timedelta(days=7), max(days) + timedelta(days=7)
+    rows = []
+    for index, item in enumerate(items):
+        y = top + index * row_height
+        bar_x, bar_width = None, 0.0
+        begin = item.start or item.due
+        if begin and item.due:
+            bar_x = scale(begin, first, last, label_width, plot_width)
+            bar_width = max(scale(item.due, first, last, label_width, plot_width) - bar_x, 2.0)
+        rows.append(
+            TimelineRow(
+                y=y,
+                label=item.label if len(item.label) <= 30 else item.label[:29] + "…",
+                deliverable_id=item.deliverable_id,
+                bar_x=bar_x,
+                bar_width=round(bar_width, 1),
+                done_width=round(bar_width * item.percent / 100, 1),
+                start=item.start,
+                due=item.due,
+                percent=item.percent,
+                flag=item.flag,
+                markers=[
+                    TimelineMarker(scale(d, first, last, label_width, plot_width), t, d, done)
+                    for t, d, done in item.milestones
+                ],
+            )
+        )
+    count = len(items)
+    return Timeline(
+        width=width,
+        height=top + max(count, 1) * row_height + 10,
+        label_width=label_width,
+        top=top,
+        row_height=row_height,
+        rows=rows,
+        ticks=month_ticks(first, last, label_width, plot_width),
+        today_x=scale(today, first, last, label_width, plot_width),
+        title="Deliverables timeline",
+        desc=(
+            f"{count} deliverables, each a bar from its start to its due date, filled to its "
+            f"progress; diamonds are milestones (filled when done); the red line is today, "
+            f"{today.isoformat()}. The table below lists the same facts."
+        ),
+    )

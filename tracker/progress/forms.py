@@ -1,0 +1,79 @@
+"""Forms of the progress feature: status moves, progress updates, milestones, tracking mode."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from tracker.forms import select_choices
+from tracker.models import DeliverableStatus
+from tracker.models.enums import choices
+
+
+def safe_next(form: FlaskForm, field: HiddenField) -> None:
+    """Only a path on this site may be the page to return to."""
+    value = field.data or ""
+    if value and (not value.startswith("/") or value.startswith("//") or "\\" in value):
+        raise ValidationError("Unsafe return address.")
+
+
+class StatusForm(FlaskForm):
+    """Move a deliverable to another status."""
+
+    status = SelectField("Move to", choices=select_choices(choices(DeliverableStatus)))
+    note = StringField("Note", validators=[Optional(), Length(max=300)])
+    version = HiddenField()
+    next = HiddenField(validators=[safe_next])
+
+    def submitted_version(self) -> int | None:
+        """The deliverable version the form was rendered from, if sent."""
+        raw = self.version.data
+        return int(raw) if raw and str(raw).isdigit() else None
+
+    def target(self) -> DeliverableStatus:
+        """The chosen status."""
+        return DeliverableStatus(self.status.data)
+
+
+class ProgressUpdateForm(FlaskForm):
+    """Record a new progress percentage."""
+
+    percent = IntegerField(
+        "Progress (%)",
+        validators=[
+            InputRequired("Enter a percentage."),
+            NumberRange(0, 100, "Enter a whole number from 0 to 100."),
+        ],
+    )
+    recorded_on = DateField("Date", default=date.today, validators=[DataRequired()])
+    note = StringField(
+        "What changed", validators=[DataRequired("Say briefly what changed."), Length(max=300)]
+    )
+
+    def validate_recorded_on(self, field: DateField) -> None:
+        """Updates describe the past or today."""
+        if field.data and field.data > date.today():
+            raise ValidationError("The date cannot be in the future.")
+
+
+class MilestoneForm(FlaskForm):
+    """Add a milestone."""
+
+    title = StringField("Milestone", validators=[DataRequired(), Length(max=300)])
+    due_date = DateField("Due date", validators=[Optional()])
+
+
+class TrackingForm(FlaskForm):
+    """Choose whether progress follows the milestones."""
+
+    follow_milestones = BooleanField("Progress follows the milestones (done ÷ total)")

@@ -1,0 +1,278 @@
+"""Progress operations: status moves, progress updates and milestones. They never commit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.models import (
+    Deliverable,
+    DeliverableStatus,
+    DeliverableStatusChange,
+    DeliverableTracking,
+    Milestone,
+    ProgressUpdate,
+    User,
+    utcnow,
+)
+from tracker.operations import Refused, check_version
+from tracker.progress import workflow
+from tracker.progress.workflow import DROPPED, PUBLISHED
+
+
+class TransitionRefused(Refused):
+    """A status move the workflow does not allow."""
+
+
+def reopen_status(session: Session, deliverable: Deliverable) -> DeliverableStatus:
+    """The status a dropped deliverable returns to: the one it had when it was dropped."""
+    previous = session.scalar(
+        select(DeliverableStatusChange.from_status)
+        .where(
+            DeliverableStatusChange.deliverable_id == deliverable.id,
+            DeliverableStatusChange.to_status == DROPPED,
+        )
+        .order_by(DeliverableStatusChange.at.desc(), DeliverableStatusChange.id.desc())
+        .limit(1)
+    )
+    return previous or DeliverableStatus.PLANNED
+
+
+def record_progress(
+    session: Session,
+    deliverable: Deliverable,
+    percent: int,
+    note: str,
+    user: User | None,
+    on: date | None = None,
+) -> ProgressUpdate | None:
+    """Set the deliverable's percentage and record the move; None when nothing changed."""
+    if percent == deliverable.progress:
+        return None
+    update = ProgressUpdate(
+        deliverable=deliverable,
+        recorded_on=on or date.today(),
+        previous_percent=deliverable.progress or 0,
+        percent=percent,
+        note=note[:300],
+        user=user,
+    )
+    deliverable.progress = percent
+    session.add(update)
+    return update
+
+
+def change_status(
+    session: Session,
+    deliverable: Deliverable,
+    target: DeliverableStatus,
+    user: User | None,
+    note: str = "",
+    version: int | None = None,
+) -> DeliverableStatusChange:
+    """Move a deliverable along the workflow and record it; TransitionRefused if not allowed.
+
+    Publishing sets the progress to 100 %; sending a deliverable back below review lowers 100 % to
+    99 %. Either adjustment is recorded as a progress update.
+    """
+    check_version(deliverable, version)
+    current = deliverable.status
+    reopen_to = reopen_status(session, deliverable) if current == DROPPED else None
+    if target == current:
+        raise TransitionRefused(f"“{deliverable.title}” is already {workflow_label(current)}.")
+    if not workflow.is_allowed(current, target, reopen_to):
+        allowed = ", ".join(workflow_label(s) for s in workflow.allowed_targets(current, reopen_to))
+        raise TransitionRefused(
+            f"“{deliverable.title}” cannot move from {workflow_label(current)} to "
+            f"{workflow_label(target)}. From {workflow_label(current)} it can move to: {allowed}."
+        )
+    change = DeliverableStatusChange(
+        deliverable=deliverable,
+        from_status=current,
+        to_status=target,
+        user=user,
+        at=utcnow(),
+        note=note[:300],
+    )
+    session.add(change)
+    deliverable.status = target
+    if target != DROPPED:
+        percent = workflow.percent_for(target, deliverable.progress or 0)
+        if target == PUBLISHED:
+            reason = "Published: progress is 100 %."
+        else:
+            reason = f"Moved to {workflow_label(target)}: progress capped at {percent} %."
+        record_progress(session, deliverable, percent, reason, user)
+    session.flush()
+    if target != PUBLISHED:
+        sync_with_milestones(session, deliverable, user, f"Moved to {workflow_label(target)}.")
+    return change
+
+
+def workflow_label(status: DeliverableStatus) -> str:
+    """The lower-case name of a status for messages."""
+    return status.value.replace("_", " ")
+
+
+def add_progress_update(
+    session: Session,
+    deliverable: Deliverable,
+    percent: int,
+    note: str,
+    user: User | None,
+    on: date | None = None,
+) -> ProgressUpdate:
+    """Record a new percentage by hand; Refused when status and percentage would disagree."""
+    if not 0 <= percent <= 100:
+        raise Refused("Progress is a percentage from 0 to 100.")
+    if not workflow.accepts_updates(deliverable.status):
+        raise Refused(
+            f"“{deliverable.title}” is {workflow_label(deliverable.status)}: its progress is final."
+        )
+    if following_milestones(session, deliverable):
+        raise Refused(
+            f"“{deliverable.title}” follows its milestones: tick milestones to change its "
+            "progress, or switch to progress by hand first."
+        )
+    allowed = workflow.percent_for(deliverable.status, percent)
+    if allowed != percent:
+        raise Refused(
+            f"A deliverable that is {workflow_label(deliverable.status)} cannot be at {percent} %: "
+            "100 % means finished, so move it to review first."
+        )
+    update = ProgressUpdate(
+        deliverable=deliverable,
+        recorded_on=on or date.today(),
+        previous_percent=deliverable.progress or 0,
+        percent=percent,
+        note=note.strip()[:300],
+        user=user,
+    )
+    deliverable.progress = percent
+    session.add(update)
+    session.flush()
+    return update
+
+
+def tracking_for(session: Session, deliverable: Deliverable) -> DeliverableTracking | None:
+    """The deliverable's tracking settings, if any were saved."""
+    return session.get(DeliverableTracking, deliverable.id)
+
+
+def following_milestones(session: Session, deliverable: Deliverable) -> bool:
+    """Whether the deliverable's progress follows its milestones."""
+    tracking = tracking_for(session, deliverable)
+    return tracking is not None and tracking.follow_milestones
+
+
+def milestone_percent(milestones: list[Milestone]) -> int | None:
+    """done / total * 100, rounded down so that 100 % means every milestone is done."""
+    if not milestones:
+        return None
+    done = sum(1 for m in milestones if m.done)
+    return done * 100 // len(milestones)
+
+
+def sync_with_milestones(
+    session: Session, deliverable: Deliverable, user: User | None, reason: str
+) -> ProgressUpdate | None:
+    """When following milestones, set progress from them (within what the status allows)."""
+    if not following_milestones(session, deliverable):
+        return None
+    if not workflow.accepts_updates(deliverable.status):
+        return None
+    milestones = list(
+        session.scalars(select(Milestone).where(Milestone.deliverable_id == deliverable.id))
+    )
+    percent = milestone_percent(milestones)
+    if percent is None:
+        return None
+    percent = workflow.percent_for(deliverable.status, percent)
+    update = record_progress(session, deliverable, percent, reason, user)
+    session.flush()
+    return update
+
+
+def set_follow_milestones(
+    session: Session, deliverable: Deliverable, follow: bool, user: User | None
+) -> DeliverableTracking:
+    """Switch between progress by hand and progress following the milestones."""
+    tracking = tracking_for(session, deliverable)
+    if tracking is None:
+        tracking = DeliverableTracking(deliverable_id=deliverable.id, follow_milestones=follow)
+        session.add(tracking)
+    tracking.follow_milestones = follow
+    session.flush()
+    if follow:
+        sync_with_milestones(session, deliverable, user, "Progress now follows the milestones.")
+    return tracking
+
+
+def add_milestone(
+    session: Session,
+    deliverable: Deliverable,
+    title: str,
+    due_date: date | None,
+    user: User | None,
+) -> Milestone:
+    """Add a milestone (not done); progress is recomputed when it follows milestones."""
+    milestone = Milestone(deliverable=deliverable, title=title.strip()[:300], due_date=due_date)
+    session.add(milestone)
+    session.flush()
+    sync_with_milestones(session, deliverable, user, f"Milestone added: {milestone.title}")
+    return milestone
+
+
+def toggle_milestone(session: Session, milestone: Milestone, user: User | None) -> Milestone:
+    """Mark a milestone done or not done; progress is recomputed when it follows milestones."""
+    milestone.done = not milestone.done
+    milestone.done_at = utcnow() if milestone.done else None
+    session.flush()
+    verb = "done" if milestone.done else "reopened"
+    sync_with_milestones(
+        session, milestone.deliverable, user, f"Milestone {verb}: {milestone.title}"
+    )
+    return milestone
+
+
+def delete_milestone(session: Session, milestone: Milestone, user: User | None) -> None:
+    """Remove a milestone; progress is recomputed when it follows milestones."""
+    deliverable = milestone.deliverable
+    title = milestone.title
+    session.delete(milestone)
+    session.flush()
+    sync_with_milestones(session, deliverable, user, f"Milestone removed: {title}")
+
+
+def set_status_and_progress(
+    session: Session,
+    deliverable: Deliverable,
+    status: DeliverableStatus,
+    percent: int,
+    user: User | None,
+    note: str = "Edited on the deliverable form.",
+) -> None:
+    """For edit forms: move status along the workflow, then set the percentage, both recorded.
+
+    Raises TransitionRefused or Refused (with a message for the form) when either would break
+    the workflow or make the percentage disagree with the status.
+    """
+    if status != deliverable.status:
+        change_status(session, deliverable, status, user, note)
+    if status == PUBLISHED or percent == deliverable.progress:
+        return
+    add_progress_update(session, deliverable, percent, note, user)
+
+
+def record_created(session: Session, deliverable: Deliverable, user: User | None) -> None:
+    """For create forms: bring the percentage in line with the status and record it as history."""
+    wanted = workflow.percent_for(deliverable.status, deliverable.progress or 0)
+    deliverable.progress = 0
+    session.flush()
+    if wanted:
+        record_progress(
+            session, deliverable, wanted, "Progress when the deliverable was added.", user
+        )
+        session.flush()

@@ -1,0 +1,427 @@
+"""Loaders behind the progress pages and partials, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+
+from tracker.models import (
+    Deliverable,
+    DeliverableStatus,
+    DeliverableStatusChange,
+    DeliverableTracking,
+    Meeting,
+    Milestone,
+    Organisation,
+    ProgressUpdate,
+    deliverable_contributor,
+    deliverable_topic,
+)
+from tracker.models.enums import label
+from tracker.progress import workflow
+from tracker.progress.charts import ProgressChart, Timeline, TimelineItem, progress_chart, timeline
+from tracker.progress.risk import Risk, deliverable_risk
+
+LIVE = Deliverable.deleted_at.is_(None)
+DONE = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
+
+
+@dataclass
+class DeliverableProgress:
+    """Everything the deliverable progress partial shows."""
+
+    deliverable: Deliverable
+    status_changes: list[DeliverableStatusChange]
+    updates: list[ProgressUpdate]
+    milestones: list[Milestone]
+    follow_milestones: bool
+    targets: tuple[DeliverableStatus, ...]
+    chart: ProgressChart
+    risk: Risk
+    rules: tuple[str, ...] = workflow.RULES
+
+
+def reopen_target(changes: list[DeliverableStatusChange]) -> DeliverableStatus:
+    """From a deliverable's status changes (newest first), the status it reopens to."""
+    for change in changes:
+        if change.to_status == DeliverableStatus.DROPPED:
+            return change.from_status
+    return DeliverableStatus.PLANNED
+
+
+def deliverable_progress(
+    session: Session, deliverable: Deliverable, today: date
+) -> DeliverableProgress:
+    """Status history, progress history with its chart, milestones and tracking mode: 5 queries."""
+    changes = list(
+        session.scalars(
+            select(DeliverableStatusChange)
+            .where(DeliverableStatusChange.deliverable_id == deliverable.id)
+            .order_by(DeliverableStatusChange.at.desc(), DeliverableStatusChange.id.desc())
+            .options(selectinload(DeliverableStatusChange.user))
+        )
+    )
+    updates = list(
+        session.scalars(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.deliverable_id == deliverable.id)
+            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+            .options(selectinload(ProgressUpdate.user))
+        )
+    )
+    milestones = list(
+        session.scalars(
+            select(Milestone)
+            .where(Milestone.deliverable_id == deliverable.id)
+            .order_by(Milestone.due_date.is_(None), Milestone.due_date, Milestone.id)
+        )
+    )
+    tracking = session.get(DeliverableTracking, deliverable.id)
+    reopen_to = reopen_target(changes) if deliverable.status == DeliverableStatus.DROPPED else None
+    history = [(u.recorded_on, u.previous_percent, u.percent) for u in reversed(updates)]
+    return DeliverableProgress(
+        deliverable=deliverable,
+        status_changes=changes,
+        updates=updates,
+        milestones=milestones,
+        follow_milestones=bool(tracking and tracking.follow_milestones),
+        targets=workflow.allowed_targets(deliverable.status, reopen_to),
+        chart=progress_chart(
+            history,
+            deliverable.start_date,
+            deliverable.due_date,
+            today,
+            deliverable.title,
+            deliverable.progress or 0,
+        ),
+        risk=deliverable_risk(deliverable, today),
+    )
+
+
+@dataclass
+class ProgressMove:
+    """How far a deliverable's percentage moved in a window."""
+
+    deliverable: Deliverable
+    before: int
+    after: int
+    updates: int
+
+
+@dataclass
+class SinceLastMeeting:
+    """What changed on deliverables between the previous meeting of the series and this one."""
+
+    meeting: Meeting
+    previous: Meeting | None
+    since: datetime | None
+    until: datetime
+    status_changes: list[DeliverableStatusChange]
+    progress_moves: list[ProgressMove]
+    new: list[Deliverable]
+    finished: list[DeliverableStatusChange]
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing changed at all."""
+        return not (self.status_changes or self.progress_moves or self.new or self.finished)
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    """The meeting before this one in its series, by number, ignoring deleted ones."""
+    return session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.number < meeting.number,
+            Meeting.deleted_at.is_(None),
+        )
+        .order_by(Meeting.number.desc())
+        .limit(1)
+    )
+
+
+def since_last_meeting(session: Session, meeting: Meeting) -> SinceLastMeeting:
+    """Changes in (previous meeting's start, this meeting's start]: 4 to 7 queries."""
+    previous = previous_meeting(session, meeting)
+    since = previous.starts_at if previous else None
+    until = meeting.starts_at
+
+    def window(column: InstrumentedAttribute[datetime]) -> list[ColumnElement[bool]]:
+        conditions = [column <= until]
+        if since is not None:
+            conditions.append(column > since)
+        return conditions
+
+    changes = list(
+        session.scalars(
+            select(DeliverableStatusChange)
+            .join(Deliverable)
+            .where(LIVE, *window(DeliverableStatusChange.at))
+            .order_by(DeliverableStatusChange.at, DeliverableStatusChange.id)
+            .options(
+                selectinload(DeliverableStatusChange.deliverable).selectinload(
+                    Deliverable.lead_organisation
+                )
+            )
+        )
+    )
+    updates = list(
+        session.scalars(
+            select(ProgressUpdate)
+            .join(Deliverable)
+            .where(LIVE, *window(ProgressUpdate.created_at))
+            .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
+            .options(
+                selectinload(ProgressUpdate.deliverable).selectinload(Deliverable.lead_organisation)
+            )
+        )
+    )
+    new = list(
+        session.scalars(
+            select(Deliverable)
+            .where(LIVE, *window(Deliverable.created_at))
+            .order_by(Deliverable.created_at)
+            .options(selectinload(Deliverable.lead_organisation))
+        )
+    )
+    grouped: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in updates:
+        grouped[update.deliverable_id].append(update)
+    moves = [
+        ProgressMove(group[0].deliverable, group[0].previous_percent, group[-1].percent, len(group))
+        for group in grouped.values()
+        if group[0].previous_percent != group[-1].percent
+    ]
+    moves.sort(key=lambda m: m.deliverable.title.lower())
+    return SinceLastMeeting(
+        meeting=meeting,
+        previous=previous,
+        since=since,
+        until=until,
+        status_changes=changes,
+        progress_moves=moves,
+        new=new,
+        finished=[c for c in changes if c.to_status in DONE],
+    )
+
+
+@dataclass
+class Card:
+    """A deliverable on the board, with its flag and where it may move."""
+
+    deliverable: Deliverable
+    risk: Risk
+    targets: tuple[DeliverableStatus, ...]
+
+
+@dataclass
+class BoardColumn:
+    """One status column of the board."""
+
+    status: DeliverableStatus
+    cards: list[Card] = field(default_factory=list)
+
+
+def drop_origins(session: Session, deliverable_ids: list[int]) -> dict[int, DeliverableStatus]:
+    """For dropped deliverables, the status each had when it was last dropped: 1 query."""
+    if not deliverable_ids:
+        return {}
+    rows = session.execute(
+        select(
+            DeliverableStatusChange.deliverable_id,
+            DeliverableStatusChange.from_status,
+        )
+        .where(
+            DeliverableStatusChange.deliverable_id.in_(deliverable_ids),
+            DeliverableStatusChange.to_status == DeliverableStatus.DROPPED,
+        )
+        .order_by(DeliverableStatusChange.at, DeliverableStatusChange.id)
+    ).all()
+    return {deliverable_id: status for deliverable_id, status in rows}
+
+
+def filtered_deliverables(
+    session: Session,
+    organisation_id: int | None = None,
+    topic_id: int | None = None,
+    status: DeliverableStatus | None = None,
+    with_milestones: bool = False,
+) -> list[Deliverable]:
+    """Live deliverables, filtered by organisation (lead or contributor), topic and status."""
+    query = (
+        select(Deliverable)
+        .where(LIVE)
+        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+        .options(selectinload(Deliverable.lead_organisation))
+    )
+    if organisation_id:
+        query = query.where(
+            or_(
+                Deliverable.lead_organisation_id == organisation_id,
+                Deliverable.id.in_(
+                    select(deliverable_contributor.c.deliverable_id).where(
+                        deliverable_contributor.c.organisation_id == organisation_id
+                    )
+                ),
+            )
+        )
+    if topic_id:
+        query = query.where(
+            Deliverable.id.in_(
+                select(deliverable_topic.c.deliverable_id).where(
+                    deliverable_topic.c.topic_id == topic_id
+                )
+            )
+        )
+    if status:
+        query = query.where(Deliverable.status == status)
+    return list(session.scalars(query))
+
+
+def board(session: Session, today: date, organisation_id: int | None = None) -> list[BoardColumn]:
+    """One column per status with its cards: 3 queries."""
+    deliverables = filtered_deliverables(session, organisation_id)
+    dropped = [d.id for d in deliverables if d.status == DeliverableStatus.DROPPED]
+    origins = drop_origins(session, dropped)
+    columns = {status: BoardColumn(status) for status in DeliverableStatus}
+    for d in deliverables:
+        targets = workflow.allowed_targets(d.status, origins.get(d.id))
+        columns[d.status].cards.append(Card(d, deliverable_risk(d, today), targets))
+    return list(columns.values())
+
+
+def milestones_by_deliverable(
+    session: Session, deliverable_ids: list[int]
+) -> dict[int, list[Milestone]]:
+    """Milestones of many deliverables, by deliverable id: 1 query."""
+    grouped: dict[int, list[Milestone]] = defaultdict(list)
+    if deliverable_ids:
+        for m in session.scalars(
+            select(Milestone)
+            .where(Milestone.deliverable_id.in_(deliverable_ids))
+            .order_by(Milestone.due_date, Milestone.id)
+        ):
+            grouped[m.deliverable_id].append(m)
+    return grouped
+
+
+def timeline_for(
+    session: Session,
+    today: date,
+    organisation_id: int | None = None,
+    topic_id: int | None = None,
+    status: DeliverableStatus | None = None,
+) -> tuple[Timeline, list[Deliverable], dict[int, list[Milestone]]]:
+    """The timeline chart, its deliverables and their milestones: 3 queries."""
+    deliverables = filtered_deliverables(session, organisation_id, topic_id, status)
+    milestones = milestones_by_deliverable(session, [d.id for d in deliverables])
+    items = [
+        TimelineItem(
+            deliverable_id=d.id,
+            label=d.title,
+            start=d.start_date,
+            due=d.due_date,
+            percent=d.progress or 0,
+            flag=deliverable_risk(d, today).flag,
+            milestones=[(m.title, m.due_date, m.done) for m in milestones[d.id] if m.due_date],
+        )
+        for d in deliverables
+    ]
+    return timeline(items, today), deliverables, milestones
+
+
+@dataclass
+class OrganisationLine:
+    """Deliverables led by one organisation."""
+
+    organisation: Organisation
+    count: int
+    open: int
+    mean_progress: float | None
+
+
+@dataclass
+class Dashboard:
+    """Counts by status and lead organisation, overdue and at-risk numbers, overall progress."""
+
+    by_status: list[tuple[DeliverableStatus, str, int]]
+    by_organisation: list[OrganisationLine]
+    total: int
+    counted: int
+    overdue: list[Deliverable]
+    at_risk: list[Deliverable]
+    overall: float | None
+
+
+def mean(values: list[int]) -> float | None:
+    """The arithmetic mean, or None for no values."""
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def overall_progress(deliverables: list[Deliverable]) -> float | None:
+    """The mean progress of live, non-dropped deliverables, each weighing the same."""
+    return mean([d.progress or 0 for d in deliverables if d.status != DeliverableStatus.DROPPED])
+
+
+def dashboard(session: Session, today: date) -> Dashboard:
+    """The dashboard's numbers: 2 queries."""
+    deliverables = filtered_deliverables(session)
+    counts = {status: 0 for status in DeliverableStatus}
+    lines: dict[int, OrganisationLine] = {}
+    progress_by_org: dict[int, list[int]] = defaultdict(list)
+    overdue, at_risk = [], []
+    for d in deliverables:
+        counts[d.status] += 1
+        line = lines.setdefault(
+            d.lead_organisation_id, OrganisationLine(d.lead_organisation, 0, 0, None)
+        )
+        line.count += 1
+        if d.status not in DONE:
+            line.open += 1
+        if d.status != DeliverableStatus.DROPPED:
+            progress_by_org[d.lead_organisation_id].append(d.progress or 0)
+        risk = deliverable_risk(d, today)
+        if risk.flag == "overdue":
+            overdue.append(d)
+        elif risk.flag == "at_risk":
+            at_risk.append(d)
+    for org_id, line in lines.items():
+        line.mean_progress = mean(progress_by_org[org_id])
+    return Dashboard(
+        by_status=[(s, label(s), counts[s]) for s in DeliverableStatus],
+        by_organisation=sorted(lines.values(), key=lambda x: (-x.count, x.organisation.short_name)),
+        total=len(deliverables),
+        counted=sum(1 for d in deliverables if d.status != DeliverableStatus.DROPPED),
+        overdue=overdue,
+        at_risk=at_risk,
+        overall=overall_progress(deliverables),
+    )
+
+
+def flagged_deliverables(
+    session: Session, today: date, limit: int = 10
+) -> list[tuple[Deliverable, Risk]]:
+    """Open deliverables that are overdue or at risk, soonest due first (home page): 2 queries."""
+    open_ones = list(
+        session.scalars(
+            select(Deliverable)
+            .where(LIVE, Deliverable.status.not_in(DONE))
+            .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+            .options(selectinload(Deliverable.lead_organisation))
+        )
+    )
+    flagged = [(d, deliverable_risk(d, today)) for d in open_ones]
+    return [(d, r) for d, r in flagged if r][:limit]
+
+
+def status_counts(session: Session) -> dict[DeliverableStatus, int]:
+    """Live deliverables per status: 1 query."""
+    rows = session.execute(
+        select(Deliverable.status, func.count()).where(LIVE).group_by(Deliverable.status)
+    ).all()
+    return {status: count for status, count in rows}
