@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import login_as
-from tests.factories import make_organisation, make_person, make_user
+from tests.factories import (
+    make_action_item,
+    make_meeting,
+    make_organisation,
+    make_person,
+    make_user,
+)
 from tracker.extensions import db
 from tracker.models import Person, Role
 from tracker.operations import Conflict
-from tracker.people import operations
 from tracker.people.operations import create_person, delete_person, update_person
 
 
@@ -150,9 +155,13 @@ def test_delete(organiser_client):
     assert db.session.get(Person, person.id) is None
 
 
-def test_delete_refused_when_referenced(organiser_client, monkeypatch):
+def test_delete_refused_when_referenced(organiser_client):
     person = make_person(name="Owner")
-    monkeypatch.setattr(operations, "references", lambda session, person: {"action items": 2})
+    meeting = make_meeting(organisations=[person.organisation])
+    for _ in range(2):
+        make_action_item(
+            meeting=meeting, owner_organisation=person.organisation, owner_person=person
+        )
     response = organiser_client.post(f"/people/{person.id}/delete")
     assert response.status_code == 409
     assert "2 action items" in response.get_data(as_text=True)

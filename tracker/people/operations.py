@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Person
+from tracker.models import ActionItem, Person, PersonAttendance
 from tracker.operations import Refused, apply_values, check_version
 
 
@@ -26,12 +27,20 @@ def update_person(person: Person, values: Mapping[str, Any], version: int | None
 
 
 def references(session: Session, person: Person) -> dict[str, int]:
-    """What still refers to the person, by kind, counting only non-zero ones.
-
-    Nothing refers to people yet; features that do (action items) add their count here.
-    """
-    counts: dict[str, int] = {}
-    return {key: value for key, value in counts.items() if value}
+    """What still refers to the person, by kind, counting only non-zero ones."""
+    counts = {
+        "action items": session.scalar(
+            select(func.count())
+            .select_from(ActionItem)
+            .where(ActionItem.owner_person_id == person.id)
+        ),
+        "meeting attendances": session.scalar(
+            select(func.count())
+            .select_from(PersonAttendance)
+            .where(PersonAttendance.person_id == person.id)
+        ),
+    }
+    return {key: int(value) for key, value in counts.items() if value}
 
 
 def delete_person(session: Session, person: Person) -> None:
