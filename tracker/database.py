@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", sqlite_pragmas)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", postgresql_utc)
 
 
 def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -35,6 +37,14 @@ def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def postgresql_utc(dbapi_connection: Any, connection_record: Any) -> None:
+    """Run every PostgreSQL session in UTC, so date parts (e.g. the year) match SQLite's."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def plain(value: Any) -> str | None:
