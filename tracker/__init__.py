@@ -85,9 +85,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, templating
+    from tracker import database, errors, request_log, templating
     from tracker.auth import access
 
+    request_log.register(app)
     errors.register(app)
     access.register(app)
     templating.register(app)
