@@ -22,6 +22,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     )
     configure(app, config, overrides)
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_hooks(app)
     register_cli(app)
@@ -57,6 +58,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+
+
+def register_input_guards(app: Flask) -> None:
+    """Bounded <int:...> URL arguments and no NUL characters (before any route is added)."""
+    from tracker import inputs
+
+    inputs.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,14 +17,19 @@ from tracker.models import Base
 def paginate(query: Select[Any]) -> Pagination:
     """One page of query, as asked for by ?page=."""
     return db.paginate(
-        query, per_page=current_app.config["TRACKER_PAGE_SIZE"], max_per_page=100, error_out=False
+        query,
+        page=int_arg("page") or 1,
+        per_page=current_app.config["TRACKER_PAGE_SIZE"],
+        max_per_page=100,
+        error_out=False,
     )
 
 
 def int_arg(name: str) -> int | None:
-    """An integer query-string argument, or None when absent or not a number."""
+    """An integer query-string argument, or None when absent, not a number or out of range."""
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    # isdigit() alone accepts "²"; more than 9 digits overflows database integers.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def conflict_response(
