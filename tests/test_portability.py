@@ -112,3 +112,15 @@ def test_timestamps_come_back_aware_utc(app):
     with db.engine.connect() as connection:
         year = connection.scalar(sa.select(sa.extract("year", Organisation.created_at)).limit(1))
     assert int(year) == loaded.created_at.year
+
+
+def test_filter_years_come_from_the_database_as_numbers(app):
+    from datetime import UTC, datetime
+
+    from tests.factories import make_meeting
+    from tracker.views import filter_options
+
+    make_meeting(starts_at=datetime(2021, 12, 31, 23, 30, tzinfo=UTC))
+    make_meeting(starts_at=datetime(2023, 6, 1, 12, 0, tzinfo=UTC))
+    with app.test_request_context():
+        assert filter_options().years == [("2023", "2023"), ("2021", "2021")]

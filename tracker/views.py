@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, flash, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, select
+from sqlalchemy import Select, extract, select
 
 from tracker.extensions import db
 from tracker.models import Base
@@ -86,8 +86,10 @@ def filter_options(kinds: list[tuple[str, str]] | None = None) -> FilterOptions:
     from tracker.models import Meeting, Organisation, Series
 
     series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
-    starts = db.session.scalars(select(Meeting.starts_at).where(Meeting.deleted_at.is_(None)))
-    years = sorted({s.year for s in starts}, reverse=True)
+    # The years in SQL (UTC on both databases), not every meeting's start in Python.
+    year = extract("year", Meeting.starts_at)
+    found = db.session.scalars(select(year).where(Meeting.deleted_at.is_(None)).distinct())
+    years = sorted({int(y) for y in found}, reverse=True)
     organisations = db.session.execute(
         select(Organisation.id, Organisation.short_name).order_by(Organisation.short_name)
     ).all()
