@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from tracker import create_app
 from tracker.models import Base
 
 POSTGRES_ENV = "TRACKER_TEST_POSTGRES_URL"
@@ -66,6 +67,8 @@ class DatabaseServer:
     def schema_database(self) -> str:
         """The session's database holding the models' schema, created on first use."""
         if self.schema_url is None:
+            # Building an app imports every blueprint, and so every model module.
+            create_app("testing")
             url = self.create_database()
             engine = create_engine(url)
             Base.metadata.create_all(engine)
