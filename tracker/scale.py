@@ -132,7 +132,7 @@ def generate(session: Session, years: int, seed: int, today: date | None = None)
     )
     added["series"] = len(series_ids)
 
-    org_rows = []
+    org_rows: list[dict[str, Any]] = []
     for n in range(counts["organisations"]):
         country, zone = COUNTRIES[n % len(COUNTRIES)]
         org_rows.append(
@@ -181,7 +181,7 @@ def generate(session: Session, years: int, seed: int, today: date | None = None)
     first_day = today - timedelta(days=365 * years)
     span_days = 365 * years + 90  # a few months of upcoming meetings too
     numbers = dict.fromkeys(series_ids, 0)
-    meeting_rows = []
+    meeting_rows: list[dict[str, Any]] = []
     for n in range(counts["meetings"]):
         series_index = rng.randrange(len(series_ids))
         series_id = series_ids[series_index]
@@ -243,12 +243,12 @@ def generate(session: Session, years: int, seed: int, today: date | None = None)
     added["participations"] = len(participations)
     added["agenda items"] = len(agenda)
 
-    deliverable_rows = []
+    deliverable_rows: list[dict[str, Any]] = []
     for n in range(counts["deliverables"]):
         start = first_day + timedelta(days=rng.randrange(span_days))
         due = start + timedelta(days=rng.randint(30, 365))
         if due < today:
-            status = rng.choices(
+            state = rng.choices(
                 [
                     DeliverableStatus.PUBLISHED,
                     DeliverableStatus.DROPPED,
@@ -257,10 +257,10 @@ def generate(session: Session, years: int, seed: int, today: date | None = None)
                 weights=[85, 10, 5],
             )[0]
         else:
-            status = rng.choice(
+            state = rng.choice(
                 [DeliverableStatus.PLANNED, DeliverableStatus.DRAFTING, DeliverableStatus.IN_REVIEW]
             )
-        progress = 100 if status == DeliverableStatus.PUBLISHED else rng.randrange(0, 100, 5)
+        progress = 100 if state == DeliverableStatus.PUBLISHED else rng.randrange(0, 100, 5)
         meeting_index = min(
             len(meeting_ids) - 1,
             max(0, (start - first_day).days * counts["meetings"] // span_days),
@@ -274,7 +274,7 @@ def generate(session: Session, years: int, seed: int, today: date | None = None)
                 "lead_organisation_id": rng.choice(org_ids),
                 "start_date": start,
                 "due_date": due,
-                "status": status,
+                "status": state,
                 "progress": progress,
                 "meeting_id": meeting_ids[meeting_index] if rng.random() < 0.7 else None,
                 "document_url": "",
