@@ -19,7 +19,8 @@ logger = logging.getLogger("tracker.request")
 REQUEST_ID_HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 REDACTED = "[redacted]"
-PRIVATE_FEED_PREFIX = "/feeds/private/"
+# Paths whose later segments are secrets (feed tokens); add e.g. password-reset paths here.
+SECRET_PATH_PREFIXES = ("/feeds/private/",)
 SECRET_PARAMETERS = re.compile(r"token|secret|password|key|signature", re.IGNORECASE)
 
 
@@ -31,11 +32,12 @@ def request_id_from(header: str | None) -> str:
 
 
 def safe_path(path: str) -> str:
-    """The path with every segment after /feeds/private/ (the secret feed token) redacted."""
-    if PRIVATE_FEED_PREFIX in path:
-        head, _, rest = path.partition(PRIVATE_FEED_PREFIX)
-        hidden = "/".join(REDACTED for _ in rest.split("/")) if rest else ""
-        return f"{head}{PRIVATE_FEED_PREFIX}{hidden}"
+    """The path with every segment after a secret prefix (e.g. /feeds/private/) redacted."""
+    for prefix in SECRET_PATH_PREFIXES:
+        if prefix in path:
+            head, _, rest = path.partition(prefix)
+            hidden = "/".join(REDACTED for _ in rest.split("/")) if rest else ""
+            return f"{head}{prefix}{hidden}"
     return path
 
 
