@@ -14,6 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import URLSafeTimedSerializer
 
 from tests import factories
+from tests.databases import BACKENDS, DatabaseServer, clean_slate, require_postgres
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, User
@@ -61,11 +62,43 @@ def build_app(tmp_path: Path, **overrides: Any) -> Flask:
     return app
 
 
+@pytest.fixture(scope="session")
+def postgres_server(worker_id: str) -> Iterator[DatabaseServer]:
+    """A throw-away PostgreSQL database for this test session (one per xdist worker)."""
+    server = DatabaseServer.from_environment(worker_id)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty-of-rows database with the models' schema: SQLite file or PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    require_postgres()
+    server: DatabaseServer = request.getfixturevalue("postgres_server")
+    return server.schema_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, for migrations and real servers; dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    require_postgres()
+    server: DatabaseServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app with a fresh database, inside an app context."""
-    app = build_app(tmp_path)
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The app with a fresh database, inside an app context, on each backend."""
+    app = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
+        clean_slate(db.engine)
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -22,6 +22,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     )
     configure(app, config, overrides)
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_hooks(app)
     register_cli(app)
@@ -59,6 +60,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+def register_input_guards(app: Flask) -> None:
+    """Bounded <int:...> URL arguments and no NUL characters (before any route is added)."""
+    from tracker import inputs
+
+    inputs.register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
     from tracker.api import bp as api_bp
@@ -72,9 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.progress import bp as progress_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
-    from tracker.views import BoundedIntConverter
 
-    app.url_map.converters["int"] = BoundedIntConverter
     for bp in (
         main_bp,
         auth_bp,
@@ -93,9 +99,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, templating
+    from tracker import database, errors, request_log, templating
     from tracker.auth import access
 
+    request_log.register(app)
     errors.register(app)
     access.register(app)
     templating.register(app)

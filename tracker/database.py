@@ -23,10 +23,14 @@ def register(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", sqlite_pragmas)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", postgresql_utc)
 
 
 def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL mode, a busy timeout and enforced foreign keys on every SQLite connection."""
+    # lower() (and so ilike) folds only ASCII in SQLite but all of Unicode in PostgreSQL.
+    dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
@@ -35,6 +39,19 @@ def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def unicode_lower(value: Any) -> Any:
+    """SQLite's lower(), folding every letter as PostgreSQL and Python do."""
+    return value.lower() if isinstance(value, str) else value
+
+
+def postgresql_utc(dbapi_connection: Any, connection_record: Any) -> None:
+    """Run every PostgreSQL session in UTC, so date parts (e.g. the year) match SQLite's."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def plain(value: Any) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -59,6 +59,12 @@ def register(app: Flask) -> None:
     def stale(error: StaleDataError) -> tuple[str, int]:
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError) -> tuple[str, int]:
+        # A value the database refuses (too long, out of range); forms should catch it first.
+        db.session.rollback()
+        return render_error(400, "A value was too long or out of range. Check the input.")
 
     @app.errorhandler(OperationalError)
     def unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:

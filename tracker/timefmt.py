@@ -15,6 +15,14 @@ def all_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# ZoneInfo's own strong cache holds only 8 zones: a page showing more would re-read the
+# tz files from disk on every request. This keeps every zone (about 600 exist) alive.
+@lru_cache(maxsize=1024)
+def zone_info(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA zone name, cached."""
+    return ZoneInfo(name)
+
+
 def is_zone(name: str) -> bool:
     """Whether name is a real IANA zone (not a bare offset or abbreviation)."""
     return (name in all_zones() and "/" in name) or name == "UTC"
@@ -37,7 +45,7 @@ def human_date(value: date) -> str:
 
 def human_datetime(instant: datetime, zone: str) -> str:
     """Tue 3 Mar 2027, 15:00 Sofia."""
-    local = instant.astimezone(ZoneInfo(zone))
+    local = instant.astimezone(zone_info(zone))
     return f"{human_date(local)}, {local:%H:%M} {city(zone)}"
 
 
@@ -60,13 +68,13 @@ def times_across_zones(
     15:00 Sofia · 14:00 Vienna, Belgrade, Stockholm · 13:00 London. A reading on another
     calendar day than the meeting's carries its weekday.
     """
-    home = instant.astimezone(ZoneInfo(meeting_zone))
+    home = instant.astimezone(zone_info(meeting_zone))
     groups: dict[str, list[str]] = {}
     offsets: dict[str, float] = {}
     for zone in dict.fromkeys(other_zones):
         if zone == meeting_zone:
             continue
-        local = instant.astimezone(ZoneInfo(zone))
+        local = instant.astimezone(zone_info(zone))
         label = f"{local:%H:%M}" if local.date() == home.date() else f"{local:%a %H:%M}"
         name = city(zone)
         if name not in groups.setdefault(label, []):

@@ -8,8 +8,7 @@ from typing import Any
 from flask import current_app, flash, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, select
-from werkzeug.routing import IntegerConverter
+from sqlalchemy import Select, extract, select
 
 from tracker.extensions import db
 from tracker.models import Base
@@ -27,10 +26,10 @@ def paginate(query: Select[Any]) -> Pagination:
 
 
 def int_arg(name: str) -> int | None:
-    """An integer query-string argument, or None when absent or not a number."""
+    """An integer query-string argument, or None when absent, not a number or out of range."""
     raw = request.args.get(name, "")
-    # Longer numbers overflow the database's 64-bit integers (a 500 instead of no match).
-    return int(raw) if raw.isdigit() and len(raw) <= 15 else None
+    # isdigit() alone accepts "²"; more than 9 digits overflows database integers.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def conflict_response(
@@ -71,14 +70,6 @@ def refused_response(template: str, message: str, **context: Any) -> tuple[str, 
     return render_template(template, refusal=message, **context), 409
 
 
-class BoundedIntConverter(IntegerConverter):
-    """The <int:...> URL converter, refusing ids too large for a 64-bit column (so 404, not 500)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
-
 @dataclass
 class FilterOptions:
     """Choices for the list filters: series, years, organisations, countries, kinds."""
@@ -95,8 +86,10 @@ def filter_options(kinds: list[tuple[str, str]] | None = None) -> FilterOptions:
     from tracker.models import Meeting, Organisation, Series
 
     series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
-    starts = db.session.scalars(select(Meeting.starts_at).where(Meeting.deleted_at.is_(None)))
-    years = sorted({s.year for s in starts}, reverse=True)
+    # The years in SQL (UTC on both databases), not every meeting's start in Python.
+    year = extract("year", Meeting.starts_at)
+    found = db.session.scalars(select(year).where(Meeting.deleted_at.is_(None)).distinct())
+    years = sorted({int(y) for y in found}, reverse=True)
     organisations = db.session.execute(
         select(Organisation.id, Organisation.short_name).order_by(Organisation.short_name)
     ).all()

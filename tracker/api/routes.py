@@ -32,7 +32,13 @@ MAX_PER_PAGE = 100
 
 def page_of(query: Select[Any], serialize: Callable[[Any], dict[str, Any]]) -> Response:
     """One page of query as {items, page, per_page, total, pages, next, prev}."""
-    pagination = db.paginate(query, max_per_page=MAX_PER_PAGE, error_out=False)
+    pagination = db.paginate(
+        query,
+        page=int_arg("page") or 1,
+        per_page=min(int_arg("per_page") or 20, MAX_PER_PAGE),
+        max_per_page=MAX_PER_PAGE,
+        error_out=False,
+    )
     args = request.args.to_dict()
     assert request.endpoint is not None
 

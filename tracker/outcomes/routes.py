@@ -67,9 +67,16 @@ from tracker.views import filter_options, int_arg, paginate, refused_response
 
 
 def live_meeting(meeting_id: int) -> Meeting:
-    """The meeting with this id, or 404 when unknown or deleted."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    if meeting.deleted_at is not None:
+    """The meeting with this id (series and agenda topics loaded), or 404 when unknown or deleted."""
+    meeting = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.series),
+            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+        )
+    ).first()
+    if meeting is None or meeting.deleted_at is not None:
         abort(404)
     return meeting
 

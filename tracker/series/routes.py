@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import editor_required
 from tracker.extensions import db
-from tracker.models import Meeting, Participation, Series
+from tracker.models import Meeting, Series
 from tracker.operations import Conflict, Refused
 from tracker.outcomes.operations import series_matrix
 from tracker.series import bp
@@ -36,7 +35,6 @@ def detail(series_id: int) -> str:
         select(Meeting)
         .where(Meeting.series_id == series.id, Meeting.deleted_at.is_(None))
         .order_by(Meeting.number)
-        .options(selectinload(Meeting.participations).selectinload(Participation.organisation))
     ).all()
     return render_template(
         "series/detail.html",
