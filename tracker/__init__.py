@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
     from tracker.auth import bp as auth_bp
+    from tracker.calendar import bp as calendar_bp
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         topics_bp,
         meetings_bp,
         deliverables_bp,
+        calendar_bp,
     ):
         app.register_blueprint(bp)
 

@@ -1,0 +1,42 @@
+"""Calendar feeds: the feed change counter and per-user secret feed addresses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, Timestamped, UTCDateTime, utcnow
+from tracker.models.user import User
+
+CALENDAR_STATE_ID = 1
+
+
+class CalendarState(Base):
+    """One row counting changes to anything a feed shows; the feeds' ETag is read from it."""
+
+    __tablename__ = "calendar_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(sa.Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CalendarState {self.counter} at {self.changed_at:%Y-%m-%d %H:%M:%S}>"
+
+
+class CalendarToken(Timestamped, Base):
+    """A user's secret feed address: a random nonce and the SHA-256 of the token made from it."""
+
+    __tablename__ = "calendar_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), unique=True)
+    nonce: Mapped[str] = mapped_column(sa.String(64))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CalendarToken user {self.user_id}>"
