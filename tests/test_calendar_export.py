@@ -28,7 +28,7 @@ from tracker.calendar.export import (
 )
 
 ZONES = ["Europe/Sofia", "Europe/Vienna", "Europe/Belgrade", "Europe/Stockholm", "Europe/London"]
-NASTY = "Comma, semi; back\\slash\nnew line – Пловдив, България 🇧🇬 🤖; end\\"
+NASTY = "Comma, semi; back\\slash\nnew line \u2013 Пловдив, България 🇧🇬 🤖; end\\"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
@@ -115,7 +115,7 @@ def test_text_values_escape_commas_semicolons_backslashes_and_newlines() -> None
     summary = next(line for line in unfolded.split(b"\r\n") if line.startswith(b"SUMMARY:"))
     value = summary.removeprefix(b"SUMMARY:").decode()
     assert value == (
-        "Comma\\, semi\\; back\\\\slash\\nnew line – Пловдив\\, България 🇧🇬 🤖\\; end\\\\"
+        "Comma\\, semi\\; back\\\\slash\\nnew line \u2013 Пловдив\\, България 🇧🇬 🤖\\; end\\\\"
     )
 
 
