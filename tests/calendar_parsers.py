@@ -34,7 +34,12 @@ def icalendar_events(body: bytes) -> list[icalendar.Event]:
 
 
 def vobject_events(body: bytes) -> list[Any]:
-    """Parse with vobject and return the VEVENTs."""
+    """Parse with vobject and return the VEVENTs, resolving TZIDs through this feed's zones."""
+    # vobject keeps the first VTIMEZONE it ever saw for a TZID, process-wide; forget earlier
+    # feeds so this one is read from its own VTIMEZONEs, as a calendar client would.
+    zones = getattr(vobject.icalendar, "__tzidMap")
+    zones.clear()
+    vobject.icalendar.registerTzid("UTC", vobject.icalendar.utc)
     calendar = vobject.readOne(body.decode("utf-8"))
     return list(getattr(calendar, "vevent_list", []))
 

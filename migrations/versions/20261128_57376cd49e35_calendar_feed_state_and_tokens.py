@@ -5,6 +5,7 @@ Revises: 25f2658bd3e7
 Create Date: 2026-11-28 16:04:42.073697
 
 """
+import secrets
 from datetime import UTC, datetime
 
 from alembic import op
@@ -23,6 +24,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('counter', sa.Integer(), nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('epoch', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_state'))
     )
     op.create_table('calendar_token',
@@ -38,7 +40,9 @@ def upgrade():
     sa.UniqueConstraint('user_id', name=op.f('uq_calendar_token_user_id'))
     )
     # The single change-counter row the feeds read; the session hook also creates it if missing.
-    op.bulk_insert(state, [{'id': 1, 'counter': 0, 'changed_at': datetime.now(UTC)}])
+    op.bulk_insert(state, [
+        {'id': 1, 'counter': 0, 'changed_at': datetime.now(UTC), 'epoch': secrets.token_hex(16)}
+    ])
 
 
 def downgrade():

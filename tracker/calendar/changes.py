@@ -24,7 +24,7 @@ from tracker.models import (
     Topic,
     utcnow,
 )
-from tracker.models.calendar import CALENDAR_STATE_ID
+from tracker.models.calendar import CALENDAR_STATE_ID, new_epoch
 
 # A change to any of these can change what some feed shows.
 FEED_MODELS = (Meeting, Series, Organisation, Topic, AgendaItem, Participation, Deliverable)
@@ -32,24 +32,44 @@ FEED_MODELS = (Meeting, Series, Organisation, Topic, AgendaItem, Participation, 
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "location", "online_url", "status")
 
 
-def attribute_changed(obj: object, key: str) -> bool:
-    """Whether the attribute's pending value differs from the one loaded from the database."""
+def attribute_changed(obj: object, key: str) -> bool | None:
+    """Whether a pending value differs from the loaded one; None if the old one was not loaded."""
     history = inspect(obj).attrs[key].history
     if not history.has_changes():
         return False
-    old = history.deleted[0] if history.deleted else None
+    if not history.deleted:
+        return None
     new = history.added[0] if history.added else None
-    return bool(old != new)
+    return bool(history.deleted[0] != new)
 
 
-def bump_sequence(meeting: Meeting) -> None:
+def time_place_or_status_changed(session: Session, meeting: Meeting) -> bool:
+    """Whether the meeting's time, place or status really changes in this flush.
+
+    An attribute assigned while expired (e.g. right after a commit) has no old value in memory,
+    so that one is read from the database.
+    """
+    unknown = []
+    for key in SEQUENCE_FIELDS:
+        changed = attribute_changed(meeting, key)
+        if changed:
+            return True
+        if changed is None:
+            unknown.append(key)
+    if not unknown or inspect(meeting).identity is None:
+        return bool(unknown)
+    columns = [getattr(Meeting, key) for key in unknown]
+    stored = session.connection().execute(sa.select(*columns).where(Meeting.id == meeting.id))
+    row = stored.first()
+    return row is None or any(getattr(meeting, key) != row[i] for i, key in enumerate(unknown))
+
+
+def bump_sequence(session: Session, meeting: Meeting) -> None:
     """Raise the meeting's SEQUENCE by one if its time, place or status changed."""
-    if attribute_changed(meeting, "sequence"):
+    if attribute_changed(meeting, "sequence") is not False:
         return  # set explicitly by the caller: respect it
-    if any(attribute_changed(meeting, key) for key in SEQUENCE_FIELDS):
-        history = inspect(meeting).attrs["sequence"].history
-        committed = history.unchanged[0] if history.unchanged else meeting.sequence
-        meeting.sequence = (committed or 0) + 1
+    if time_place_or_status_changed(session, meeting):
+        meeting.sequence = (meeting.sequence or 0) + 1
 
 
 def touches_feeds(session: Session) -> bool:
@@ -72,7 +92,11 @@ def bump_state(session: Session) -> None:
     where = table.c.id == CALENDAR_STATE_ID
     updated = connection.execute(sa.update(table).where(where).values(counter=table.c.counter + 1))
     if updated.rowcount == 0:
-        connection.execute(sa.insert(table).values(id=CALENDAR_STATE_ID, counter=1, changed_at=now))
+        connection.execute(
+            sa.insert(table).values(
+                id=CALENDAR_STATE_ID, counter=1, changed_at=now, epoch=new_epoch()
+            )
+        )
         return
     previous = connection.execute(sa.select(table.c.changed_at).where(where)).scalar_one()
     if previous is not None and previous >= now:
@@ -85,7 +109,7 @@ def track_calendar_changes(session: Session, flush_context: Any, instances: Any)
     """Bump SEQUENCE of rescheduled, moved or re-statused meetings; count feed changes."""
     for obj in session.dirty:
         if isinstance(obj, Meeting):
-            bump_sequence(obj)
+            bump_sequence(session, obj)
     if touches_feeds(session):
         bump_state(session)
 

@@ -83,6 +83,19 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
+def zoned(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The instant as local time in zone, or in UTC where the local time would be ambiguous.
+
+    In the repeated hour when clocks go back, a local time with a TZID means its first
+    occurrence (RFC 5545 3.3.5), but parsers disagree (vobject takes the second), and the
+    second occurrence cannot be written with a TZID at all. UTC is read alike by everyone.
+    """
+    local = utc(moment).astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return utc(moment)
+    return local
+
+
 def meeting_description(event: MeetingEvent) -> str:
     """The DESCRIPTION text: notes, agenda topics, organisations, online link and page link."""
     parts: list[str] = []
@@ -106,8 +119,8 @@ def meeting_component(event: MeetingEvent) -> Event:
     component = Event()
     component.add("uid", event.uid)
     component.add("dtstamp", utc(event.last_modified))
-    component.add("dtstart", utc(event.starts_at).astimezone(zone))
-    component.add("dtend", utc(event.ends_at).astimezone(zone))
+    component.add("dtstart", zoned(event.starts_at, zone))
+    component.add("dtend", zoned(event.ends_at, zone))
     component.add("summary", event.summary)
     location = event.location or event.online_url
     if location:
@@ -183,9 +196,11 @@ def zone_transitions(zone: ZoneInfo, first: datetime, last: datetime) -> list[da
 def timezone_component(tzid: str, first_day: date, last_day: date) -> Timezone:
     """A VTIMEZONE for tzid computed from the IANA data, valid from first_day to last_day.
 
-    One observance describes the offset at the start, then one STANDARD or DAYLIGHT observance
-    per kind of transition, with DTSTART and RDATEs in local time before the change (RFC 5545
-    3.6.5), so every transition lands at the exact UTC instant zoneinfo has.
+    One observance gives the offset at the start, then one STANDARD or DAYLIGHT observance per
+    transition, its DTSTART in local time before the change (RFC 5545 3.6.5), so each change
+    lands on the UTC instant zoneinfo has. One component per transition rather than RDATE
+    lists: ical.js skips an observance's DTSTART when it has RDATEs, and some clients ignore
+    RDATE altogether. (icalendar's own Timezone.from_tzid writes spring onsets an hour late.)
     """
     zone = ZoneInfo(tzid)
     first = datetime.combine(first_day, datetime.min.time(), UTC)
@@ -193,34 +208,17 @@ def timezone_component(tzid: str, first_day: date, last_day: date) -> Timezone:
     component = Timezone()
     component.add("tzid", tzid)
     start_local = first.astimezone(zone)
-    observances: dict[tuple[bool, timedelta, timedelta, str], list[datetime]] = {}
-    opening = (
-        bool(start_local.dst()),
-        start_local.utcoffset() or timedelta(0),
-        start_local.utcoffset() or timedelta(0),
-        start_local.tzname() or tzid,
-    )
-    observances[opening] = [first + opening[1]]
+    start_offset = start_local.utcoffset() or timedelta(0)
+    onsets = [(first, start_local, start_offset)]
     for moment in zone_transitions(zone, first, last):
         before = (moment - timedelta(seconds=1)).astimezone(zone)
-        after = moment.astimezone(zone)
-        offset_from = before.utcoffset() or timedelta(0)
-        key = (
-            bool(after.dst()),
-            offset_from,
-            after.utcoffset() or timedelta(0),
-            after.tzname() or tzid,
-        )
-        observances.setdefault(key, []).append(moment + offset_from)
-    for (is_dst, offset_from, offset_to, name), starts in observances.items():
-        observance = TimezoneDaylight() if is_dst else TimezoneStandard()
-        local_starts = [start.replace(tzinfo=None) for start in starts]
-        observance.add("dtstart", local_starts[0])
-        if len(local_starts) > 1:
-            observance.add("rdate", local_starts[1:])
+        onsets.append((moment, moment.astimezone(zone), before.utcoffset() or timedelta(0)))
+    for moment, after, offset_from in onsets:
+        observance = TimezoneDaylight() if after.dst() else TimezoneStandard()
+        observance.add("dtstart", (moment + offset_from).replace(tzinfo=None))
         observance.add("tzoffsetfrom", offset_from)
-        observance.add("tzoffsetto", offset_to)
-        observance.add("tzname", name)
+        observance.add("tzoffsetto", after.utcoffset() or timedelta(0))
+        observance.add("tzname", after.tzname() or tzid)
         component.add_component(observance)
     return component
 

@@ -51,16 +51,16 @@ SUMMARY_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONE
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def feed_state(session: Session) -> tuple[int, datetime]:
-    """The feed change counter and the instant of the last change: one cheap SELECT."""
+def feed_state(session: Session) -> tuple[str, datetime]:
+    """The feed version ("epoch:counter") and the instant of the last change: one cheap SELECT."""
     row = session.execute(
-        sa.select(CalendarState.counter, CalendarState.changed_at).where(
+        sa.select(CalendarState.epoch, CalendarState.counter, CalendarState.changed_at).where(
             CalendarState.id == CALENDAR_STATE_ID
         )
     ).first()
     if row is None:
-        return 0, EPOCH
-    return int(row.counter), row.changed_at
+        return "none:0", EPOCH
+    return f"{row.epoch}:{row.counter}", row.changed_at
 
 
 def window_start(today: date, past_days: int) -> datetime:

@@ -178,7 +178,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
 
     The counter is read before the events, so a cached body is never older than its ETag.
     """
-    counter, changed_at = feed_state(db.session)
+    version, changed_at = feed_state(db.session)
     today = utcnow().date()
     past_days = int(current_app.config["TRACKER_FEED_PAST_DAYS"])
     since = window_start(today, past_days)
@@ -187,7 +187,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
         (
             FORMAT_VERSION,
             feed.key,
-            str(counter),
+            version,
             since.date().isoformat(),
             base,
             str(current_app.config["TRACKER_FEED_REFRESH_MINUTES"]),
