@@ -23,6 +23,7 @@ from tracker.calendar.export import (
     CalendarInfo,
     DeadlineEvent,
     MeetingEvent,
+    build_calendar,
     serialize,
     timezone_component,
 )
@@ -256,3 +257,20 @@ def test_one_vtimezone_per_zone_used() -> None:
 def test_export_has_no_flask_imports() -> None:
     source = (Path(__file__).parent.parent / "tracker" / "calendar" / "export.py").read_text()
     assert not re.search(r"^\s*(from|import) (flask|tracker)", source, re.MULTILINE)
+
+
+def test_assembled_bytes_equal_the_whole_calendar_serialised_by_icalendar() -> None:
+    events = [
+        meeting(uid=f"m{i}@test", timezone=tzid, summary=NASTY) for i, tzid in enumerate(ZONES)
+    ]
+    deadlines = [deadline(), deadline(uid="d2@test", due=date(2027, 1, 1))]
+    assert serialize(INFO, events, deadlines) == build_calendar(INFO, events, deadlines).to_ical()
+    assert serialize(INFO) == build_calendar(INFO).to_ical()
+
+
+def test_a_changed_meeting_is_serialised_again() -> None:
+    first = serialize(INFO, [meeting(summary="Before")])
+    second = serialize(INFO, [meeting(summary="After")])
+    assert b"SUMMARY:Before" in first
+    assert b"SUMMARY:After" in second
+    assert b"SUMMARY:Before" not in second

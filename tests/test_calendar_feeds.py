@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -504,3 +505,21 @@ def test_two_app_instances_on_one_database_agree(tmp_path: Path, app: Flask) -> 
         db.engine.dispose()
     # And the other way round: the first app sees what a request to the second one changed.
     assert app.test_client().get("/feeds/meetings.ics").headers["ETag"] == changed.headers["ETag"]
+
+
+def test_gzip_is_its_own_representation(client: FlaskClient, world: dict) -> None:
+    plain = client.get("/feeds/meetings.ics")
+    assert "Content-Encoding" not in plain.headers
+    packed = client.get("/feeds/meetings.ics", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(
+        "/feeds/meetings.ics",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    crossed = client.get("/feeds/meetings.ics", headers={"If-None-Match": packed.headers["ETag"]})
+    assert crossed.status_code == 200
+    assert "Content-Encoding" not in crossed.headers

@@ -6,7 +6,7 @@ Nothing here knows about Flask or the database: the caller hands in plain values
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -57,9 +57,14 @@ class MeetingEvent:
     location: str = ""
     online_url: str = ""
     category: str = ""
-    agenda: Sequence[str] = field(default_factory=tuple)
-    organisations: Sequence[str] = field(default_factory=tuple)
+    agenda: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
     notes: str = ""
+
+    def __post_init__(self) -> None:
+        """Keep the value hashable (it is a cache key) even when handed lists."""
+        object.__setattr__(self, "agenda", tuple(self.agenda))
+        object.__setattr__(self, "organisations", tuple(self.organisations))
 
 
 @dataclass(frozen=True)
@@ -271,10 +276,42 @@ def build_calendar(
     return calendar
 
 
+@lru_cache(maxsize=8192)
+def meeting_bytes(event: MeetingEvent) -> bytes:
+    """One meeting's VEVENT as bytes, remembered: an unchanged meeting is serialised once."""
+    return meeting_component(event).to_ical()
+
+
+@lru_cache(maxsize=2048)
+def deadline_bytes(event: DeadlineEvent) -> bytes:
+    """One deadline's VEVENT as bytes, remembered."""
+    return deadline_component(event).to_ical()
+
+
+@lru_cache(maxsize=256)
+def timezone_bytes(tzid: str, first_day: date, last_day: date) -> bytes:
+    """A VTIMEZONE as bytes, remembered."""
+    return timezone_component(tzid, first_day, last_day).to_ical()
+
+
 def serialize(
     info: CalendarInfo,
     meetings: Sequence[MeetingEvent] = (),
     deadlines: Sequence[DeadlineEvent] = (),
 ) -> bytes:
-    """The feed as RFC 5545 bytes: CRLF line ends, folded at 75 octets, UTF-8."""
-    return build_calendar(info, meetings, deadlines).to_ical()
+    """The feed as RFC 5545 bytes: CRLF line ends, folded at 75 octets, UTF-8.
+
+    The same bytes as build_calendar(...).to_ical(), assembled from per-component pieces that
+    icalendar serialised, so that after one meeting changes only that meeting is serialised
+    again. The events are immutable values: a change to anything shown makes a new cache key.
+    """
+    shell = calendar_shell(info).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert shell.endswith(end)
+    parts = [shell[: -len(end)]]
+    for tzid, (first_day, last_day) in sorted(zone_ranges(meetings).items()):
+        parts.append(timezone_bytes(tzid, first_day, last_day))
+    parts.extend(meeting_bytes(meeting) for meeting in meetings)
+    parts.extend(deadline_bytes(deadline) for deadline in deadlines)
+    parts.append(end)
+    return b"".join(parts)

@@ -115,23 +115,45 @@ def meeting_events(
         .where(Meeting.id.in_(ids))
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()
+    # Link rows carry only ids; names and change times come once per topic and organisation,
+    # which keeps a feed of a thousand meetings from converting thousands of timestamps.
+    topics = {
+        row.id: (row.title, row.updated_at)
+        for row in session.execute(
+            sa.select(Topic.id, Topic.title, Topic.updated_at).where(
+                Topic.id.in_(sa.select(AgendaItem.topic_id).where(AgendaItem.meeting_id.in_(ids)))
+            )
+        )
+    }
+    organisations_by_id = {
+        row.id: (row.name, row.updated_at)
+        for row in session.execute(
+            sa.select(Organisation.id, Organisation.name, Organisation.updated_at).where(
+                Organisation.id.in_(
+                    sa.select(Participation.organisation_id).where(
+                        Participation.meeting_id.in_(ids)
+                    )
+                )
+            )
+        )
+    }
     agenda: dict[int, list[str]] = defaultdict(list)
     touched: dict[int, datetime] = {}
-    for meeting, title, updated in session.execute(
-        sa.select(AgendaItem.meeting_id, Topic.title, Topic.updated_at)
-        .join(Topic, Topic.id == AgendaItem.topic_id)
+    for meeting, topic_id in session.execute(
+        sa.select(AgendaItem.meeting_id, AgendaItem.topic_id)
         .where(AgendaItem.meeting_id.in_(ids))
         .order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
     ):
+        title, updated = topics[topic_id]
         agenda[meeting].append(title)
         touched[meeting] = max(updated, touched.get(meeting, updated))
     organisations: dict[int, list[str]] = defaultdict(list)
-    for meeting, name, updated in session.execute(
-        sa.select(Participation.meeting_id, Organisation.name, Organisation.updated_at)
-        .join(Organisation, Organisation.id == Participation.organisation_id)
-        .where(Participation.meeting_id.in_(ids))
-        .order_by(Participation.meeting_id, Organisation.name)
+    for meeting, organisation_id in session.execute(
+        sa.select(Participation.meeting_id, Participation.organisation_id).where(
+            Participation.meeting_id.in_(ids)
+        )
     ):
+        name, updated = organisations_by_id[organisation_id]
         organisations[meeting].append(name)
         touched[meeting] = max(updated, touched.get(meeting, updated))
     events = []
@@ -153,7 +175,7 @@ def meeting_events(
                 online_url=row.online_url,
                 category=row.series_name,
                 agenda=tuple(agenda.get(row.id, ())),
-                organisations=tuple(organisations.get(row.id, ())),
+                organisations=tuple(sorted(organisations.get(row.id, ()))),
                 notes=row.description,
             )
         )

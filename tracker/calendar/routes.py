@@ -6,6 +6,7 @@ worker process reads from the database, so a 304 is cheap and never stale.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import threading
@@ -194,6 +195,11 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
         )
     )
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    # Calendar apps send Accept-Encoding: gzip; a feed compresses about twentyfold. Each
+    # encoding is its own representation with its own ETag (RFC 9110 8.8.3).
+    gzipped = "gzip" in request.accept_encodings
+    if gzipped:
+        etag += "-gz"
     # The window moves at midnight UTC, which can change the feed without a database change.
     last_modified = max(changed_at, datetime.combine(today, datetime.min.time(), UTC))
     headers = {
@@ -201,6 +207,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
         "Content-Disposition": (
             f'{"attachment" if attachment else "inline"}; filename="{feed.filename}"'
         ),
+        "Vary": "Accept-Encoding",
     }
     if private:
         headers["Referrer-Policy"] = "no-referrer"
@@ -209,8 +216,13 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     else:
         body = bodies.get(etag)
         if body is None:
-            body = feed.build(since, base)
-            bodies.put(etag, body)
+            body = bodies.get(etag.removesuffix("-gz")) or feed.build(since, base)
+            bodies.put(etag.removesuffix("-gz"), body)
+            if gzipped:
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                bodies.put(etag, body)
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
         response = Response(
             body, headers=headers, content_type=f"{CALENDAR_MIMETYPE}; charset=utf-8"
         )
