@@ -523,3 +523,20 @@ def test_gzip_is_its_own_representation(client: FlaskClient, world: dict) -> Non
     crossed = client.get("/feeds/meetings.ics", headers={"If-None-Match": packed.headers["ETag"]})
     assert crossed.status_code == 200
     assert "Content-Encoding" not in crossed.headers
+
+
+@pytest.mark.parametrize(
+    ("status", "ical"),
+    [
+        (MeetingStatus.PLANNED, "TENTATIVE"),
+        (MeetingStatus.CONFIRMED, "CONFIRMED"),
+        (MeetingStatus.HELD, "CONFIRMED"),
+        (MeetingStatus.POSTPONED, "TENTATIVE"),
+        (MeetingStatus.CANCELLED, "CANCELLED"),
+    ],
+)
+def test_status_maps_to_ical_status(client: FlaskClient, status: MeetingStatus, ical: str) -> None:
+    meeting = factories.make_meeting(status=status)
+    (event,) = icalendar_events(client.get(f"/meetings/{meeting.id}.ics").data)
+    assert str(event["STATUS"]) == ical
+    assert str(event["UID"]) == meeting.uid

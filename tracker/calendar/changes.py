@@ -7,7 +7,7 @@ them without knowing: no view has to remember to touch the calendar.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event, inspect
@@ -86,7 +86,7 @@ def bump_state(session: Session) -> None:
     the same second. The UPDATE comes first so that, on PostgreSQL, the row is locked before
     it is read.
     """
-    table = CalendarState.__table__
+    table = cast(sa.Table, CalendarState.__table__)
     connection = session.connection()
     now = utcnow().replace(microsecond=0)
     where = table.c.id == CALENDAR_STATE_ID

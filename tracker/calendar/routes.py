@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -342,7 +343,7 @@ def feed_link(anchor: str, title: str, path: str) -> FeedLink:
 def feed_links(token: str | None) -> list[FeedLink]:
     """Every feed, public or under the given secret token."""
 
-    def path(public: str, private: str, **values: int) -> str:
+    def path(public: str, private: str, **values: Any) -> str:
         if token is None:
             return url_for(public, **values)
         return url_for(private, token=token, **values)
