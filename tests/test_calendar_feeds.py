@@ -407,9 +407,7 @@ def rename_series(world: dict) -> None:
 
 
 def add_agenda_item(world: dict) -> None:
-    db.session.add(
-        AgendaItem(meeting=world["upcoming"], topic=factories.make_topic(title="New"), position=5)
-    )
+    db.session.add(AgendaItem(meeting=world["far"], topic=world["topic"], position=5))
 
 
 def drop_participation(world: dict) -> None:
