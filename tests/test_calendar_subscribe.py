@@ -183,3 +183,19 @@ def test_tokens_are_per_user(private_app: Flask) -> None:
     assert tokens[0] != tokens[1]
     assert {r.user_id for r in db.session.scalars(db.select(CalendarToken))} == {alice.id, bob.id}
     assert isinstance(db.session.get(User, alice.id), User)
+
+
+def test_a_new_secret_key_retires_secret_addresses(private_app: Flask) -> None:
+    user = factories.make_user(Role.VIEWER)
+    browser = private_app.test_client()
+    login_as(browser, user)
+    browser.post("/subscribe/token")
+    (link, *_) = private_links(browser)
+    private_app.secret_key = "another-secret-key-that-is-long-enough-9876543210"
+    private_app.config["SECRET_KEY"] = private_app.secret_key
+    login_as(browser, user)  # the old session cookie was signed with the old key
+    assert private_links(browser) == []  # nothing shown that would not work
+    assert private_app.test_client().get(link).status_code == 200  # stored hash still matches
+    browser.post("/subscribe/token")
+    assert len(private_links(browser)) == 2
+    assert private_app.test_client().get(link).status_code == 404

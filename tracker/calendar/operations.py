@@ -249,9 +249,16 @@ def hash_token(token: str) -> str:
 
 
 def feed_token(session: Session, user: User, secret_key: str) -> str | None:
-    """The user's current secret feed token, or None if they have not made one."""
+    """The user's current secret feed token, or None if they have none that works.
+
+    After SECRET_KEY changes the nonce yields a different token than the one stored (hashed),
+    so there is none that works until the user makes a new one.
+    """
     record = session.scalar(sa.select(CalendarToken).where(CalendarToken.user_id == user.id))
-    return None if record is None else token_from_nonce(record.nonce, secret_key)
+    if record is None:
+        return None
+    token = token_from_nonce(record.nonce, secret_key)
+    return token if hmac.compare_digest(hash_token(token), record.token_hash) else None
 
 
 def regenerate_feed_token(session: Session, user: User, secret_key: str) -> str:
