@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import event
 
 from tests import factories
 from tests.conftest import login_as
+from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 from tracker.models import Attendance, Milestone, ProgressUpdate, Role
 
@@ -28,6 +30,7 @@ PARAMETERS: dict[str, str] = {
     "deliverable_id": "deliverable",
     "user_id": "user",
     "item_id": "agenda_item",
+    "token": "feed_token",
 }
 SKIPPED_ENDPOINTS = {"static"}
 
@@ -41,7 +44,7 @@ def get_routes(app) -> list[tuple[str, tuple[str, ...]]]:
     return sorted({(endpoint, tuple(args)) for endpoint, args in routes})
 
 
-def populate(n: int, k: int) -> dict[str, int]:
+def populate(n: int, k: int) -> dict[str, int | str]:
     """n records of each kind; the ids of the first ones, which have k related rows of each sort."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     series = factories.make_series()
@@ -112,9 +115,11 @@ def populate(n: int, k: int) -> dict[str, int]:
         db.session.add(
             Milestone(deliverable=deliverables[0], title=f"Milestone {i}", due_date=today)
         )
+    token = regenerate_feed_token(db.session, user, current_app.secret_key)
     db.session.commit()
     assert len(meetings[0].participations) == k and len(meetings[0].agenda_items) == k
     return {
+        "feed_token": token,
         "series": series.id,
         "organisation": organisations[0].id,
         "topic": topics[0].id,

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
+    from tracker.calendar import bp as calendar_bp
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         outcomes_bp,
         progress_bp,
         api_bp,
+        calendar_bp,
     ):
         app.register_blueprint(bp)
 

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.calendar import CalendarState, CalendarToken
 from tracker.models.core import (
     AgendaItem,
     Deliverable,
@@ -46,6 +47,8 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "Base",
+    "CalendarState",
+    "CalendarToken",
     "Deliverable",
     "DeliverableKind",
     "DeliverableStatus",

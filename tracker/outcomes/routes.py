@@ -67,7 +67,7 @@ from tracker.views import filter_options, int_arg, paginate, refused_response
 
 
 def live_meeting(meeting_id: int) -> Meeting:
-    """The meeting with this id (series and agenda topics loaded), or 404 when unknown or deleted."""
+    """The meeting with this id, series and agenda topics loaded; 404 when unknown or deleted."""
     meeting = db.session.scalars(
         select(Meeting)
         .where(Meeting.id == meeting_id)

@@ -1,0 +1,124 @@
+"""Session hooks: bump SEQUENCE on time, place or status changes; count changes to feed data.
+
+They listen on every SQLAlchemy Session, so forms, the CLI, operations and tests all go through
+them without knowing: no view has to remember to touch the calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from tracker.models import (
+    AgendaItem,
+    CalendarState,
+    Deliverable,
+    Meeting,
+    Organisation,
+    Participation,
+    Series,
+    Topic,
+    utcnow,
+)
+from tracker.models.calendar import CALENDAR_STATE_ID, new_epoch
+
+# A change to any of these can change what some feed shows.
+FEED_MODELS = (Meeting, Series, Organisation, Topic, AgendaItem, Participation, Deliverable)
+# RFC 5545 3.8.7.4: SEQUENCE goes up when the organiser changes time, place or status.
+SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "location", "online_url", "status")
+
+
+def attribute_changed(obj: object, key: str) -> bool | None:
+    """Whether a pending value differs from the loaded one; None if the old one was not loaded."""
+    history = inspect(obj).attrs[key].history
+    if not history.has_changes():
+        return False
+    if not history.deleted:
+        return None
+    new = history.added[0] if history.added else None
+    return bool(history.deleted[0] != new)
+
+
+def time_place_or_status_changed(session: Session, meeting: Meeting) -> bool:
+    """Whether the meeting's time, place or status really changes in this flush.
+
+    An attribute assigned while expired (e.g. right after a commit) has no old value in memory,
+    so that one is read from the database.
+    """
+    unknown = []
+    for key in SEQUENCE_FIELDS:
+        changed = attribute_changed(meeting, key)
+        if changed:
+            return True
+        if changed is None:
+            unknown.append(key)
+    if not unknown or inspect(meeting).identity is None:
+        return bool(unknown)
+    columns = [getattr(Meeting, key) for key in unknown]
+    stored = session.connection().execute(sa.select(*columns).where(Meeting.id == meeting.id))
+    row = stored.first()
+    return row is None or any(getattr(meeting, key) != row[i] for i, key in enumerate(unknown))
+
+
+def bump_sequence(session: Session, meeting: Meeting) -> None:
+    """Raise the meeting's SEQUENCE by one if its time, place or status changed."""
+    if attribute_changed(meeting, "sequence") is not False:
+        return  # set explicitly by the caller: respect it
+    if time_place_or_status_changed(session, meeting):
+        meeting.sequence = (meeting.sequence or 0) + 1
+
+
+def touches_feeds(session: Session) -> bool:
+    """Whether this flush creates, changes or deletes anything a feed shows."""
+    if any(isinstance(obj, FEED_MODELS) for obj in (*session.new, *session.deleted)):
+        return True
+    return any(isinstance(obj, FEED_MODELS) and session.is_modified(obj) for obj in session.dirty)
+
+
+def bump_state(session: Session) -> None:
+    """Count one more feed change and move the change instant strictly forward (whole seconds).
+
+    Strictly increasing seconds keep If-Modified-Since correct when two changes land within
+    the same second. The UPDATE comes first so that, on PostgreSQL, the row is locked before
+    it is read.
+    """
+    table = cast(sa.Table, CalendarState.__table__)
+    connection = session.connection()
+    now = utcnow().replace(microsecond=0)
+    where = table.c.id == CALENDAR_STATE_ID
+    updated = connection.execute(sa.update(table).where(where).values(counter=table.c.counter + 1))
+    if updated.rowcount == 0:
+        connection.execute(
+            sa.insert(table).values(
+                id=CALENDAR_STATE_ID, counter=1, changed_at=now, epoch=new_epoch()
+            )
+        )
+        return
+    previous = connection.execute(sa.select(table.c.changed_at).where(where)).scalar_one()
+    if previous is not None and previous >= now:
+        now = previous + timedelta(seconds=1)
+    connection.execute(sa.update(table).where(where).values(changed_at=now))
+
+
+@event.listens_for(Session, "before_flush")
+def track_calendar_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    """Bump SEQUENCE of rescheduled, moved or re-statused meetings; count feed changes."""
+    for obj in session.dirty:
+        if isinstance(obj, Meeting):
+            bump_sequence(session, obj)
+    if touches_feeds(session):
+        bump_state(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def track_bulk_changes(state: ORMExecuteState) -> None:
+    """Count bulk UPDATE and DELETE statements on feed tables, which skip the flush."""
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, FEED_MODELS):
+        bump_state(state.session)

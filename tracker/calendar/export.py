@@ -1,0 +1,317 @@
+"""Pure iCalendar (RFC 5545) serializer for meetings and deadlines, built on icalendar and zoneinfo.
+
+Nothing here knows about Flask or the database: the caller hands in plain values and gets bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+    vText,
+)
+
+PRODID = "-//Borderless AI Initiative//Meeting tracker//EN"
+STATUS_CANCELLED = "CANCELLED"
+STATUS_CONFIRMED = "CONFIRMED"
+STATUS_TENTATIVE = "TENTATIVE"
+
+# Observances start this long before the first event and run this long after the last one, so
+# that a client expanding the zone around an event never falls off the end of our data.
+ZONE_MARGIN = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    """Calendar-level properties of one feed."""
+
+    name: str
+    description: str
+    refresh: timedelta = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class MeetingEvent:
+    """Everything one meeting contributes to a VEVENT."""
+
+    uid: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: str
+    sequence: int
+    created: datetime
+    last_modified: datetime
+    url: str = ""
+    location: str = ""
+    online_url: str = ""
+    category: str = ""
+    agenda: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        """Keep the value hashable (it is a cache key) even when handed lists."""
+        object.__setattr__(self, "agenda", tuple(self.agenda))
+        object.__setattr__(self, "organisations", tuple(self.organisations))
+
+
+@dataclass(frozen=True)
+class DeadlineEvent:
+    """An all-day event for a deliverable's due date."""
+
+    uid: str
+    summary: str
+    due: date
+    created: datetime
+    last_modified: datetime
+    url: str = ""
+    category: str = ""
+    notes: str = ""
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware datetime in UTC, refusing floating (naive) times."""
+    if moment.tzinfo is None:
+        raise ValueError("floating times are not allowed in feeds")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def zoned(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The instant as local time in zone, or in UTC where the local time would be ambiguous.
+
+    In the repeated hour when clocks go back, a local time with a TZID means its first
+    occurrence (RFC 5545 3.3.5), but parsers disagree (vobject takes the second), and the
+    second occurrence cannot be written with a TZID at all. UTC is read alike by everyone.
+    """
+    local = utc(moment).astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return utc(moment)
+    return local
+
+
+def meeting_description(event: MeetingEvent) -> str:
+    """The DESCRIPTION text: notes, agenda topics, organisations, online link and page link."""
+    parts: list[str] = []
+    if event.notes.strip():
+        parts.append(event.notes.strip())
+    if event.agenda:
+        lines = [f"{n}. {title}" for n, title in enumerate(event.agenda, start=1)]
+        parts.append("Agenda:\n" + "\n".join(lines))
+    if event.organisations:
+        parts.append("Organisations: " + ", ".join(event.organisations))
+    if event.online_url:
+        parts.append(f"Join online: {event.online_url}")
+    if event.url:
+        parts.append(f"Meeting page: {event.url}")
+    return "\n\n".join(parts)
+
+
+def meeting_component(event: MeetingEvent) -> Event:
+    """One VEVENT with TZID-qualified start and end in the meeting's own zone."""
+    zone = ZoneInfo(event.timezone)
+    component = Event()
+    component.add("uid", event.uid)
+    component.add("dtstamp", utc(event.last_modified))
+    component.add("dtstart", zoned(event.starts_at, zone))
+    component.add("dtend", zoned(event.ends_at, zone))
+    component.add("summary", event.summary)
+    location = event.location or event.online_url
+    if location:
+        component.add("location", location)
+    description = meeting_description(event)
+    if description:
+        component.add("description", description)
+    if event.url:
+        component.add("url", event.url, parameters={"VALUE": "URI"})
+    if event.category:
+        component.add("categories", [event.category])
+    component.add("created", utc(event.created))
+    component.add("last-modified", utc(event.last_modified))
+    component.add("sequence", event.sequence)
+    component.add("status", event.status)
+    component.add("transp", "TRANSPARENT" if event.status == STATUS_CANCELLED else "OPAQUE")
+    return component
+
+
+def deadline_component(event: DeadlineEvent) -> Event:
+    """One all-day VEVENT: DATE values with an exclusive end on the next day."""
+    component = Event()
+    component.add("uid", event.uid)
+    component.add("dtstamp", utc(event.last_modified))
+    component.add("dtstart", event.due)
+    component.add("dtend", event.due + timedelta(days=1))
+    component.add("summary", event.summary)
+    description = "\n\n".join(
+        part for part in (event.notes.strip(), f"Page: {event.url}" if event.url else "") if part
+    )
+    if description:
+        component.add("description", description)
+    if event.url:
+        component.add("url", event.url, parameters={"VALUE": "URI"})
+    if event.category:
+        component.add("categories", [event.category])
+    component.add("created", utc(event.created))
+    component.add("last-modified", utc(event.last_modified))
+    component.add("sequence", 0)
+    component.add("transp", "TRANSPARENT")
+    return component
+
+
+def find_transition(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:
+    """The first UTC instant in (low, high] whose offset differs from low's, to the second."""
+    before = (low.astimezone(zone).utcoffset(), low.astimezone(zone).tzname())
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        local = middle.astimezone(zone)
+        if (local.utcoffset(), local.tzname()) == before:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def zone_transitions(zone: ZoneInfo, first: datetime, last: datetime) -> list[datetime]:
+    """Every UTC instant in [first, last] where the zone's offset or abbreviation changes."""
+    found: list[datetime] = []
+    step = timedelta(hours=12)
+    cursor = first
+    while cursor < last:
+        following = min(cursor + step, last)
+        a, b = cursor.astimezone(zone), following.astimezone(zone)
+        if (a.utcoffset(), a.tzname()) != (b.utcoffset(), b.tzname()):
+            found.append(find_transition(zone, cursor, following))
+        cursor = following
+    return found
+
+
+@lru_cache(maxsize=256)
+def timezone_component(tzid: str, first_day: date, last_day: date) -> Timezone:
+    """A VTIMEZONE for tzid computed from the IANA data, valid from first_day to last_day.
+
+    One observance gives the offset at the start, then one STANDARD or DAYLIGHT observance per
+    transition, its DTSTART in local time before the change (RFC 5545 3.6.5), so each change
+    lands on the UTC instant zoneinfo has. One component per transition rather than RDATE
+    lists: ical.js skips an observance's DTSTART when it has RDATEs, and some clients ignore
+    RDATE altogether. (icalendar's own Timezone.from_tzid writes spring onsets an hour late.)
+    """
+    zone = ZoneInfo(tzid)
+    first = datetime.combine(first_day, datetime.min.time(), UTC)
+    last = datetime.combine(last_day, datetime.min.time(), UTC)
+    component = Timezone()
+    component.add("tzid", tzid)
+    start_local = first.astimezone(zone)
+    start_offset = start_local.utcoffset() or timedelta(0)
+    onsets = [(first, start_local, start_offset)]
+    for moment in zone_transitions(zone, first, last):
+        before = (moment - timedelta(seconds=1)).astimezone(zone)
+        onsets.append((moment, moment.astimezone(zone), before.utcoffset() or timedelta(0)))
+    for moment, after, offset_from in onsets:
+        observance = TimezoneDaylight() if after.dst() else TimezoneStandard()
+        observance.add("dtstart", (moment + offset_from).replace(tzinfo=None))
+        observance.add("tzoffsetfrom", offset_from)
+        observance.add("tzoffsetto", after.utcoffset() or timedelta(0))
+        observance.add("tzname", after.tzname() or tzid)
+        component.add_component(observance)
+    return component
+
+
+def calendar_shell(info: CalendarInfo) -> Calendar:
+    """A VCALENDAR with the properties every feed carries, escaped and typed correctly."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # icalendar writes unknown and X- properties raw; vText makes it escape , ; \ and newlines.
+    calendar.add("name", vText(info.name))
+    calendar.add("x-wr-calname", vText(info.name))
+    calendar.add("x-wr-caldesc", vText(info.description))
+    # Without the explicit parameter icalendar drops VALUE=DURATION, which RFC 7986 requires,
+    # and it writes X-PUBLISHED-TTL as "1:00:00" unless handed a vDuration.
+    calendar.add("refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(info.refresh))
+    return calendar
+
+
+def zone_ranges(events: Iterable[MeetingEvent]) -> dict[str, tuple[date, date]]:
+    """For each zone used, the first and last day its VTIMEZONE must cover."""
+    ranges: dict[str, tuple[date, date]] = {}
+    for event in events:
+        low = (utc(event.starts_at) - ZONE_MARGIN).date()
+        high = (utc(event.ends_at) + ZONE_MARGIN).date()
+        if event.timezone in ranges:
+            old_low, old_high = ranges[event.timezone]
+            ranges[event.timezone] = (min(low, old_low), max(high, old_high))
+        else:
+            ranges[event.timezone] = (low, high)
+    return ranges
+
+
+def build_calendar(
+    info: CalendarInfo,
+    meetings: Sequence[MeetingEvent] = (),
+    deadlines: Sequence[DeadlineEvent] = (),
+) -> Calendar:
+    """The calendar object: shell, one VTIMEZONE per zone used, then the events."""
+    calendar = calendar_shell(info)
+    for tzid, (first_day, last_day) in sorted(zone_ranges(meetings).items()):
+        calendar.add_component(timezone_component(tzid, first_day, last_day))
+    for meeting in meetings:
+        calendar.add_component(meeting_component(meeting))
+    for deadline in deadlines:
+        calendar.add_component(deadline_component(deadline))
+    return calendar
+
+
+@lru_cache(maxsize=8192)
+def meeting_bytes(event: MeetingEvent) -> bytes:
+    """One meeting's VEVENT as bytes, remembered: an unchanged meeting is serialised once."""
+    return meeting_component(event).to_ical()
+
+
+@lru_cache(maxsize=2048)
+def deadline_bytes(event: DeadlineEvent) -> bytes:
+    """One deadline's VEVENT as bytes, remembered."""
+    return deadline_component(event).to_ical()
+
+
+@lru_cache(maxsize=256)
+def timezone_bytes(tzid: str, first_day: date, last_day: date) -> bytes:
+    """A VTIMEZONE as bytes, remembered."""
+    return timezone_component(tzid, first_day, last_day).to_ical()
+
+
+def serialize(
+    info: CalendarInfo,
+    meetings: Sequence[MeetingEvent] = (),
+    deadlines: Sequence[DeadlineEvent] = (),
+) -> bytes:
+    """The feed as RFC 5545 bytes: CRLF line ends, folded at 75 octets, UTF-8.
+
+    The same bytes as build_calendar(...).to_ical(), assembled from per-component pieces that
+    icalendar serialised, so that after one meeting changes only that meeting is serialised
+    again. The events are immutable values: a change to anything shown makes a new cache key.
+    """
+    shell = calendar_shell(info).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert shell.endswith(end)
+    parts = [shell[: -len(end)]]
+    for tzid, (first_day, last_day) in sorted(zone_ranges(meetings).items()):
+        parts.append(timezone_bytes(tzid, first_day, last_day))
+    parts.extend(meeting_bytes(meeting) for meeting in meetings)
+    parts.extend(deadline_bytes(deadline) for deadline in deadlines)
+    parts.append(end)
+    return b"".join(parts)

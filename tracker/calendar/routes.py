@@ -1,0 +1,404 @@
+"""Calendar views: the feeds, the one-meeting download, the subscribe page and secret addresses.
+
+Feeds answer conditional requests from one SELECT of the feed change counter, which every
+worker process reads from the database, so a 304 is cheap and never stale.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.http import is_resource_modified
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import public_endpoint
+from tracker.calendar import bp
+from tracker.calendar.export import CalendarInfo, serialize
+from tracker.calendar.operations import (
+    deadline_events,
+    feed_state,
+    feed_token,
+    meeting_events,
+    regenerate_feed_token,
+    user_for_token,
+    window_start,
+)
+from tracker.extensions import db, login_manager
+from tracker.models import Meeting, Organisation, Series, utcnow
+
+CALENDAR_MIMETYPE = "text/calendar"
+# Bump when the serializer's output changes, so deployed feeds get new ETags.
+FORMAT_VERSION = "1"
+CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: what it is called and how to build its events."""
+
+    key: str
+    name: str
+    description: str
+    filename: str
+    build: Callable[[datetime, str], bytes]
+
+
+class BodyCache:
+    """Rendered feed bodies keyed by ETag; the ETag holds the database change counter."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        """The cached body, if any."""
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        """Remember a body, forgetting the least recently used beyond size."""
+        with self.lock:
+            self.items[key] = body
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+bodies = BodyCache(CACHE_SIZE)
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name-safe form of text."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "calendar"
+
+
+def base_url() -> str:
+    """The absolute root of links in feeds: TRACKER_BASE_URL, else the request's host."""
+    return (current_app.config.get("TRACKER_BASE_URL") or request.host_url).rstrip("/")
+
+
+def calendar_info(feed: Feed) -> CalendarInfo:
+    """Calendar-level properties with the configured refresh interval."""
+
+    minutes = int(current_app.config["TRACKER_FEED_REFRESH_MINUTES"])
+    return CalendarInfo(feed.name, feed.description, timedelta(minutes=max(minutes, 1)))
+
+
+def meeting_url(base: str) -> Callable[[int], str]:
+    """Absolute meeting page addresses under base."""
+    return lambda meeting_id: base + url_for("meetings.detail", meeting_id=meeting_id)
+
+
+def deliverable_url(base: str) -> Callable[[int], str]:
+    """Absolute deliverable page addresses under base."""
+    return lambda deliverable_id: (
+        base + url_for("deliverables.detail", deliverable_id=deliverable_id)
+    )
+
+
+def meetings_feed(key: str, name: str, description: str, filename: str, **filters: int) -> Feed:
+    """A feed of meetings, optionally filtered by series or organisation."""
+
+    def build(since: datetime, base: str) -> bytes:
+        events = meeting_events(db.session, since, meeting_url(base), **filters)
+        return serialize(calendar_info(feed), meetings=events)
+
+    feed = Feed(key, name, description, filename, build)
+    return feed
+
+
+def all_meetings_feed() -> Feed:
+    """Every meeting of every series."""
+    return meetings_feed(
+        "meetings",
+        "Borderless AI meetings",
+        "All meetings of the Borderless AI Initiative, from the tracker.",
+        "borderless-ai-meetings.ics",
+    )
+
+
+def series_feed(series_id: int) -> Feed:
+    """The meetings of one series."""
+    series = db.get_or_404(Series, series_id)
+    return meetings_feed(
+        f"series-{series.id}",
+        f"{series.name} meetings",
+        f"Meetings of the series {series.name}, from the Borderless AI tracker.",
+        f"series-{slug(series.name)}.ics",
+        series_id=series.id,
+    )
+
+
+def organisation_feed(organisation_id: int) -> Feed:
+    """The meetings one organisation takes part in."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return meetings_feed(
+        f"organisation-{organisation.id}",
+        f"{organisation.name}: Borderless AI meetings",
+        f"Meetings {organisation.name} takes part in, from the Borderless AI tracker.",
+        f"organisation-{slug(organisation.short_name)}.ics",
+        organisation_id=organisation.id,
+    )
+
+
+def deadlines_feed() -> Feed:
+    """Deliverable due dates as all-day events."""
+
+    def build(since: datetime, base: str) -> bytes:
+        events = deadline_events(db.session, since.date(), deliverable_url(base))
+        return serialize(calendar_info(feed), deadlines=events)
+
+    feed = Feed(
+        "deadlines",
+        "Borderless AI deadlines",
+        "Due dates of the Borderless AI Initiative's deliverables, from the tracker.",
+        "borderless-ai-deadlines.ics",
+        build,
+    )
+    return feed
+
+
+def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Response:
+    """The feed with ETag and Last-Modified, or 304 if the client's copy is current.
+
+    The counter is read before the events, so a cached body is never older than its ETag.
+    """
+    version, changed_at = feed_state(db.session)
+    today = utcnow().date()
+    past_days = int(current_app.config["TRACKER_FEED_PAST_DAYS"])
+    since = window_start(today, past_days)
+    base = base_url()
+    fingerprint = "|".join(
+        (
+            FORMAT_VERSION,
+            feed.key,
+            version,
+            since.date().isoformat(),
+            base,
+            str(current_app.config["TRACKER_FEED_REFRESH_MINUTES"]),
+        )
+    )
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    # Calendar apps send Accept-Encoding: gzip; a feed compresses about twentyfold. Each
+    # encoding is its own representation with its own ETag (RFC 9110 8.8.3).
+    gzipped = "gzip" in request.accept_encodings
+    if gzipped:
+        etag += "-gz"
+    # The window moves at midnight UTC, which can change the feed without a database change.
+    last_modified = max(changed_at, datetime.combine(today, datetime.min.time(), UTC))
+    headers = {
+        "Cache-Control": "private, no-cache" if private else "no-cache",
+        "Content-Disposition": (
+            f'{"attachment" if attachment else "inline"}; filename="{feed.filename}"'
+        ),
+        "Vary": "Accept-Encoding",
+    }
+    if private:
+        headers["Referrer-Policy"] = "no-referrer"
+    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        response = Response(status=304, headers=headers)
+    else:
+        body = bodies.get(etag)
+        if body is None:
+            body = bodies.get(etag.removesuffix("-gz")) or feed.build(since, base)
+            bodies.put(etag.removesuffix("-gz"), body)
+            if gzipped:
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                bodies.put(etag, body)
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+        response = Response(
+            body, headers=headers, content_type=f"{CALENDAR_MIMETYPE}; charset=utf-8"
+        )
+    response.set_etag(etag)
+    # HTTP forbids a Last-Modified after the response's own date; changed_at can run a second
+    # or two ahead when changes come in bursts (see changes.bump_state). Comparisons above
+    # use the real instant, so a clamped header only ever costs one extra 200.
+    response.last_modified = min(last_modified, utcnow().replace(microsecond=0))
+    return response
+
+
+def single_meeting_feed(meeting_id: int) -> Feed:
+    """One live meeting, for "Add to calendar"."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.deleted_at is not None:
+        abort(404)
+
+    def build(since: datetime, base: str) -> bytes:
+        events = meeting_events(db.session, since, meeting_url(base), meeting_id=meeting_id)
+        return serialize(calendar_info(feed), meetings=events)
+
+    feed = Feed(
+        f"meeting-{meeting.id}",
+        meeting.title,
+        f"{meeting.series.name} #{meeting.number}",
+        f"meeting-{meeting.number}-{slug(meeting.title)}.ics",
+        build,
+    )
+    return feed
+
+
+@bp.route("/feeds/meetings.ics")
+def meetings_ics() -> Response:
+    """All meetings, as a subscribable feed."""
+    return serve(all_meetings_feed())
+
+
+@bp.route("/feeds/series/<int:series_id>.ics")
+def series_ics(series_id: int) -> Response:
+    """One series' meetings, as a subscribable feed."""
+    return serve(series_feed(series_id))
+
+
+@bp.route("/feeds/organisations/<int:organisation_id>.ics")
+def organisation_ics(organisation_id: int) -> Response:
+    """An organisation's meetings, as a subscribable feed."""
+    return serve(organisation_feed(organisation_id))
+
+
+@bp.route("/feeds/deadlines.ics")
+def deadlines_ics() -> Response:
+    """Deliverable deadlines, as a subscribable feed."""
+    return serve(deadlines_feed())
+
+
+@bp.route("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int) -> Response:
+    """One meeting as a file to import once ("Add to calendar")."""
+    return serve(single_meeting_feed(meeting_id), attachment=True)
+
+
+def token_user_or_404(token: str) -> None:
+    """Refuse unknown, revoked and deactivated tokens with a plain 404."""
+    if user_for_token(db.session, token) is None:
+        abort(404)
+
+
+@bp.route("/feeds/private/<token>/meetings.ics")
+@public_endpoint
+def private_meetings_ics(token: str) -> Response:
+    """All meetings, through a user's secret address."""
+    token_user_or_404(token)
+    return serve(all_meetings_feed(), private=True)
+
+
+@bp.route("/feeds/private/<token>/series/<int:series_id>.ics")
+@public_endpoint
+def private_series_ics(token: str, series_id: int) -> Response:
+    """One series' meetings, through a user's secret address."""
+    token_user_or_404(token)
+    return serve(series_feed(series_id), private=True)
+
+
+@bp.route("/feeds/private/<token>/organisations/<int:organisation_id>.ics")
+@public_endpoint
+def private_organisation_ics(token: str, organisation_id: int) -> Response:
+    """An organisation's meetings, through a user's secret address."""
+    token_user_or_404(token)
+    return serve(organisation_feed(organisation_id), private=True)
+
+
+@bp.route("/feeds/private/<token>/deadlines.ics")
+@public_endpoint
+def private_deadlines_ics(token: str) -> Response:
+    """Deliverable deadlines, through a user's secret address."""
+    token_user_or_404(token)
+    return serve(deadlines_feed(), private=True)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed on the subscribe page."""
+
+    anchor: str
+    title: str
+    https: str
+    webcal: str
+
+
+def feed_link(anchor: str, title: str, path: str) -> FeedLink:
+    """The https:// and webcal:// addresses of the feed at path."""
+    https = base_url() + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return FeedLink(anchor, title, https, webcal)
+
+
+def feed_links(token: str | None) -> list[FeedLink]:
+    """Every feed, public or under the given secret token."""
+
+    def path(public: str, private: str, **values: Any) -> str:
+        if token is None:
+            return url_for(public, **values)
+        return url_for(private, token=token, **values)
+
+    links = [
+        feed_link("all", "All meetings", path(".meetings_ics", ".private_meetings_ics")),
+        feed_link(
+            "deadlines", "Deliverable deadlines", path(".deadlines_ics", ".private_deadlines_ics")
+        ),
+    ]
+    for series in db.session.scalars(select(Series).order_by(Series.name)):
+        links.append(
+            feed_link(
+                f"series-{series.id}",
+                f"Series: {series.name}",
+                path(".series_ics", ".private_series_ics", series_id=series.id),
+            )
+        )
+    for organisation in db.session.scalars(select(Organisation).order_by(Organisation.name)):
+        links.append(
+            feed_link(
+                f"organisation-{organisation.id}",
+                f"Organisation: {organisation.name}",
+                path(
+                    ".organisation_ics",
+                    ".private_organisation_ics",
+                    organisation_id=organisation.id,
+                ),
+            )
+        )
+    return links
+
+
+@bp.route("/subscribe")
+def subscribe() -> Response:
+    """Feed addresses with copy buttons and how to subscribe in common calendar apps."""
+    private = not current_app.config["TRACKER_PUBLIC_READ"]
+    token = None
+    if private and current_user.is_authenticated:
+        token = feed_token(db.session, current_user, current_app.secret_key)  # type: ignore[arg-type]
+    links = feed_links(token) if (token or not private) else []
+    html = render_template("calendar/subscribe.html", links=links, private=private, token=token)
+    response = Response(html, content_type="text/html; charset=utf-8")
+    # The page can carry a secret address: never leak it through a Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/subscribe/token", methods=["POST"])
+def regenerate_token() -> Response:
+    """Make a new secret feed address for the current user; the old one stops working."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()  # type: ignore[no-any-return]
+    regenerate_feed_token(db.session, current_user, current_app.secret_key)  # type: ignore[arg-type]
+    db.session.commit()
+    flash("Your secret feed addresses are new. The old ones no longer work.", "success")
+    return redirect(url_for(".subscribe", _anchor="private"))
