@@ -166,10 +166,12 @@ def wants_screenshot(endpoint: str) -> bool:
 OVERFLOW_JS = """
 () => {
   const width = document.documentElement.clientWidth;
-  const scrolls = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  const scrolls = (el) =>
+      ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  const classes = (el) => typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
-      ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
+      classes(el) + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
   const offenders = [];
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
@@ -189,8 +191,9 @@ OVERFLOW_JS = """
 SVG_JS = """
 () => [...document.querySelectorAll('svg')].filter((svg) => {
   if (svg.closest('[aria-hidden="true"]')) return false;
+  const title = svg.querySelector(':scope > title');
   const named = svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby') ||
-      (svg.querySelector(':scope > title') && svg.querySelector(':scope > title').textContent.trim());
+      (title && title.textContent.trim());
   return !(svg.getAttribute('role') === 'img' && named);
 }).map((svg) => svg.outerHTML.slice(0, 120))
 """
@@ -218,7 +221,8 @@ async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
+    nodes: v.nodes.slice(0, 3).map((n) =>
+        n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
   }));
 }
 """
