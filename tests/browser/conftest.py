@@ -25,6 +25,7 @@ from tracker import create_app
 from tracker.demo import SERIES_NAME, seed_demo
 from tracker.extensions import db
 from tracker.models import (
+    AgendaItem,
     Deliverable,
     DeliverableStatus,
     Meeting,
@@ -131,6 +132,8 @@ def seed(app: Flask) -> dict[str, int]:
             deliverable=first_id(Deliverable, Deliverable.title != LONG_WORD),
             user=admin.id,
         )
+        # An agenda item of that meeting, for pages about one item of its agenda.
+        ids["agenda_item"] = first_id(AgendaItem, AgendaItem.meeting_id == ids["meeting"])
         db.session.remove()
     return ids
 

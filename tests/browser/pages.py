@@ -27,7 +27,18 @@ NON_HTML_ENDPOINTS = {
     "main.healthz",
 }
 # URLs ending like this are downloads or data, not pages.
-NON_HTML_SUFFIXES = (".ics", ".csv", ".json", ".xml", ".txt", ".pdf", ".png", ".svg", ".zip")
+NON_HTML_SUFFIXES = (
+    ".ics",
+    ".csv",
+    ".json",
+    ".xml",
+    ".txt",
+    ".md",
+    ".pdf",
+    ".png",
+    ".svg",
+    ".zip",
+)
 NON_HTML_PREFIXES = ("/api/",)
 # Pages that only anonymous visitors see (logged-in users are redirected away).
 ANONYMOUS_ENDPOINTS = {"auth.login"}
@@ -40,6 +51,7 @@ URL_ARGUMENTS = {
     "person_id": "person",
     "deliverable_id": "deliverable",
     "user_id": "user",
+    "item_id": "agenda_item",
 }
 # Detail pages also visited with the record whose name is one 200-character word.
 LONG_WORD_ARGUMENTS = {
@@ -58,7 +70,7 @@ SCREENSHOT_ENDPOINTS = {
     "deliverables.detail",
     "organisations.list",
 }
-SCREENSHOT_WORDS = ("subscribe", "board", "timeline")
+SCREENSHOT_WORDS = ("subscribe", "board", "timeline", "dashboard")
 NARROW = 390
 WIDE = 1280
 BUDGET_BYTES = 150 * 1024

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser import pages
 from tests.browser.conftest import (
@@ -190,11 +191,18 @@ def crawl(browser: Any, live_server: LiveServer, node_modules: Path) -> Iterator
             except pages.UnbuildableEndpoint as error:
                 visit.problems.append(str(error))
                 continue
-            visitor.visit(
-                visit,
-                live_server.absolute(path),
-                screenshot=pages.wants_screenshot(target.name),
-            )
+            try:
+                visitor.visit(
+                    visit,
+                    live_server.absolute(path),
+                    screenshot=pages.wants_screenshot(target.name),
+                )
+            except PlaywrightError as error:
+                visit.problems.append(
+                    f"the browser could not show {path}: {error.message.splitlines()[0]} "
+                    "(a download or data endpoint belongs in NON_HTML_ENDPOINTS in "
+                    "tests/browser/pages.py)"
+                )
         for name, (endpoint, button) in ERROR_FORMS.items():
             visit = result.visits[name] = Visit(name)
             visitor.submit_empty(visit, absolute(live_server, endpoint), button)
