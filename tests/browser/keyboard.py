@@ -85,14 +85,18 @@ def enter_value(page: Any, target: Any, value: str | bool | date | datetime) -> 
 
 
 def select_by_keyboard(page: Any, element: Any, text: str) -> None:
-    """Choose the option whose label is text with Home and ArrowDown."""
+    """Choose the option whose label is text: type its name, else Home and ArrowDown."""
     labels = element.evaluate("(el) => [...el.options].map((o) => o.label.trim())")
     if text not in labels:
-        raise AssertionError(f"no option {text!r} in {labels}")
+        raise AssertionError(f"no option {text!r} in {labels[:20]}")
+    chosen_js = "(el) => el.selectedIndex < 0 ? '' : el.options[el.selectedIndex].label.trim()"
+    page.keyboard.type(text)
+    if element.evaluate(chosen_js) == text:
+        return
     page.keyboard.press("Home")
     for _ in range(labels.index(text)):
         page.keyboard.press("ArrowDown")
-    chosen = element.evaluate("(el) => el.options[el.selectedIndex].label.trim()")
+    chosen = element.evaluate(chosen_js)
     assert chosen == text, f"ArrowDown reached {chosen!r}, not {text!r}"
 
 

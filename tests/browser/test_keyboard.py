@@ -11,6 +11,7 @@ from flask import url_for
 
 from tests.browser.conftest import ADMIN_EMAIL, ORGANISER_EMAIL, PASSWORD, LiveServer
 from tests.browser.keyboard import activate, fill_by_keyboard, submit_by_keyboard, tab_to
+from tracker.demo import SERIES_NAME
 from tracker.extensions import db
 from tracker.models import Meeting
 
@@ -54,9 +55,11 @@ def test_create_a_meeting_with_the_keyboard_alone(page: Any, live_server: LiveSe
     fill_by_keyboard(
         page,
         {
+            "Series": SERIES_NAME,
             "Title": title,
             "Starts": starts,
             "Ends": starts + timedelta(hours=2),
+            "Time zone": "Europe/Sofia",
         },
     )
     form = page.locator("main form[method=post]").filter(has=page.get_by_label("Title", exact=True))
@@ -64,7 +67,7 @@ def test_create_a_meeting_with_the_keyboard_alone(page: Any, live_server: LiveSe
         page, form.get_by_role("button", name=re.compile(r"^(save|create|plan)", re.I))
     )
     assert response is not None and response.status == 200, page.inner_text("main")
-    assert title in page.inner_text("h1")
+    assert title in page.inner_text("h1"), page.inner_text("main")[:1000]
     with live_server.app.app_context():
         meeting = db.session.scalars(db.select(Meeting).where(Meeting.title == title)).one()
         assert meeting.starts_at.minute == 0
