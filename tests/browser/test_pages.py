@@ -39,6 +39,8 @@ TARGETS = pages.targets(create_app("testing"))
 # Form pages also checked after submitting them empty (errors shown next to the fields).
 ERROR_FORMS = {"organisations.create[errors]": ("organisations.create", "Save")}
 ANONYMOUS_ERROR_FORMS = {"auth.login[errors]": ("auth.login", "Log in")}
+# Error pages, reached by address: (path, expected status).
+ERROR_PAGES = {"errors.404": ("/no-such-page", 404), "errors.404-record": ("/series/999999", 404)}
 README_SCREENSHOTS = ROOT / "tracker" / "static" / "screenshots"
 
 
@@ -80,22 +82,24 @@ class Visitor:
                 self.asset_sizes[url] = len(response.read())
         return self.asset_sizes[url]
 
-    def visit(self, visit: Visit, url: str, *, screenshot: bool = False) -> None:
+    def visit(self, visit: Visit, url: str, *, screenshot: bool = False, status: int = 200) -> None:
         """Load url and check it; problems are added to visit."""
         self.requests.clear()
         visit.url = url
         response = self.page.goto(url)
-        self.inspect(visit, response, url, screenshot=screenshot)
+        self.inspect(visit, response, url, screenshot=screenshot, status=status)
 
-    def inspect(self, visit: Visit, response: Any, url: str, *, screenshot: bool) -> None:
+    def inspect(
+        self, visit: Visit, response: Any, url: str, *, screenshot: bool, status: int = 200
+    ) -> None:
         """Check the page now loaded (response is the HTML document's response)."""
         page = self.page
         if response is None:
             visit.problems.append("no response")
             return
         content_type = response.headers.get("content-type", "")
-        if response.status != 200 and not visit.name.endswith("[errors]"):
-            visit.problems.append(f"HTTP {response.status} (expected 200) for {url}")
+        if response.status != status and not visit.name.endswith("[errors]"):
+            visit.problems.append(f"HTTP {response.status} (expected {status}) for {url}")
         if page.url.split("#")[0] != url and not visit.name.endswith("[errors]"):
             visit.problems.append(f"redirected from {url} to {page.url}")
         if "text/html" not in content_type:
@@ -221,6 +225,9 @@ def crawl(browser: Any, live_server: LiveServer, node_modules: Path) -> Iterator
                     "(a download or data endpoint belongs in NON_HTML_ENDPOINTS in "
                     "tests/browser/pages.py)"
                 )
+        for name, (path, status) in ERROR_PAGES.items():
+            visit = result.visits[name] = Visit(name)
+            visitor.visit(visit, live_server.absolute(path), screenshot=True, status=status)
         for name, (endpoint, button) in ERROR_FORMS.items():
             visit = result.visits[name] = Visit(name)
             visitor.submit_empty(visit, absolute(live_server, endpoint), button)
@@ -243,6 +250,7 @@ def absolute(server: LiveServer, endpoint: str) -> str:
 
 
 NAMES = [t.name for t in TARGETS] + list(ANONYMOUS_ERROR_FORMS) + list(ERROR_FORMS)
+NAMES += list(ERROR_PAGES)
 
 
 @pytest.mark.parametrize("name", NAMES)
