@@ -1,7 +1,12 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
-// Copy buttons: <button type="button" data-copy="text">Copy</button>.
+// Copy buttons: <button type="button" data-copy="text" hidden>Copy</button>. They start
+// hidden (useless without JavaScript) and are shown here when the clipboard is available.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("[data-copy][hidden]").forEach((button) => { button.hidden = false; });
+});
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button || !navigator.clipboard) return;
