@@ -8,6 +8,7 @@ below reports the problems found on one page.
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser import pages
 from tests.browser.conftest import (
+    ARTIFACTS,
     ROOT,
     LiveServer,
     artifacts_dir,
@@ -236,6 +238,11 @@ def crawl(browser: Any, live_server: LiveServer, node_modules: Path) -> Iterator
         for visit in result.visits.values():
             if visit.html_file is not None:
                 visit.problems += vnu_errors.get(visit.html_file.name, [])
+        summary = {
+            name: {"url": v.url, "asset_bytes": v.asset_bytes, "problems": v.problems}
+            for name, v in result.visits.items()
+        }
+        (ARTIFACTS / "pages.json").write_text(json.dumps(summary, indent=2))
         if os.environ.get("TRACKER_README_SCREENSHOTS") == "1":
             save_readme_screenshots(page, live_server)
         yield result
