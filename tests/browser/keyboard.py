@@ -7,6 +7,8 @@ Reuse these to prove a flow works without a mouse, e.g. logging a meeting's outc
     fill_by_keyboard(page, {"Summary": "Agreed the plan", "Decided on": date(2027, 3, 3)})
     submit_by_keyboard(page, page.get_by_role("button", name="Save"))
 
+log_in_by_keyboard(page, live_server) logs an organiser in from the home page the same way.
+
 Every control reached must show a visible focus indicator; tab_to fails otherwise.
 """
 
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+
+from tests.browser.conftest import ORGANISER_EMAIL, PASSWORD, LiveServer
 
 MAX_TABS = 250
 
@@ -126,3 +130,13 @@ def submit_by_keyboard(page: Any, button: Any) -> Any:
     with page.expect_navigation() as navigation:
         page.keyboard.press("Enter")
     return navigation.value
+
+
+def log_in_by_keyboard(page: Any, server: LiveServer, email: str = ORGANISER_EMAIL) -> None:
+    """From the home page: Tab to "Log in", Enter, type the credentials, Enter."""
+    page.goto(server.url + "/")
+    activate(page, page.get_by_role("link", name="Log in"))
+    fill_by_keyboard(page, {"Email": email, "Password": PASSWORD})
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("button", name="Log out").count() == 1, page.inner_text("main")

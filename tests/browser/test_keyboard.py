@@ -9,23 +9,19 @@ from typing import Any
 import pytest
 from flask import url_for
 
-from tests.browser.conftest import ADMIN_EMAIL, ORGANISER_EMAIL, PASSWORD, LiveServer
-from tests.browser.keyboard import activate, fill_by_keyboard, submit_by_keyboard, tab_to
+from tests.browser.conftest import ADMIN_EMAIL, LiveServer
+from tests.browser.keyboard import (
+    activate,
+    fill_by_keyboard,
+    log_in_by_keyboard,
+    submit_by_keyboard,
+    tab_to,
+)
 from tracker.demo import SERIES_NAME
 from tracker.extensions import db
 from tracker.models import Meeting
 
 pytestmark = pytest.mark.browser
-
-
-def log_in_by_keyboard(page: Any, server: LiveServer, email: str = ORGANISER_EMAIL) -> None:
-    """From the home page: Tab to "Log in", Enter, type the credentials, Enter."""
-    page.goto(server.url + "/")
-    activate(page, page.get_by_role("link", name="Log in"))
-    fill_by_keyboard(page, {"Email": email, "Password": PASSWORD})
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.get_by_role("button", name="Log out").count() == 1, page.inner_text("main")
 
 
 def test_skip_link_is_the_first_stop(page: Any, live_server: LiveServer) -> None:
