@@ -39,8 +39,15 @@ pytestmark = pytest.mark.browser
 
 TARGETS = pages.targets(create_app("testing"))
 # Form pages also checked after submitting them empty (errors shown next to the fields).
-ERROR_FORMS = {"organisations.create[errors]": ("organisations.create", "Save")}
-ANONYMOUS_ERROR_FORMS = {"auth.login[errors]": ("auth.login", "Log in")}
+# Every "create" form is also submitted as it comes (empty): the errors must pass the checks.
+ERROR_FORMS: dict[str, tuple[str, str | None]] = {
+    f"{t.endpoint}[errors]": (t.endpoint, None)
+    for t in TARGETS
+    if t.endpoint.endswith(".create") and not t.arguments
+}
+ANONYMOUS_ERROR_FORMS: dict[str, tuple[str, str | None]] = {
+    "auth.login[errors]": ("auth.login", "Log in")
+}
 # Error pages, reached by address: (path, expected status).
 ERROR_PAGES = {"errors.404": ("/no-such-page", 404), "errors.404-record": ("/series/999999", 404)}
 README_SCREENSHOTS = ROOT / "tracker" / "static" / "screenshots"
@@ -140,13 +147,26 @@ class Visitor:
             page.screenshot(path=str(self.shot_dir / f"{stem}-{pages.NARROW}.png"), full_page=True)
         page.set_viewport_size({"width": pages.WIDE, "height": 800})
 
-    def submit_empty(self, visit: Visit, url: str, button: str) -> None:
-        """Open a form, submit it empty, and check the page with its errors."""
+    def submit_empty(self, visit: Visit, url: str, button: str | None) -> None:
+        """Open a form, submit it as it comes, and check the page with its errors.
+
+        The button is found by its name, or else it is the form's primary submit button.
+        """
         self.page.goto(url)
         self.requests.clear()
         visit.url = url
+        main = self.page.locator("main")
+        if button:
+            submit = main.get_by_role("button", name=button)
+        else:
+            submit = main.locator("form[method=post] button.primary[type=submit]")
+            if submit.count() == 0:
+                submit = main.locator("form[method=post] [type=submit]").last
+        if submit.count() == 0:
+            visit.problems.append(f"no submit button found on {url}")
+            return
         with self.page.expect_navigation() as navigation:
-            self.page.locator("main").get_by_role("button", name=button).click()
+            submit.first.click()
         response = navigation.value
         if response is None or response.status not in (200, 400, 422):
             visit.problems.append(
