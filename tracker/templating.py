@@ -43,6 +43,9 @@ def register(app: Flask) -> None:
 
     @app.template_filter("iso")
     def iso(value: date | datetime | None) -> str:
+        if isinstance(value, datetime):
+            # Whole seconds: HTML's <time datetime> allows at most three fraction digits.
+            value = value.replace(microsecond=0)
         return value.isoformat() if value else ""
 
     @app.context_processor

@@ -47,5 +47,5 @@ def login() -> str | Response:
 def logout() -> Response:
     """Sign out (a CSRF-protected POST)."""
     logout_user()
-    flash("You are logged out.", "info")
+    flash("You are logged out. Log in again to plan meetings or record outcomes.", "info")
     return redirect(url_for("main.home"))

@@ -114,7 +114,11 @@ def create() -> str | Response:
     if form.validate_on_submit():
         organisation = create_organisation(db.session, form.values())
         db.session.commit()
-        flash(f"Organisation {organisation.name} was added.", "success")
+        flash(
+            f"Organisation {organisation.name} was added. Next, add its representatives "
+            "on the People page or invite it to a meeting.",
+            "success",
+        )
         return redirect(url_for(".detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None)
 
@@ -157,7 +161,11 @@ def delete(organisation_id: int) -> str | Response | tuple[str, int]:
                 refs=references(db.session, organisation),
             )
         db.session.commit()
-        flash(f"Organisation {organisation.name} was deleted.", "success")
+        flash(
+            f"Organisation {organisation.name} was deleted. It cannot be restored; "
+            "add it again if that was a mistake.",
+            "success",
+        )
         return redirect(url_for(".list"))
     return render_template(
         "organisations/delete.html",

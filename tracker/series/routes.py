@@ -54,7 +54,10 @@ def create() -> str | Response:
     if form.validate_on_submit():
         series = create_series(db.session, form.values())
         db.session.commit()
-        flash(f"Series {series.name} was added.", "success")
+        flash(
+            f'Series {series.name} was added. Next, plan its first meeting with "Plan a meeting".',
+            "success",
+        )
         return redirect(url_for(".detail", series_id=series.id))
     return render_template("series/form.html", form=form, series=None)
 

@@ -1,0 +1,76 @@
+"""Main flows with the keyboard alone: Tab to reach, type to fill, Enter or Space to act."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import url_for
+
+from tests.browser.conftest import ADMIN_EMAIL, LiveServer
+from tests.browser.keyboard import (
+    activate,
+    fill_by_keyboard,
+    log_in_by_keyboard,
+    submit_by_keyboard,
+    tab_to,
+)
+from tracker.demo import SERIES_NAME
+from tracker.extensions import db
+from tracker.models import Meeting
+
+pytestmark = pytest.mark.browser
+
+
+def test_skip_link_is_the_first_stop(page: Any, live_server: LiveServer) -> None:
+    """The first Tab shows the skip link; Enter on it moves focus to the main content."""
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_log_in_with_the_keyboard_alone(page: Any, live_server: LiveServer) -> None:
+    """An organiser logs in without touching the mouse."""
+    log_in_by_keyboard(page, live_server, ADMIN_EMAIL)
+    assert ADMIN_EMAIL in page.inner_text("header")
+
+
+def test_create_a_meeting_with_the_keyboard_alone(page: Any, live_server: LiveServer) -> None:
+    """Log in, open Meetings from the nav, plan a meeting and save it: keyboard only."""
+    log_in_by_keyboard(page, live_server)
+    with live_server.app.test_request_context():
+        create_path = url_for("meetings.create")
+    activate(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings"))
+    activate(page, page.locator(f'main a[href="{create_path}"]'))
+    starts = datetime.now().replace(second=0, microsecond=0, minute=0) + timedelta(days=21)
+    title = "Keyboard-only planning meeting"
+    fill_by_keyboard(
+        page,
+        {
+            "Series": SERIES_NAME,
+            "Title": title,
+            "Starts": starts,
+            "Ends": starts + timedelta(hours=2),
+            "Time zone": "Europe/Sofia",
+        },
+    )
+    form = page.locator("main form[method=post]").filter(has=page.get_by_label("Title", exact=True))
+    response = submit_by_keyboard(
+        page, form.get_by_role("button", name=re.compile(r"^(save|create|plan)", re.I))
+    )
+    assert response is not None and response.status == 200, page.inner_text("main")
+    assert title in page.inner_text("h1"), page.inner_text("main")[:1000]
+    with live_server.app.app_context():
+        meeting = db.session.scalars(db.select(Meeting).where(Meeting.title == title)).one()
+        assert meeting.starts_at.minute == 0
+        db.session.remove()
+
+
+def test_focus_is_visible_on_nav_links(page: Any, live_server: LiveServer) -> None:
+    """Tabbing to a nav link shows a visible focus ring."""
+    page.goto(live_server.url + "/")
+    tab_to(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Series"))
