@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
+    from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
@@ -79,19 +80,21 @@ def register_blueprints(app: Flask) -> None:
         topics_bp,
         meetings_bp,
         deliverables_bp,
+        admin_bp,
     ):
         app.register_blueprint(bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, templating
+    from tracker import database, errors, security, templating
     from tracker.auth import access
 
     errors.register(app)
     access.register(app)
     templating.register(app)
     database.register(app)
+    security.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -53,7 +53,12 @@ def plain(value: Any) -> str | None:
 
 def audited(obj: object) -> bool:
     """Whether changes to obj belong in the audit trail."""
-    return isinstance(obj, Base) and not isinstance(obj, AuditEvent) and hasattr(obj, "id")
+    return (
+        isinstance(obj, Base)
+        and not isinstance(obj, AuditEvent)
+        and hasattr(obj, "id")
+        and getattr(type(obj), "tracker_audited", True)
+    )
 
 
 def column_changes(obj: Base, *, new: bool) -> dict[str, list[str | None]]:

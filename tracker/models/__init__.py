@@ -22,6 +22,7 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
+from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Deliverable",
     "DeliverableKind",
     "DeliverableStatus",
+    "LoginAttempt",
     "Meeting",
     "MeetingStatus",
     "Organisation",
