@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import URLSafeTimedSerializer
 
@@ -31,6 +31,13 @@ class CSRFClient(FlaskClient):
             raw = session["csrf_token"]
         serializer = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")  # type: ignore[arg-type]
         return str(serializer.dumps(raw))
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        """Forget the user Flask-Login cached in g: the app fixture keeps one app context
+        (and so one g) across requests, which a real server never does."""
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
     def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
         """POST with a CSRF token in the form data (csrf=False sends none)."""

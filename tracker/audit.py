@@ -25,6 +25,15 @@ def audit_for(session: Session, entity: str, entity_id: int, limit: int = 20) ->
     )
 
 
+def visible_audit_for(
+    session: Session, viewer: object, entity: str, entity_id: int, limit: int = 20
+) -> list[AuditEvent] | None:
+    """audit_for when viewer is logged in; None for anonymous readers (it names editors)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return audit_for(session, entity, entity_id, limit)
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     """What the admin audit view narrows the trail to."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +29,10 @@ MESSAGES = {
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     """Render the generic error page for an HTTP status."""
     title, message = MESSAGES.get(code, (str(code), ""))
+    if request_ctx and request_ctx.url_adapter is None:
+        # The request was refused before routing (e.g. an untrusted Host header):
+        # no links can be built, so answer with a page that needs none.
+        return f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>", code
     return (
         render_template("errors/error.html", code=code, title=title, message=detail or message),
         code,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import (
@@ -101,6 +103,7 @@ def detail(organisation_id: int) -> str:
         organisation=organisation,
         meetings=meetings,
         deliverables=deliverables,
+        audit_events=visible_audit_for(db.session, current_user, "organisation", organisation.id),
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Meeting, Participation, Series
@@ -37,7 +39,12 @@ def detail(series_id: int) -> str:
         .order_by(Meeting.number)
         .options(selectinload(Meeting.participations).selectinload(Participation.organisation))
     ).all()
-    return render_template("series/detail.html", series=series, meetings=meetings)
+    return render_template(
+        "series/detail.html",
+        series=series,
+        meetings=meetings,
+        audit_events=visible_audit_for(db.session, current_user, "series", series.id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
