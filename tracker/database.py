@@ -102,6 +102,8 @@ def record_audit(session: Session, flush_context: Any, instances: Any) -> None:
         if audited(obj):
             events.append(make_event(obj, "delete", {}, actor_id))
     session.add_all(events)
+    pending = session.info.setdefault("audit_pending_ids", [])
+    pending.extend(event for event in events if event.entity_id is None)
 
 
 def make_event(
@@ -120,10 +122,17 @@ def make_event(
     return audit
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_flush_postexec")
 def fill_audit_ids(session: Session, flush_context: Any) -> None:
-    """Give create events the id that the new record got on flush."""
-    for audit in session.new:
-        if isinstance(audit, AuditEvent) and audit.entity_id is None:
-            subject = getattr(audit, "subject", None)
-            audit.entity_id = getattr(subject, "id", None)
+    """Give create events the id that the new record got on flush (saved by the next flush)."""
+    pending = session.info.pop("audit_pending_ids", [])
+    for audit in pending:
+        subject = getattr(audit, "subject", None)
+        if audit.entity_id is None and getattr(subject, "id", None) is not None:
+            audit.entity_id = subject.id  # type: ignore[union-attr]
+
+
+@event.listens_for(Session, "after_rollback")
+def forget_pending_audit(session: Session) -> None:
+    """Drop create events of a flush that was rolled back."""
+    session.info.pop("audit_pending_ids", None)
