@@ -81,6 +81,24 @@ def column_changes(obj: Base, *, new: bool) -> dict[str, list[str | None]]:
     return changes
 
 
+def keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    """A no-op set listener; registering it with active_history loads the old value."""
+    return value
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def track_old_values(mapper: Any, class_: type) -> None:
+    """Load a column's old value before it is overwritten, even when it had expired after a
+    commit, so that the audit trail can always say old -> new."""
+    if not getattr(class_, "tracker_audited", True) or class_ is AuditEvent:
+        return
+    for attr in mapper.column_attrs:
+        if attr.key not in AUDITED_SKIP:
+            event.listen(
+                getattr(class_, attr.key), "set", keep_old_value, active_history=True, retval=True
+            )
+
+
 @event.listens_for(Session, "before_flush")
 def record_audit(session: Session, flush_context: Any, instances: Any) -> None:
     """Write one AuditEvent per created, changed or deleted record."""
