@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 MESSAGES = {
     400: (
@@ -67,7 +67,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except OperationalError:
+            pass
+        # Render the page as an anonymous visitor: loading the user would need the database.
+        g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
         return body, code, {"Retry-After": "30"}
 
