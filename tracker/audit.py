@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -44,7 +45,7 @@ class AuditFilter:
     entity_id: int | None = None
 
 
-def audit_query(filters: AuditFilter) -> Select[tuple[AuditEvent]]:
+def audit_query(filters: AuditFilter) -> Select[Any]:
     """The audit events matching filters, newest first."""
     query = select(AuditEvent).options(selectinload(AuditEvent.user))
     if filters.entity:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, Response, g, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
@@ -67,10 +69,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:
-        try:
+        with suppress(OperationalError):
             db.session.rollback()
-        except OperationalError:
-            pass
         # Render the page as an anonymous visitor: loading the user would need the database.
         g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
