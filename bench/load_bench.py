@@ -145,15 +145,35 @@ def opener() -> urllib.request.OpenerDirector:
 
 
 def fetch(
-    client: urllib.request.OpenerDirector, url: str, data: dict[str, str] | None = None
+    client: urllib.request.OpenerDirector,
+    url: str,
+    data: dict[str, str] | None = None,
+    cookie: str = "",
 ) -> tuple[int, str]:
-    """GET (or POST data); the status and body, never raising for HTTP errors."""
+    """GET (or POST data); the status and body. HTTP errors give their status, network
+    errors and timeouts status 0."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers={"Cookie": cookie} if cookie else {})
     try:
-        with client.open(url, data=body, timeout=60) as response:
+        with client.open(request, timeout=60) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")
+    except OSError as error:
+        return 0, repr(error)
+
+
+def log_in(base: str) -> str:
+    """Log the organiser in; the session cookie ("session=...") for the clients to present."""
+    jar = http.cookiejar.CookieJar()
+    client = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    _, page = fetch(client, base + "/login")
+    form = {"csrf_token": hidden("csrf_token", page), "email": "bench@example.org"}
+    status, _ = fetch(client, base + "/login", {**form, "password": PASSWORD})
+    if status != 302:
+        raise SystemExit(f"the organiser could not log in ({status})")
+    fetch(client, base + "/account")  # puts the CSRF secret into the session cookie
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def hidden(name: str, page: str) -> str:
@@ -188,45 +208,30 @@ def run_client(
     base: str,
     organisation_id: int,
     feed: str | None,
-    go: threading.Barrier,
-    seconds: float,
+    cookie: str,
+    deadline: float,
     stats: Stats,
 ) -> None:
-    """One simulated user: log in, wait for the others, then work until the time is up."""
+    """One simulated user (an organiser's browser tab) working until the deadline."""
     client = opener()
     rng = random.Random(n)
-    status, page = fetch(client, base + "/login")
-    status, _ = fetch(
-        client,
-        base + "/login",
-        {
-            "csrf_token": hidden("csrf_token", page),
-            "email": "bench@example.org",
-            "password": PASSWORD,
-        },
-    )
-    go.wait()
-    deadline = time.monotonic() + seconds
-    if status != 302:
-        stats.failures.append(f"client {n}: login answered {status}")
-        return
     edits = 0
     while time.monotonic() < deadline:
         roll = rng.random()
         started = time.perf_counter()
         if roll < 0.15 and feed:
-            kind, (status, _) = "feed", fetch(client, base + feed)
+            kind, (status, _) = "feed", fetch(client, base + feed, cookie=cookie)
             ok = status == 200
         elif roll < 0.30:
             kind = "edit"
             url = f"{base}/organisations/{organisation_id}/edit"
-            status, page = fetch(client, url)
+            status, page = fetch(client, url, cookie=cookie)
             ok = status == 200
             if ok:
                 values = form_values(page)
                 marker = f"bench edit {n}-{edits}"
                 values["description"] = marker
-                status, _ = fetch(client, url, values)
+                status, _ = fetch(client, url, values, cookie=cookie)
                 ok = status in (302, 409)
                 with stats.lock:
                     if status == 302:
@@ -235,7 +240,10 @@ def run_client(
                         stats.conflicts += 1
                 edits += 1
         else:
-            kind, (status, _) = "read", fetch(client, base + rng.choice(READ_PATHS))
+            kind, (status, _) = (
+                "read",
+                fetch(client, base + rng.choice(READ_PATHS), cookie=cookie if n % 2 else ""),
+            )
             ok = status == 200
         stats.note(kind, time.perf_counter() - started)
         if not ok:
@@ -299,19 +307,28 @@ def main() -> int:
                 )
             ]
             db.close()
+            # A few logins (argon2 is slow on purpose), shared like tabs of one browser.
+            cookies = [log_in(base) for _ in range(min(5, args.clients))]
             stats = Stats()
-            go = threading.Barrier(args.clients + 1)
+            started = time.monotonic()
+            deadline = started + args.seconds
             threads = [
                 threading.Thread(
                     target=run_client,
-                    args=(n, base, ids[n % len(ids)], feed, go, args.seconds, stats),
+                    args=(
+                        n,
+                        base,
+                        ids[n % len(ids)],
+                        feed,
+                        cookies[n % len(cookies)],
+                        deadline,
+                        stats,
+                    ),
                 )
                 for n in range(args.clients)
             ]
             for thread in threads:
                 thread.start()
-            go.wait(timeout=600)  # every client has logged in (argon2 is slow on purpose)
-            started = time.monotonic()
             for thread in threads:
                 thread.join(timeout=args.seconds + 120)
             elapsed = time.monotonic() - started
