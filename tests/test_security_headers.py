@@ -133,3 +133,11 @@ def test_request_larger_than_the_limit_gets_413_page(tmp_path):
     response = client.post("/login", data={"email": "a@b.c", "password": "x" * 5000})
     assert response.status_code == 413
     assert "larger than the tracker accepts" in response.get_data(as_text=True)
+
+
+def test_nul_characters_in_form_data_are_refused(organiser_client):
+    response = organiser_client.post(
+        "/series/new", data={"name": "Nul\x00series", "timezone": "Europe/Sofia"}
+    )
+    assert response.status_code == 400
+    assert "could not be understood" in response.get_data(as_text=True)
