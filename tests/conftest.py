@@ -105,6 +105,16 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh SQLite file only, for SQLite's own features (WAL, backup API)."""
+    app = build_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> CSRFClient:
     """A test client that sends CSRF tokens."""
     return app.test_client()  # type: ignore[return-value]

@@ -87,7 +87,7 @@ def page() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, bypass_csp=True)
         tab = context.new_page()
         tab.set_default_timeout(15000)
         try:

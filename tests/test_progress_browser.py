@@ -68,7 +68,7 @@ def page() -> Iterator[Any]:
     )
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
         yield context.new_page()
         context.close()
         browser.close()

@@ -69,6 +69,7 @@ def register_input_guards(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
+    from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
     from tracker.calendar import bp as calendar_bp
@@ -95,13 +96,14 @@ def register_blueprints(app: Flask) -> None:
         progress_bp,
         api_bp,
         calendar_bp,
+        admin_bp,
     ):
         app.register_blueprint(bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, request_log, templating
+    from tracker import database, errors, request_log, security, templating
     from tracker.auth import access
 
     request_log.register(app)
@@ -109,6 +111,7 @@ def register_hooks(app: Flask) -> None:
     access.register(app)
     templating.register(app)
     database.register(app)
+    security.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -77,6 +79,38 @@ def generate_data_command(years: int, seed: int) -> None:
     db.session.commit()
     added = ", ".join(f"{n} {what}" for what, n in counts.items())
     click.echo(f"Generated {added} in {time.perf_counter() - started:.1f} s.")
+@click.command("check-deploy")
+def check_deploy_command() -> None:
+    """Check the configuration is safe for a public deployment (like Django's check --deploy)."""
+    from flask import current_app
+
+    from tracker.maintenance import deploy_problems
+
+    problems = deploy_problems(current_app.config)
+    for problem in problems:
+        click.echo(f"UNSAFE: {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found; fix them before going live.")
+    click.echo("The deployment configuration passed every check.")
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(destination: Path) -> None:
+    """Write a consistent copy of the database to DESTINATION while the app keeps running."""
+    from flask import current_app
+
+    from tracker.maintenance import PG_DUMP_STEPS, backup_sqlite, sqlite_path
+
+    source = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if source is None:
+        click.echo(PG_DUMP_STEPS)
+        raise click.ClickException("This command copies SQLite only; follow the steps above.")
+    try:
+        pages = backup_sqlite(source, destination)
+    except (FileExistsError, RuntimeError, sqlite3.Error) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {source} to {destination} ({pages} pages, integrity ok).")
 
 
 def register(app: Flask) -> None:
@@ -84,3 +118,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(generate_data_command)
+    app.cli.add_command(check_deploy_command)
+    app.cli.add_command(backup_command)

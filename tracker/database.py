@@ -70,7 +70,12 @@ def plain(value: Any) -> str | None:
 
 def audited(obj: object) -> bool:
     """Whether changes to obj belong in the audit trail."""
-    return isinstance(obj, Base) and not isinstance(obj, AuditEvent) and hasattr(obj, "id")
+    return (
+        isinstance(obj, Base)
+        and not isinstance(obj, AuditEvent)
+        and hasattr(obj, "id")
+        and getattr(type(obj), "tracker_audited", True)
+    )
 
 
 def column_changes(obj: Base, *, new: bool) -> dict[str, list[str | None]]:
@@ -91,6 +96,24 @@ def column_changes(obj: Base, *, new: bool) -> dict[str, list[str | None]]:
             if plain(old) != plain(newer):
                 changes[attr.key] = [plain(old), plain(newer)]
     return changes
+
+
+def keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    """A no-op set listener; registering it with active_history loads the old value."""
+    return value
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def track_old_values(mapper: Any, class_: type) -> None:
+    """Load a column's old value before it is overwritten, even when it had expired after a
+    commit, so that the audit trail can always say old -> new."""
+    if not getattr(class_, "tracker_audited", True) or class_ is AuditEvent:
+        return
+    for attr in mapper.column_attrs:
+        if attr.key not in AUDITED_SKIP:
+            event.listen(
+                getattr(class_, attr.key), "set", keep_old_value, active_history=True, retval=True
+            )
 
 
 @event.listens_for(Session, "before_flush")
@@ -114,6 +137,8 @@ def record_audit(session: Session, flush_context: Any, instances: Any) -> None:
         if audited(obj):
             events.append(make_event(obj, "delete", {}, actor_id))
     session.add_all(events)
+    pending = session.info.setdefault("audit_pending_ids", [])
+    pending.extend(event for event in events if event.entity_id is None)
 
 
 def make_event(
@@ -132,10 +157,17 @@ def make_event(
     return audit
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_flush_postexec")
 def fill_audit_ids(session: Session, flush_context: Any) -> None:
-    """Give create events the id that the new record got on flush."""
-    for audit in session.new:
-        if isinstance(audit, AuditEvent) and audit.entity_id is None:
-            subject = getattr(audit, "subject", None)
-            audit.entity_id = getattr(subject, "id", None)
+    """Give create events the id that the new record got on flush (saved by the next flush)."""
+    pending = session.info.pop("audit_pending_ids", [])
+    for audit in pending:
+        subject = getattr(audit, "subject", None)
+        if audit.entity_id is None and getattr(subject, "id", None) is not None:
+            audit.entity_id = subject.id  # type: ignore[union-attr]
+
+
+@event.listens_for(Session, "after_rollback")
+def forget_pending_audit(session: Session) -> None:
+    """Drop create events of a flush that was rolled back."""
+    session.info.pop("audit_pending_ids", None)

@@ -236,7 +236,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
         ),
     ]
     meetings: dict[int, Meeting] = {}
-    for number, title, start, hours, status, location, topic_idx, description in plans:
+    for number, title, start, hours, status, location, topic_idx, description in plans:  # type: ignore[assignment]  # reuses names with other types
         meeting, added = get_or_add(
             session,
             Meeting,
@@ -378,7 +378,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             today + timedelta(days=60),
         ),
     ]
-    for (
+    for (  # type: ignore[assignment]  # reuses names with other types
         title,
         kind,
         lead,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from contextlib import suppress
+
+from flask import Flask, Response, g, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 MESSAGES = {
     400: (
@@ -28,6 +31,10 @@ MESSAGES = {
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     """Render the generic error page for an HTTP status."""
     title, message = MESSAGES.get(code, (str(code), ""))
+    if request_ctx and request_ctx.url_adapter is None:
+        # The request was refused before routing (e.g. an untrusted Host header):
+        # no links can be built, so answer with a page that needs none.
+        return f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>", code
     return (
         render_template("errors/error.html", code=code, title=title, message=detail or message),
         code,
@@ -68,7 +75,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:
-        db.session.rollback()
+        with suppress(OperationalError):
+            db.session.rollback()
+        # Render the page as an anonymous visitor: loading the user would need the database.
+        g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
         return body, code, {"Retry-After": "30"}
 

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from tracker.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+
+    class TypedSQLAlchemy(SQLAlchemy):
+        """For the type checker: db.session proxies every Session method, so operations
+        typed to take a plain Session accept it."""
+
+        session: Session  # type: ignore[assignment]
+
+else:
+    TypedSQLAlchemy = SQLAlchemy
+
+db = TypedSQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -76,7 +76,17 @@ class VersionedForm(FlaskForm):
 
     version = HiddenField()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Editing an existing record: a save must say which version it started from.
+        self.editing = getattr(kwargs.get("obj"), "version", None) is not None
+
+    def validate_version(self, field: HiddenField) -> None:
+        """An edit without the version it was based on could overwrite someone's change."""
+        if self.editing and not (field.raw_data and str(field.raw_data[0]).isdigit()):
+            raise ValidationError("This form lost track of the record's version; reload the page.")
+
     def submitted_version(self) -> int | None:
         """The version the user started from, if the form carried one."""
-        raw = self.version.data
+        raw = self.version.raw_data[0] if self.version.raw_data else self.version.data
         return int(raw) if raw and str(raw).isdigit() else None

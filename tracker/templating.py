@@ -17,7 +17,8 @@ def page_url(page: int) -> str:
     args = request.args.to_dict()
     args["page"] = str(page)
     assert request.endpoint is not None
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(request.endpoint, **values)
 
 
 def enum_label(value: StrEnum | str | None) -> str:

@@ -12,6 +12,7 @@ from tracker.auth.passwords import (
     verify_password,
 )
 from tracker.models import Role, User
+from tracker.models.user import new_session_token
 
 
 class AccountError(ValueError):
@@ -48,3 +49,24 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every login session of user by giving them a new session token."""
+    user.session_token = new_session_token()
+
+
+def set_password(user: User, password: str) -> None:
+    """Give user a new password (after the policy check) and end all their sessions."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change one's own password after proving the current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("Your current password is not correct.")
+    set_password(user, new_password)

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from tracker.models import Deliverable, DeliverableStatus, Meeting, MeetingStatus, Participation
 
@@ -22,7 +23,7 @@ class HomeOverview:
     overdue: list[Deliverable]
 
 
-def meeting_options() -> list[object]:
+def meeting_options() -> list[ExecutableOption]:
     """Eager loads every meeting card needs: many-to-one joined, collections in one more query."""
     return [
         joinedload(Meeting.series),

@@ -102,6 +102,7 @@ class MeetingForm(VersionedForm):
     def __init__(self, *args: Any, current: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current = current
+        self.editing = current is not None
         series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
         self.series_id.choices = select_choices(
             [(str(i), name) for i, name in series], "Choose a series"

@@ -38,6 +38,7 @@ from tracker.models.progress import (
     Milestone,
     ProgressUpdate,
 )
+from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "DeliverableStatus",
     "DeliverableStatusChange",
     "DeliverableTracking",
+    "LoginAttempt",
     "Meeting",
     "MeetingStatus",
     "Milestone",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import (
@@ -103,6 +105,7 @@ def detail(organisation_id: int) -> str:
         meetings=meetings,
         deliverables=deliverables,
         attendance_record=organisation_attendance(db.session, organisation),
+        audit_events=visible_audit_for(db.session, current_user, "organisation", organisation.id),
     )
 
 

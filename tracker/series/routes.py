@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Meeting, Series
@@ -41,6 +43,7 @@ def detail(series_id: int) -> str:
         series=series,
         meetings=meetings,
         matrix=series_matrix(db.session, series),
+        audit_events=visible_audit_for(db.session, current_user, "series", series.id),
     )
 
 

@@ -1,0 +1,224 @@
+"""Who may reach what: every rule in the URL map, for every role, with public reading on and off.
+
+ACCESS maps every endpoint to an access class. A new route without an entry fails
+test_every_endpoint_has_an_access_class, naming the endpoint; add it to ACCESS (and, if its URL
+has a new argument, a value to url_values) to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests import factories
+from tests.conftest import build_app
+from tests.formtools import seed_records
+from tracker import create_app
+from tracker.models import Role
+
+ALWAYS_PUBLIC = "always-public"  # anyone, even when reading is private
+PUBLIC_READ = "public-read"  # anyone when reading is public; any logged-in user when private
+LOGIN = "login"  # any logged-in user, whatever the reading mode
+EDITOR = "editor"  # organisers and admins
+ADMIN = "admin"  # admins only
+TOKEN = "token"  # anyone holding the secret token that is part of the URL
+
+ACCESS: dict[str, str] = {
+    "static": ALWAYS_PUBLIC,
+    "main.healthz": ALWAYS_PUBLIC,
+    "main.home": PUBLIC_READ,
+    "auth.login": ALWAYS_PUBLIC,
+    "auth.logout": PUBLIC_READ,  # harmless for anyone; private mode sends strangers to login
+    "auth.account": LOGIN,
+    "admin.users": ADMIN,
+    "admin.create": ADMIN,
+    "admin.user": ADMIN,
+    "admin.role": ADMIN,
+    "admin.active": ADMIN,
+    "admin.password": ADMIN,
+    "admin.audit": ADMIN,
+    "admin.deleted": ADMIN,
+    "series.list": PUBLIC_READ,
+    "series.detail": PUBLIC_READ,
+    "series.create": EDITOR,
+    "series.edit": EDITOR,
+    "series.delete": EDITOR,
+    "organisations.list": PUBLIC_READ,
+    "organisations.detail": PUBLIC_READ,
+    "organisations.create": EDITOR,
+    "organisations.edit": EDITOR,
+    "organisations.delete": EDITOR,
+    "meetings.list": PUBLIC_READ,
+    "meetings.detail": PUBLIC_READ,
+    "deliverables.list": PUBLIC_READ,
+    "deliverables.detail": PUBLIC_READ,
+    "topics.list": PUBLIC_READ,
+    "topics.detail": PUBLIC_READ,
+    "people.list": PUBLIC_READ,
+    "people.detail": PUBLIC_READ,
+    "api.deliverable": PUBLIC_READ,
+    "api.deliverables": PUBLIC_READ,
+    "api.meeting": PUBLIC_READ,
+    "api.meetings": PUBLIC_READ,
+    "api.openapi": PUBLIC_READ,
+    "api.organisation": PUBLIC_READ,
+    "api.organisations": PUBLIC_READ,
+    "api.topic": PUBLIC_READ,
+    "api.topics": PUBLIC_READ,
+    "calendar.deadlines_ics": PUBLIC_READ,
+    "calendar.meeting_ics": PUBLIC_READ,
+    "calendar.meetings_ics": PUBLIC_READ,
+    "calendar.organisation_ics": PUBLIC_READ,
+    "calendar.series_ics": PUBLIC_READ,
+    "calendar.subscribe": PUBLIC_READ,
+    "outcomes.actions": PUBLIC_READ,
+    "outcomes.meeting": PUBLIC_READ,
+    "outcomes.minutes": PUBLIC_READ,
+    "outcomes.organisation": PUBLIC_READ,
+    "outcomes.report": PUBLIC_READ,
+    "outcomes.report_md": PUBLIC_READ,
+    "outcomes.revisions_page": PUBLIC_READ,
+    "outcomes.series": PUBLIC_READ,
+    "outcomes.timeline": PUBLIC_READ,
+    "progress.board": PUBLIC_READ,
+    "progress.dashboard": PUBLIC_READ,
+    "progress.deliverable": PUBLIC_READ,
+    "progress.export_deliverables": PUBLIC_READ,
+    "progress.export_meetings": PUBLIC_READ,
+    "progress.export_progress": PUBLIC_READ,
+    "progress.since_last_meeting": PUBLIC_READ,
+    "progress.timeline": PUBLIC_READ,
+    "meetings.create": EDITOR,
+    "meetings.edit": EDITOR,
+    "meetings.delete": EDITOR,
+    "deliverables.create": EDITOR,
+    "deliverables.edit": EDITOR,
+    "deliverables.delete": EDITOR,
+    "topics.create": EDITOR,
+    "topics.edit": EDITOR,
+    "topics.delete": EDITOR,
+    "people.create": EDITOR,
+    "people.edit": EDITOR,
+    "people.delete": EDITOR,
+    "outcomes.attendance": EDITOR,
+    "outcomes.carry": EDITOR,
+    "outcomes.close": EDITOR,
+    "outcomes.create": EDITOR,
+    "outcomes.lifecycle": EDITOR,
+    "outcomes.notes": EDITOR,
+    "outcomes.save": EDITOR,
+    "progress.add_milestone": EDITOR,
+    "progress.add_update": EDITOR,
+    "progress.change_status": EDITOR,
+    "progress.delete_milestone": EDITOR,
+    "progress.set_tracking": EDITOR,
+    "progress.toggle_milestone": EDITOR,
+    "meetings.restore": ADMIN,
+    "deliverables.restore": ADMIN,
+    "calendar.private_deadlines_ics": TOKEN,
+    "calendar.private_meetings_ics": TOKEN,
+    "calendar.private_organisation_ics": TOKEN,
+    "calendar.private_series_ics": TOKEN,
+    "calendar.regenerate_token": LOGIN,
+}
+
+ROLES: list[Role | None] = [None, Role.VIEWER, Role.ORGANISER, Role.ADMIN]
+
+
+def may_enter(access: str, role: Role | None, public_read: bool) -> bool:
+    """Whether a user with role (None: anonymous) may use an endpoint of this access class."""
+    if access in (ALWAYS_PUBLIC, TOKEN):
+        return True
+    if access == PUBLIC_READ:
+        return role is not None or public_read
+    if access == LOGIN:
+        return role is not None
+    if access == EDITOR:
+        return role in (Role.ORGANISER, Role.ADMIN)
+    if access == ADMIN:
+        return role == Role.ADMIN
+    raise AssertionError(f"unknown access class {access!r}")
+
+
+def url_values() -> dict[str, Any]:
+    """One fresh record of each kind; URL arguments by name (tests/formtools.py seed_records)."""
+    return {"filename": "css/app.css", **seed_records()}
+
+
+def endpoints() -> list[str]:
+    """Every endpoint in the app's URL map."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()})
+
+
+def test_every_endpoint_has_an_access_class():
+    missing = [e for e in endpoints() if e not in ACCESS]
+    assert not missing, (
+        "These endpoints have no entry in ACCESS in tests/test_access_matrix.py: "
+        + ", ".join(missing)
+        + f". Add each with one of: {ALWAYS_PUBLIC}, {PUBLIC_READ}, {LOGIN}, {EDITOR}, "
+        f"{ADMIN}, {TOKEN}."
+    )
+
+
+def test_access_table_names_only_real_endpoints():
+    stale = sorted(set(ACCESS) - set(endpoints()))
+    assert not stale, f"ACCESS lists endpoints that no longer exist: {', '.join(stale)}"
+
+
+def outcome_problem(response: Any, method: str, allowed: bool, role: Role | None) -> str | None:
+    """Why the response does not match the expectation, or None."""
+    code = response.status_code
+    to_login = code == 302 and "/login" in response.headers.get("Location", "")
+    if code >= 500:
+        return f"server error {code}"
+    if not allowed:
+        expected_denial = to_login if role is None else code == 403
+        return None if expected_denial else f"expected refusal, got {code}"
+    if code == 403 or to_login:
+        return f"expected access, got {code} {response.headers.get('Location', '')}"
+    if method == "GET" and code not in (200, 302):
+        return f"expected a page, got {code}"
+    return None
+
+
+@pytest.mark.parametrize("public_read", [True, False], ids=["public", "private"])
+@pytest.mark.parametrize("endpoint", endpoints())
+def test_access(endpoint: str, public_read: bool, tmp_path: Path) -> None:
+    if endpoint not in ACCESS:
+        pytest.fail(f"{endpoint} has no entry in ACCESS in tests/test_access_matrix.py")
+    access = ACCESS[endpoint]
+    app: Flask = build_app(tmp_path, TRACKER_PUBLIC_READ=public_read)
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+    problems = []
+    with app.app_context():
+        users = {role: factories.make_user(role).get_id() for role in ROLES if role is not None}
+    for role in ROLES:
+        client = app.test_client()
+        with app.app_context():
+            values = url_values()
+        if role is not None:
+            with client.session_transaction() as session:
+                session["_user_id"] = users[role]
+                session["_fresh"] = True
+        allowed = may_enter(access, role, public_read)
+        for rule in rules:
+            missing = [arg for arg in rule.arguments if arg not in values]
+            assert not missing, f"add a value for {missing} to url_values()"
+            with app.test_request_context():
+                url = app.url_for(endpoint, **{a: values[a] for a in rule.arguments})
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                response = (
+                    client.open(url, method=method, data={})
+                    if method != "POST"
+                    else (client.post(url, data={}))
+                )
+                problem = outcome_problem(response, method, allowed, role)
+                response.close()
+                if problem:
+                    who = role.value if role else "anonymous"
+                    problems.append(f"{method} {url} as {who}: {problem}")
+    assert not problems, f"{endpoint} ({access}):\n" + "\n".join(problems)

@@ -1,0 +1,49 @@
+"""Admin forms: new users, roles and password resets."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Email, Length
+
+from tracker.auth.forms import acceptable_password
+from tracker.forms import select_choices
+from tracker.models import Role
+from tracker.models.enums import choices
+
+
+class UserCreateForm(FlaskForm):
+    """A new account with a first password the admin hands over."""
+
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
+    name = StringField("Name", validators=[Length(max=200)])
+    role = SelectField("Role", choices=select_choices(choices(Role)))
+    password = PasswordField(
+        "First password", validators=[DataRequired(), Length(max=1000), acceptable_password]
+    )
+    submit = SubmitField("Create user")
+
+
+class RoleForm(FlaskForm):
+    """Another role for a user."""
+
+    role = SelectField("Role", choices=select_choices(choices(Role)))
+    submit = SubmitField("Change role")
+
+
+class ActiveForm(FlaskForm):
+    """Deactivate or reactivate a user."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"])])
+    submit = SubmitField("Apply")
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password for someone else's account."""
+
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=1000), acceptable_password]
+    )
+    submit = SubmitField("Reset password")

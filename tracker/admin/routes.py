@@ -1,0 +1,166 @@
+"""Admin views: users, the audit trail and deleted records."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker.admin import bp
+from tracker.admin.forms import ActiveForm, PasswordResetForm, RoleForm, UserCreateForm
+from tracker.admin.operations import (
+    change_role,
+    deleted_records,
+    reset_password,
+    set_active,
+)
+from tracker.audit import AuditFilter, audit_choices, audit_query
+from tracker.auth.access import admin_required
+from tracker.auth.operations import AccountError, create_user
+from tracker.extensions import db
+from tracker.models import Role, User
+from tracker.operations import Refused
+from tracker.views import int_arg, paginate
+
+
+def acting_admin() -> User:
+    """The logged-in admin as a model in this session."""
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    return user
+
+
+@bp.route("/")
+@admin_required
+def users() -> str:
+    """Every account with its role and state."""
+    accounts = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template("admin/users.html", users=accounts)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def create() -> str | Response:
+    """Add an account."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                db.session,
+                form.email.data or "",
+                form.password.data or "",
+                Role(form.role.data),
+                name=(form.name.data or "").strip(),
+            )
+        except AccountError as error:
+            db.session.rollback()
+            form.email.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"User {user.email} was created.", "success")
+            return redirect(url_for(".user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>")
+@admin_required
+def user(user_id: int) -> str:
+    """One account: change its role, deactivate it or reset its password."""
+    account = db.get_or_404(User, user_id)
+    role_form = RoleForm(role=account.role.value)
+    return render_template(
+        "admin/user.html",
+        account=account,
+        role_form=role_form,
+        active_form=ActiveForm(active="1" if not account.active else "0"),
+        password_form=PasswordResetForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def role(user_id: int) -> Response:
+    """Give an account another role."""
+    account = db.get_or_404(User, user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            change_role(db.session, account, Role(form.role.data), acting_admin())
+        except Refused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"{account.email} is now {account.role.value}.", "success")
+    else:
+        flash("Choose one of the roles.", "error")
+    return redirect(url_for(".user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def active(user_id: int) -> Response:
+    """Deactivate an account (its sessions and feeds stop at once) or reactivate it."""
+    account = db.get_or_404(User, user_id)
+    form = ActiveForm()
+    if form.validate_on_submit():
+        try:
+            set_active(db.session, account, form.active.data == "1", acting_admin())
+        except Refused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            state = "active" if account.active else "deactivated"
+            flash(f"{account.email} is {state}.", "success")
+    return redirect(url_for(".user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def password(user_id: int) -> str | Response:
+    """Set a new password for an account; its sessions end."""
+    account = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        reset_password(account, form.password.data or "")
+        db.session.commit()
+        flash(f"The password of {account.email} was reset; their sessions ended.", "success")
+        return redirect(url_for(".user", user_id=account.id))
+    return render_template("admin/password.html", account=account, form=form)
+
+
+@bp.route("/audit")
+@admin_required
+def audit() -> str:
+    """The audit trail, filtered by record type, record, user and action."""
+    filters = AuditFilter(
+        entity=request.args.get("entity", "").strip(),
+        entity_id=int_arg("entity_id"),
+        user_id=int_arg("user"),
+        action=request.args.get("action", "").strip(),
+    )
+    entities, actions = audit_choices(db.session)
+    accounts = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template(
+        "admin/audit.html",
+        pagination=paginate(audit_query(filters)),
+        filters=filters,
+        entity_options=[(e, e) for e in entities],
+        action_options=[(a, a) for a in actions],
+        user_options=[(str(u.id), u.email) for u in accounts],
+    )
+
+
+@bp.route("/deleted")
+@admin_required
+def deleted() -> str:
+    """Soft-deleted meetings and deliverables, with restore buttons."""
+    views = current_app.view_functions
+    return render_template(
+        "admin/deleted.html",
+        records=deleted_records(db.session),
+        can_restore_meetings="meetings.restore" in views,
+        can_restore_deliverables="deliverables.restore" in views,
+    )
