@@ -16,16 +16,6 @@ from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.models import Role
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.browser
 
 
@@ -50,18 +40,13 @@ def live_server(live_app: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page() -> Iterator[Any]:
-    """A Chromium page driven by Playwright, or a skip when Chromium is not installed."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+def browser_page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh context of the shared Chromium (skips when Chromium is missing)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 def test_plan_a_meeting_and_see_it_at_home(live_app: Any, live_server: str, browser_page: Any):

@@ -16,16 +16,6 @@ from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.models import AgendaItem, Meeting, Role
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.browser
 
 
@@ -80,21 +70,15 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
-    """A Chromium page driven by Playwright."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}: cannot run the browser test")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900}, bypass_csp=True)
-        tab = context.new_page()
-        tab.set_default_timeout(15000)
-        try:
-            yield tab
-        finally:
-            context.close()
-            browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh context of the shared Chromium; CSP bypassed only to inject axe."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, bypass_csp=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 def click_and_wait(page: Any, name: str) -> None:
