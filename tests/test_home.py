@@ -54,9 +54,9 @@ def test_deliverables_due_soon_and_overdue(client, app):
         status=DeliverableStatus.PUBLISHED,
         progress=100,
     )
-    make_deliverable(title="Later paper", due_date=today + timedelta(days=200))
+    make_deliverable(title="Later paper", due_date=today + timedelta(days=200), progress=50)
     page = client.get("/").get_data(as_text=True)
-    overdue = page.split('id="overdue-heading"')[1].split('id="due-heading"')[0]
+    overdue = page.split('id="flagged-heading"')[1].split('id="due-heading"')[0]
     assert "Late paper" in overdue and "Overdue" in overdue
     assert "Next paper" in page.split('id="due-heading"')[1]
     assert "Done paper" not in page and "Later paper" not in page

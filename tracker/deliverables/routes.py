@@ -10,6 +10,7 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import admin_required, editor_required
 from tracker.deliverables import bp
 from tracker.deliverables.forms import DeliverableForm
@@ -122,7 +123,10 @@ def detail(deliverable_id: int) -> str:
     allow = bool(current_user.is_authenticated and current_user.is_admin)
     deliverable = get_deliverable(deliverable_id, allow_deleted=allow)
     return render_template(
-        "deliverables/detail.html", deliverable=deliverable, **progress_context(deliverable)
+        "deliverables/detail.html",
+        deliverable=deliverable,
+        audit_events=visible_audit_for(db.session, current_user, "deliverable", deliverable.id),
+        **progress_context(deliverable),
     )
 
 

@@ -14,13 +14,12 @@ from tracker.models import Deliverable, DeliverableStatus, Meeting, MeetingStatu
 
 @dataclass
 class HomeOverview:
-    """What's next: the next meeting, upcoming and recent meetings, deliverables due."""
+    """What's next: the next meeting, upcoming and recent meetings, deliverables due soon."""
 
     next_meeting: Meeting | None
     upcoming: list[Meeting]
     recent: list[Meeting]
     due_soon: list[Deliverable]
-    overdue: list[Deliverable]
 
 
 def meeting_options() -> list[ExecutableOption]:
@@ -59,7 +58,6 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
         .options(joinedload(Deliverable.lead_organisation))
         .order_by(Deliverable.due_date)
     )
-    overdue = list(session.scalars(base.where(Deliverable.due_date < today).limit(10)))
     due_soon = list(
         session.scalars(
             base.where(
@@ -72,5 +70,4 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
         upcoming=upcoming[1:],
         recent=recent,
         due_soon=due_soon,
-        overdue=overdue,
     )

@@ -12,13 +12,16 @@ from tracker.extensions import db
 from tracker.main import bp
 from tracker.main.operations import home_overview
 from tracker.models import utcnow
+from tracker.progress import queries
 
 
 @bp.route("/")
 def home() -> str:
     """What's next: the next meeting, upcoming and recent meetings, deliverables due."""
-    overview = home_overview(db.session, utcnow(), date.today())
-    return render_template("main/home.html", overview=overview)
+    today = date.today()
+    overview = home_overview(db.session, utcnow(), today)
+    flagged = queries.flagged_deliverables(db.session, today)
+    return render_template("main/home.html", overview=overview, flagged=flagged)
 
 
 @bp.route("/healthz")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
 from tracker.meetings import bp
@@ -145,6 +146,7 @@ def detail(meeting_id: int) -> str:
         deliverables=deliverables,
         meeting_outcomes=meeting_outcomes(db.session, meeting),
         since=queries.since_last_meeting(db.session, meeting),
+        audit_events=visible_audit_for(db.session, current_user, "meeting", meeting.id),
     )
 
 

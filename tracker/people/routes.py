@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Organisation, Person
@@ -47,7 +49,11 @@ def list() -> str:
 def detail(person_id: int) -> str:
     """One person and their organisation."""
     person = db.get_or_404(Person, person_id)
-    return render_template("people/detail.html", person=person)
+    return render_template(
+        "people/detail.html",
+        person=person,
+        audit_events=visible_audit_for(db.session, current_user, "person", person.id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from werkzeug.wrappers import Response
 
+from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import AgendaItem, Meeting, Topic, TopicStatus
@@ -51,7 +53,10 @@ def detail(topic_id: int) -> str:
     """One topic: its timeline of meetings, outcomes and actions, and its deliverables."""
     topic = db.get_or_404(Topic, topic_id)
     return render_template(
-        "topics/detail.html", topic=topic, timeline=topic_timeline(db.session, topic)
+        "topics/detail.html",
+        topic=topic,
+        timeline=topic_timeline(db.session, topic),
+        audit_events=visible_audit_for(db.session, current_user, "topic", topic.id),
     )
 
 
