@@ -34,7 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "bench organiser passphrase"
 READ_PATHS = ["/", "/series/", "/organisations/", "/meetings/", "/deliverables/", "/topics/"]
-FEED_CANDIDATES = ["/calendar/all.ics", "/calendar/feed.ics", "/feeds/all.ics", "/meetings.ics"]
+FEED_CANDIDATES = [
+    "/feeds/meetings.ics",
+    "/calendar/all.ics",
+    "/calendar/feed.ics",
+    "/feeds/all.ics",
+    "/meetings.ics",
+]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -492,3 +492,22 @@ def test_partials_render_with_their_documented_variables(app, organiser):
     assert 'value="5"' in row and "Overdue" in row
     assert "Late paper" in home and "badge-overdue" in home
     assert "Deliverables since the last meeting" in since and "Late paper" in since
+
+
+def test_board_columns_show_the_soonest_due_and_link_to_the_rest(client, app):
+    from datetime import date, timedelta
+
+    from tests.factories import make_deliverable, make_organisation
+    from tracker.progress import queries
+
+    lead = make_organisation()
+    for n in range(5):
+        make_deliverable(
+            title=f"Paper {n}", lead_organisation=lead, due_date=date.today() + timedelta(days=n)
+        )
+    columns = queries.board(db.session, date.today(), per_column=3)
+    planned = next(c for c in columns if c.status.value == "planned")
+    assert planned.total == 5 and planned.hidden == 2
+    assert [card.deliverable.title for card in planned.cards] == ["Paper 0", "Paper 1", "Paper 2"]
+    page = client.get("/deliverables/board").get_data(as_text=True)
+    assert "Paper 4" in page and "(5)" in page

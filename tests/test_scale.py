@@ -11,7 +11,7 @@ from tests.databases import clean_slate
 from tests.factories import make_organisation
 from tracker import scale
 from tracker.extensions import db
-from tracker.models import Base, Deliverable, Meeting, Organisation, Topic
+from tracker.models import Base, Deliverable, Meeting, Organisation, ProgressUpdate, Topic
 
 
 def digest() -> str:
@@ -52,6 +52,16 @@ def test_generate_data_command_makes_the_scaled_counts(app, runner):
     assert all(6 <= len(m.participations) <= 16 for m in meetings)
     assert all(3 <= len(m.agenda_items) <= 8 for m in meetings)
     assert any(m.is_upcoming for m in meetings) and any(not m.is_upcoming for m in meetings)
+    # Progress histories climb to each deliverable's current percentage.
+    latest = dict(
+        db.session.execute(
+            select(ProgressUpdate.deliverable_id, func.max(ProgressUpdate.percent)).group_by(
+                ProgressUpdate.deliverable_id
+            )
+        ).all()
+    )
+    progressed = db.session.scalars(select(Deliverable).where(Deliverable.progress > 0)).all()
+    assert progressed and all(latest[d.id] == d.progress for d in progressed)
 
 
 def test_ten_years_is_the_issue_size():

@@ -31,6 +31,7 @@ from tracker.models import (
     OrganisationKind,
     Participation,
     Person,
+    ProgressUpdate,
     Series,
     Topic,
     TopicStatus,
@@ -84,8 +85,37 @@ class DeliverableFacts:
 
 ChildRows = Callable[[random.Random, Sequence[DeliverableFacts]], tuple[Any, list[dict[str, Any]]]]
 
+
+def progress_histories(
+    rng: random.Random, deliverables: Sequence[DeliverableFacts]
+) -> tuple[Any, list[dict[str, Any]]]:
+    """Progress updates climbing from 0 to each deliverable's current percentage."""
+    rows: list[dict[str, Any]] = []
+    for d in deliverables:
+        if d.progress <= 0:
+            continue
+        steps = rng.randint(1, 6)
+        marks = sorted({rng.randint(1, d.progress) for _ in range(steps - 1)} | {d.progress})
+        span = max(1, (min(d.due_date, date.today()) - d.start_date).days)
+        previous = 0
+        for n, percent in enumerate(marks, start=1):
+            day = d.start_date + timedelta(days=span * n // (len(marks) + 1))
+            rows.append(
+                {
+                    "deliverable_id": d.id,
+                    "recorded_on": day,
+                    "previous_percent": previous,
+                    "percent": percent,
+                    "note": f"Progress {percent} %",
+                    "created_at": datetime.combine(day, time(12), tzinfo=UTC),
+                }
+            )
+            previous = percent
+    return ProgressUpdate, rows
+
+
 # Builders of extra per-deliverable rows: each returns (insertable table or model, rows).
-DELIVERABLE_CHILDREN: list[ChildRows] = []
+DELIVERABLE_CHILDREN: list[ChildRows] = [progress_histories]
 
 
 class NotEmpty(Exception):

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from tracker.models import (
     Deliverable,
@@ -225,6 +225,12 @@ class BoardColumn:
 
     status: DeliverableStatus
     cards: list[Card] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        """Cards of this status not shown on the board (see the list instead)."""
+        return self.total - len(self.cards)
 
 
 def drop_origins(session: Session, deliverable_ids: list[int]) -> dict[int, DeliverableStatus]:
@@ -253,11 +259,20 @@ def filtered_deliverables(
     with_milestones: bool = False,
 ) -> list[Deliverable]:
     """Live deliverables, filtered by organisation (lead or contributor), topic and status."""
+    return list(session.scalars(filtered_query(organisation_id, topic_id, status)))
+
+
+def filtered_query(
+    organisation_id: int | None = None,
+    topic_id: int | None = None,
+    status: DeliverableStatus | None = None,
+) -> Select[tuple[Deliverable]]:
+    """The query behind filtered_deliverables, soonest due first."""
     query = (
         select(Deliverable)
         .where(LIVE)
         .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
-        .options(selectinload(Deliverable.lead_organisation))
+        .options(joinedload(Deliverable.lead_organisation))
     )
     if organisation_id:
         query = query.where(
@@ -280,16 +295,40 @@ def filtered_deliverables(
         )
     if status:
         query = query.where(Deliverable.status == status)
-    return list(session.scalars(query))
+    return query
 
 
-def board(session: Session, today: date, organisation_id: int | None = None) -> list[BoardColumn]:
-    """One column per status with its cards: 3 queries."""
-    deliverables = filtered_deliverables(session, organisation_id)
-    dropped = [d.id for d in deliverables if d.status == DeliverableStatus.DROPPED]
+BOARD_CARDS_PER_COLUMN = 40
+
+
+def board(
+    session: Session,
+    today: date,
+    organisation_id: int | None = None,
+    per_column: int = BOARD_CARDS_PER_COLUMN,
+) -> list[BoardColumn]:
+    """One column per status with its soonest-due cards, at most per_column each.
+
+    A fixed number of queries (a count, a page per status, drop origins, leads), so the
+    board stays fast with thousands of deliverables; the rest are a click away in the list.
+    """
+    query = filtered_query(organisation_id)
+    totals = dict(
+        session.execute(
+            select(Deliverable.status, func.count())
+            .where(Deliverable.id.in_(query.with_only_columns(Deliverable.id).order_by(None)))
+            .group_by(Deliverable.status)
+        ).all()
+    )
+    columns = {
+        status: BoardColumn(status, total=totals.get(status, 0)) for status in DeliverableStatus
+    }
+    shown: list[Deliverable] = []
+    for status in DeliverableStatus:
+        shown += session.scalars(query.where(Deliverable.status == status).limit(per_column))
+    dropped = [d.id for d in shown if d.status == DeliverableStatus.DROPPED]
     origins = drop_origins(session, dropped)
-    columns = {status: BoardColumn(status) for status in DeliverableStatus}
-    for d in deliverables:
+    for d in shown:
         targets = workflow.allowed_targets(d.status, origins.get(d.id))
         columns[d.status].cards.append(Card(d, deliverable_risk(d, today), targets))
     return list(columns.values())
