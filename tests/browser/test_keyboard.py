@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from tests.browser.keyboard import (
 )
 from tracker.demo import SERIES_NAME
 from tracker.extensions import db
-from tracker.models import Meeting
+from tracker.models import ActionItem, Meeting
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,44 @@ def test_create_a_meeting_with_the_keyboard_alone(page: Any, live_server: LiveSe
     with live_server.app.app_context():
         meeting = db.session.scalars(db.select(Meeting).where(Meeting.title == title)).one()
         assert meeting.starts_at.minute == 0
+        db.session.remove()
+
+
+def test_log_an_outcome_with_the_keyboard_alone(page: Any, live_server: LiveServer) -> None:
+    """Log in, open a meeting from the list, log an action with owner and due date: keys only."""
+    log_in_by_keyboard(page, live_server)
+    with live_server.app.app_context():
+        meeting = db.session.scalars(
+            db.select(Meeting).where(Meeting.number == 4, Meeting.deleted_at.is_(None))
+        ).one()
+        meeting_id, title = meeting.id, meeting.title
+        topic = meeting.agenda_items[0].topic.title
+        owner = meeting.participations[0].organisation.name
+        db.session.remove()
+    with live_server.app.test_request_context():
+        meeting_path = url_for("meetings.detail", meeting_id=meeting_id)
+    activate(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings"))
+    activate(page, page.locator(f'main a[href="{meeting_path}"]').first)
+    assert title in page.inner_text("h1")
+    activate(page, page.get_by_role("link", name="Log an outcome"))
+    due = date.today() + timedelta(days=30)
+    text = "Circulate the keyboard-only draft of the network charter"
+    fill_by_keyboard(
+        page,
+        {
+            "Agenda topic": topic,
+            "Kind of outcome": "Action",
+            "Text": text,
+            "Owner organisation (actions)": owner,
+            "Due date (actions)": due,
+        },
+    )
+    response = submit_by_keyboard(page, page.get_by_role("button", name="Save outcome"))
+    assert response is not None and response.status == 200, page.inner_text("main")[:1000]
+    with live_server.app.app_context():
+        action = db.session.scalars(db.select(ActionItem).where(ActionItem.text == text)).one()
+        assert (action.meeting_id, action.due_date) == (meeting_id, due)
+        assert action.owner_organisation.name == owner
         db.session.remove()
 
 
