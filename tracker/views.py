@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, extract, select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.extensions import db
 from tracker.models import Base
+from tracker.operations import Refused
 
 
 def paginate(query: Select[Any]) -> Pagination:
@@ -101,3 +104,23 @@ def filter_options(kinds: list[tuple[str, str]] | None = None) -> FilterOptions:
         countries=[(c, c) for c in countries],
         kinds=kinds or [],
     )
+
+
+def confirm_and_delete(
+    template: str,
+    context: dict[str, Any],
+    references: Callable[[], dict[str, int]],
+    delete: Callable[[], None],
+    deleted_message: str,
+) -> str | WerkzeugResponse | tuple[str, int]:
+    """GET: a confirmation page listing what refers to the record. POST: delete it, or explain
+    with a 409 why it cannot be deleted (nothing cascades silently)."""
+    if request.method == "POST":
+        try:
+            delete()
+        except Refused as refusal:
+            return refused_response(template, str(refusal), refs=references(), **context)
+        db.session.commit()
+        flash(deleted_message, "success")
+        return redirect(url_for(".list"))
+    return render_template(template, refs=references(), refusal=None, **context)

@@ -20,7 +20,7 @@ from tracker.models import (
     deliverable_contributor,
 )
 from tracker.models.enums import choices
-from tracker.operations import Conflict, Refused
+from tracker.operations import Conflict
 from tracker.organisations import bp
 from tracker.organisations.forms import OrganisationForm
 from tracker.organisations.operations import (
@@ -31,11 +31,11 @@ from tracker.organisations.operations import (
 )
 from tracker.outcomes.operations import organisation_attendance
 from tracker.views import (
+    confirm_and_delete,
     conflict_response,
     filter_options,
     int_arg,
     paginate,
-    refused_response,
 )
 
 
@@ -153,26 +153,11 @@ def edit(organisation_id: int) -> str | Response | tuple[str, int]:
 def delete(organisation_id: int) -> str | Response | tuple[str, int]:
     """Confirm, then delete an organisation that nothing refers to."""
     organisation = db.get_or_404(Organisation, organisation_id)
-    if request.method == "POST":
-        try:
-            delete_organisation(db.session, organisation)
-        except Refused as refusal:
-            return refused_response(
-                "organisations/delete.html",
-                str(refusal),
-                organisation=organisation,
-                refs=references(db.session, organisation),
-            )
-        db.session.commit()
-        flash(
-            f"Organisation {organisation.name} was deleted. It cannot be restored; "
-            "add it again if that was a mistake.",
-            "success",
-        )
-        return redirect(url_for(".list"))
-    return render_template(
+    return confirm_and_delete(
         "organisations/delete.html",
-        organisation=organisation,
-        refs=references(db.session, organisation),
-        refusal=None,
+        {"organisation": organisation},
+        lambda: references(db.session, organisation),
+        lambda: delete_organisation(db.session, organisation),
+        f"Organisation {organisation.name} was deleted. It cannot be restored; "
+        "add it again if that was a mistake.",
     )

@@ -12,11 +12,17 @@ from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Organisation, Person
-from tracker.operations import Conflict, Refused
+from tracker.operations import Conflict
 from tracker.people import bp
 from tracker.people.forms import PersonForm
 from tracker.people.operations import create_person, delete_person, references, update_person
-from tracker.views import conflict_response, filter_options, int_arg, paginate, refused_response
+from tracker.views import (
+    confirm_and_delete,
+    conflict_response,
+    filter_options,
+    int_arg,
+    paginate,
+)
 
 
 @bp.route("/")
@@ -96,19 +102,10 @@ def edit(person_id: int) -> str | Response | tuple[str, int]:
 def delete(person_id: int) -> str | Response | tuple[str, int]:
     """Confirm, then delete a person that nothing refers to."""
     person = db.get_or_404(Person, person_id)
-    if request.method == "POST":
-        try:
-            delete_person(db.session, person)
-        except Refused as refusal:
-            return refused_response(
-                "people/delete.html",
-                str(refusal),
-                person=person,
-                refs=references(db.session, person),
-            )
-        db.session.commit()
-        flash(f"{person.name} was deleted.", "success")
-        return redirect(url_for(".list"))
-    return render_template(
-        "people/delete.html", person=person, refs=references(db.session, person), refusal=None
+    return confirm_and_delete(
+        "people/delete.html",
+        {"person": person},
+        lambda: references(db.session, person),
+        lambda: delete_person(db.session, person),
+        f"{person.name} was deleted.",
     )

@@ -266,7 +266,7 @@ def filtered_query(
     organisation_id: int | None = None,
     topic_id: int | None = None,
     status: DeliverableStatus | None = None,
-) -> Select[tuple[Deliverable]]:
+) -> Select[Deliverable]:
     """The query behind filtered_deliverables, soonest due first."""
     query = (
         select(Deliverable)

@@ -12,12 +12,18 @@ from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import AgendaItem, Meeting, Topic, TopicStatus
 from tracker.models.enums import choices
-from tracker.operations import Conflict, Refused
+from tracker.operations import Conflict
 from tracker.outcomes.operations import topic_timeline
 from tracker.topics import bp
 from tracker.topics.forms import TopicForm
 from tracker.topics.operations import create_topic, delete_topic, references, update_topic
-from tracker.views import conflict_response, filter_options, int_arg, paginate, refused_response
+from tracker.views import (
+    confirm_and_delete,
+    conflict_response,
+    filter_options,
+    int_arg,
+    paginate,
+)
 
 
 @bp.route("/")
@@ -98,19 +104,10 @@ def edit(topic_id: int) -> str | Response | tuple[str, int]:
 def delete(topic_id: int) -> str | Response | tuple[str, int]:
     """Confirm, then delete a topic that no agenda or deliverable refers to."""
     topic = db.get_or_404(Topic, topic_id)
-    if request.method == "POST":
-        try:
-            delete_topic(db.session, topic)
-        except Refused as refusal:
-            return refused_response(
-                "topics/delete.html",
-                str(refusal),
-                topic=topic,
-                refs=references(db.session, topic),
-            )
-        db.session.commit()
-        flash(f"Topic {topic.title} was deleted.", "success")
-        return redirect(url_for(".list"))
-    return render_template(
-        "topics/delete.html", topic=topic, refs=references(db.session, topic), refusal=None
+    return confirm_and_delete(
+        "topics/delete.html",
+        {"topic": topic},
+        lambda: references(db.session, topic),
+        lambda: delete_topic(db.session, topic),
+        f"Topic {topic.title} was deleted.",
     )
