@@ -6,10 +6,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.base import ExecutableOption
 
-from tracker.models import Deliverable, DeliverableStatus, Meeting, MeetingStatus, Participation
+from tracker.models import (
+    Deliverable,
+    DeliverableStatus,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Participation,
+)
 
 
 @dataclass
@@ -20,14 +27,31 @@ class HomeOverview:
     upcoming: list[Meeting]
     recent: list[Meeting]
     due_soon: list[Deliverable]
+    zones: dict[int, list[str]]
 
 
 def meeting_options() -> list[ExecutableOption]:
-    """Eager loads every meeting card needs: many-to-one joined, collections in one more query."""
-    return [
-        joinedload(Meeting.series),
-        selectinload(Meeting.participations).joinedload(Participation.organisation),
-    ]
+    """Eager loads every meeting card needs besides the zones: the series, joined."""
+    return [joinedload(Meeting.series)]
+
+
+def participant_zones(session: Session, meeting_ids: list[int]) -> dict[int, list[str]]:
+    """The participating organisations' home zones per meeting, in one column query.
+
+    Meeting cards only need these zone names, so no Participation or Organisation objects
+    are built for them.
+    """
+    zones: dict[int, list[str]] = {meeting_id: [] for meeting_id in meeting_ids}
+    if meeting_ids:
+        rows = session.execute(
+            select(Participation.meeting_id, Organisation.timezone)
+            .join(Organisation, Participation.organisation_id == Organisation.id)
+            .where(Participation.meeting_id.in_(meeting_ids))
+            .order_by(Participation.meeting_id, Organisation.id)
+        )
+        for meeting_id, zone in rows:
+            zones[meeting_id].append(zone)
+    return zones
 
 
 def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
@@ -70,4 +94,5 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
         upcoming=upcoming[1:],
         recent=recent,
         due_soon=due_soon,
+        zones=participant_zones(session, [m.id for m in upcoming + recent]),
     )

@@ -21,7 +21,9 @@ def home() -> str:
     today = date.today()
     overview = home_overview(db.session, utcnow(), today)
     flagged = queries.flagged_deliverables(db.session, today)
-    return render_template("main/home.html", overview=overview, flagged=flagged)
+    return render_template(
+        "main/home.html", overview=overview, flagged=flagged, meeting_zones=overview.zones
+    )
 
 
 @bp.route("/healthz")
