@@ -43,6 +43,7 @@ class Config:
     TRACKER_LOGIN_LIMIT = env_int("TRACKER_LOGIN_LIMIT", 5)
     TRACKER_LOGIN_WINDOW_SECONDS = env_int("TRACKER_LOGIN_WINDOW_SECONDS", 300)
     TRACKER_RATE_LIMITS = env_bool("TRACKER_RATE_LIMITS", True)
+    TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
     TRUSTED_HOSTS: list[str] | None = [
         h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
     ] or None
@@ -83,6 +84,8 @@ class TestConfig(Config):
     TRACKER_PUBLIC_READ = True
     TRACKER_BASE_URL = "http://tracker.test"
     TRUSTED_HOSTS = None
+    # Pages are rendered fresh in tests; tests/test_page_cache.py switches the cache on.
+    TRACKER_PAGE_CACHE = False
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -103,7 +103,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, request_log, security, templating
+    from tracker import database, errors, page_cache, request_log, security, templating
     from tracker.auth import access
 
     request_log.register(app)
@@ -112,6 +112,7 @@ def register_hooks(app: Flask) -> None:
     templating.register(app)
     database.register(app)
     security.register(app)
+    page_cache.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.cache import DataState
 from tracker.models.calendar import CalendarState, CalendarToken
 from tracker.models.core import (
     AgendaItem,
@@ -50,6 +51,7 @@ __all__ = [
     "Base",
     "CalendarState",
     "CalendarToken",
+    "DataState",
     "Deliverable",
     "DeliverableKind",
     "DeliverableStatus",

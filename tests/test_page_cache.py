@@ -1,0 +1,110 @@
+"""The page cache: anonymous pages served again until any data changes, in any worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from tests.conftest import build_app, login_as
+from tests.factories import make_organisation, make_user
+from tracker import page_cache
+from tracker.extensions import db
+from tracker.models import Organisation, Role
+
+
+@pytest.fixture
+def cached_client(app):
+    """A client of the app with the page cache switched on, as in production."""
+    app.config["TRACKER_PAGE_CACHE"] = True
+    return app.test_client()
+
+
+def fetch(client, path: str = "/organisations/") -> tuple[str, bool]:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), response.headers.get("X-Page-Cache") == "hit"
+
+
+def test_second_anonymous_view_is_served_from_the_cache(cached_client):
+    make_organisation(name="AI Austria")
+    first, first_hit = fetch(cached_client)
+    second, second_hit = fetch(cached_client)
+    assert not first_hit and second_hit
+    assert first == second and "AI Austria" in second
+
+
+def test_an_edit_makes_the_page_fresh(cached_client):
+    organisation = make_organisation(name="AI Austria")
+    fetch(cached_client)
+    organisation.name = "AI Austria (renamed)"
+    db.session.commit()
+    page, hit = fetch(cached_client)
+    assert not hit and "AI Austria (renamed)" in page
+
+
+def test_a_bulk_update_makes_the_page_fresh(cached_client):
+    make_organisation(name="AI Serbia")
+    fetch(cached_client)
+    db.session.execute(update(Organisation).values(name="AI Serbia (bulk)"))
+    db.session.commit()
+    page, hit = fetch(cached_client)
+    assert not hit and "AI Serbia (bulk)" in page
+
+
+def test_an_edit_in_another_worker_makes_the_page_fresh(tmp_path: Path):
+    first = build_app(tmp_path, TRACKER_PAGE_CACHE=True)
+    second = build_app(tmp_path, TRACKER_PAGE_CACHE=True)  # same SQLite file: another worker
+    with first.app_context():
+        make_organisation(name="Before")
+    reader = first.test_client()
+    fetch(reader)
+    assert fetch(reader)[1]
+    with second.app_context():
+        organisation = db.session.scalars(db.select(Organisation)).one()
+        organisation.name = "After"
+        db.session.commit()
+        db.session.remove()
+    page, hit = fetch(reader)
+    assert not hit and "After" in page
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_logged_in_users_always_get_a_fresh_page(cached_client):
+    login_as(cached_client, make_user(Role.VIEWER))
+    fetch(cached_client)
+    assert not fetch(cached_client)[1]
+
+
+def test_pages_with_a_form_token_are_never_cached(cached_client):
+    cached_client.get("/login")
+    assert cached_client.get("/login").headers.get("X-Page-Cache") is None
+
+
+def test_a_pending_flash_is_shown_not_a_cached_page(cached_client):
+    fetch(cached_client, "/")
+    with cached_client.session_transaction() as session:
+        session["_flashes"] = [("info", "You are logged out.")]
+    page, hit = fetch(cached_client, "/")
+    assert not hit and "You are logged out." in page
+
+
+def test_pages_expire_when_the_minute_changes(cached_client, monkeypatch):
+    from datetime import UTC, datetime
+
+    make_organisation()
+    monkeypatch.setattr(page_cache, "utcnow", lambda: datetime(2030, 1, 1, 12, 0, tzinfo=UTC))
+    fetch(cached_client)
+    assert fetch(cached_client)[1]
+    monkeypatch.setattr(page_cache, "utcnow", lambda: datetime(2030, 1, 1, 12, 1, tzinfo=UTC))
+    assert not fetch(cached_client)[1]
+
+
+def test_cache_holds_a_bounded_number_of_pages():
+    pages = page_cache.PageCache(size=2)
+    for n in range(3):
+        pages.put((n,), (b"page", "text/html"))
+    assert pages.get((0,)) is None and pages.get((2,)) is not None
