@@ -79,6 +79,8 @@ def generate_data_command(years: int, seed: int) -> None:
     db.session.commit()
     added = ", ".join(f"{n} {what}" for what, n in counts.items())
     click.echo(f"Generated {added} in {time.perf_counter() - started:.1f} s.")
+
+
 @click.command("check-deploy")
 def check_deploy_command() -> None:
     """Check the configuration is safe for a public deployment (like Django's check --deploy)."""

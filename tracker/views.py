@@ -13,8 +13,9 @@ from sqlalchemy import Select, extract, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.extensions import db
+from tracker.forms import VersionedForm
 from tracker.models import Base
-from tracker.operations import Refused
+from tracker.operations import Conflict, Refused
 
 
 def paginate(query: Select[Any]) -> Pagination:
@@ -124,3 +125,26 @@ def confirm_and_delete(
         flash(deleted_message, "success")
         return redirect(url_for(".list"))
     return render_template(template, refs=references(), refusal=None, **context)
+
+
+def save_edit(
+    template: str,
+    form: VersionedForm,
+    record: Any,
+    name: str,
+    update: Callable[[], object],
+    saved_message: Callable[[], str],
+) -> str | WerkzeugResponse | tuple[str, int]:
+    """An edit page: on a valid POST run update and go to the record's page; a stale version
+    gets the 409 conflict page that keeps what the user typed."""
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    if form.validate_on_submit():
+        try:
+            update()
+            db.session.commit()
+        except Conflict:
+            return conflict_response(template, form, record, **{name: record})
+        flash(saved_message(), "success")
+        return redirect(url_for(".detail", **{f"{name}_id": record.id}))
+    return render_template(template, form=form, **{name: record})

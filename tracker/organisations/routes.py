@@ -20,7 +20,6 @@ from tracker.models import (
     deliverable_contributor,
 )
 from tracker.models.enums import choices
-from tracker.operations import Conflict
 from tracker.organisations import bp
 from tracker.organisations.forms import OrganisationForm
 from tracker.organisations.operations import (
@@ -32,10 +31,10 @@ from tracker.organisations.operations import (
 from tracker.outcomes.operations import organisation_attendance
 from tracker.views import (
     confirm_and_delete,
-    conflict_response,
     filter_options,
     int_arg,
     paginate,
+    save_edit,
 )
 
 
@@ -134,18 +133,14 @@ def edit(organisation_id: int) -> str | Response | tuple[str, int]:
     form = OrganisationForm(obj=organisation, current=organisation)
     if request.method == "GET":
         form.kind.data = organisation.kind.value
-        form.version.data = str(organisation.version)
-    if form.validate_on_submit():
-        try:
-            update_organisation(organisation, form.values(), form.submitted_version())
-            db.session.commit()
-        except Conflict:
-            return conflict_response(
-                "organisations/form.html", form, organisation, organisation=organisation
-            )
-        flash(f"Organisation {organisation.name} was saved.", "success")
-        return redirect(url_for(".detail", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation)
+    return save_edit(
+        "organisations/form.html",
+        form,
+        organisation,
+        "organisation",
+        lambda: update_organisation(organisation, form.values(), form.submitted_version()),
+        lambda: f"Organisation {organisation.name} was saved.",
+    )
 
 
 @bp.route("/<int:organisation_id>/delete", methods=["GET", "POST"])

@@ -12,16 +12,15 @@ from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Organisation, Person
-from tracker.operations import Conflict
 from tracker.people import bp
 from tracker.people.forms import PersonForm
 from tracker.people.operations import create_person, delete_person, references, update_person
 from tracker.views import (
     confirm_and_delete,
-    conflict_response,
     filter_options,
     int_arg,
     paginate,
+    save_edit,
 )
 
 
@@ -85,16 +84,14 @@ def edit(person_id: int) -> str | Response | tuple[str, int]:
     form = PersonForm(obj=person, current=person)
     if request.method == "GET":
         form.organisation_id.data = str(person.organisation_id)
-        form.version.data = str(person.version)
-    if form.validate_on_submit():
-        try:
-            update_person(person, form.values(), form.submitted_version())
-            db.session.commit()
-        except Conflict:
-            return conflict_response("people/form.html", form, person, person=person)
-        flash(f"{person.name} was saved.", "success")
-        return redirect(url_for(".detail", person_id=person.id))
-    return render_template("people/form.html", form=form, person=person)
+    return save_edit(
+        "people/form.html",
+        form,
+        person,
+        "person",
+        lambda: update_person(person, form.values(), form.submitted_version()),
+        lambda: f"{person.name} was saved.",
+    )
 
 
 @bp.route("/<int:person_id>/delete", methods=["GET", "POST"])

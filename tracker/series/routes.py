@@ -11,12 +11,12 @@ from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Meeting, Series
-from tracker.operations import Conflict, Refused
+from tracker.operations import Refused
 from tracker.outcomes.operations import series_matrix
 from tracker.series import bp
 from tracker.series.forms import SeriesForm
 from tracker.series.operations import create_series, delete_series, meeting_count, update_series
-from tracker.views import conflict_response, paginate, refused_response
+from tracker.views import paginate, refused_response, save_edit
 
 
 @bp.route("/")
@@ -71,17 +71,14 @@ def edit(series_id: int) -> str | Response | tuple[str, int]:
     """Change a series."""
     series = db.get_or_404(Series, series_id)
     form = SeriesForm(obj=series, current=series)
-    if request.method == "GET":
-        form.version.data = str(series.version)
-    if form.validate_on_submit():
-        try:
-            update_series(series, form.values(), form.submitted_version())
-            db.session.commit()
-        except Conflict:
-            return conflict_response("series/form.html", form, series, series=series)
-        flash(f"Series {series.name} was saved.", "success")
-        return redirect(url_for(".detail", series_id=series.id))
-    return render_template("series/form.html", form=form, series=series)
+    return save_edit(
+        "series/form.html",
+        form,
+        series,
+        "series",
+        lambda: update_series(series, form.values(), form.submitted_version()),
+        lambda: f"Series {series.name} was saved.",
+    )
 
 
 @bp.route("/<int:series_id>/delete", methods=["GET", "POST"])

@@ -12,17 +12,16 @@ from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import AgendaItem, Meeting, Topic, TopicStatus
 from tracker.models.enums import choices
-from tracker.operations import Conflict
 from tracker.outcomes.operations import topic_timeline
 from tracker.topics import bp
 from tracker.topics.forms import TopicForm
 from tracker.topics.operations import create_topic, delete_topic, references, update_topic
 from tracker.views import (
     confirm_and_delete,
-    conflict_response,
     filter_options,
     int_arg,
     paginate,
+    save_edit,
 )
 
 
@@ -87,16 +86,14 @@ def edit(topic_id: int) -> str | Response | tuple[str, int]:
     form = TopicForm(obj=topic, current=topic)
     if request.method == "GET":
         form.status.data = topic.status.value
-        form.version.data = str(topic.version)
-    if form.validate_on_submit():
-        try:
-            update_topic(topic, form.values(), form.submitted_version())
-            db.session.commit()
-        except Conflict:
-            return conflict_response("topics/form.html", form, topic, topic=topic)
-        flash(f"Topic {topic.title} was saved.", "success")
-        return redirect(url_for(".detail", topic_id=topic.id))
-    return render_template("topics/form.html", form=form, topic=topic)
+    return save_edit(
+        "topics/form.html",
+        form,
+        topic,
+        "topic",
+        lambda: update_topic(topic, form.values(), form.submitted_version()),
+        lambda: f"Topic {topic.title} was saved.",
+    )
 
 
 @bp.route("/<int:topic_id>/delete", methods=["GET", "POST"])
