@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -128,10 +129,38 @@ def field_strategy(form: Form) -> st.SearchStrategy[dict[str, str]]:
     return st.one_of(st.sampled_from(MARKUP).map(everywhere), targeted)
 
 
+class LiveMarkupFinder(HTMLParser):
+    """Finds hostile input that became real markup: event-handler attributes, javascript: links
+    and script elements. Quotes inside text nodes (as Markdown output has) are inert."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("onmouseover", "onfocus", "onerror"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in ("href", "src") and (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}=javascript:...>")
+        self.in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and "alert(1)" in data:
+            self.found.append("<script>alert(1)")
+
+
 def live_markup(body: str) -> list[str]:
-    """The live-markup markers present in a page."""
+    """Hostile input that came back as live markup: a raw marker string or a real element."""
     lowered = body.lower()
-    return [marker for marker in LIVE_MARKERS if marker.lower() in lowered]
+    raw = [m for m in LIVE_MARKERS if m.startswith("<") and m.lower() in lowered]
+    finder = LiveMarkupFinder()
+    finder.feed(body)
+    return raw + finder.found
 
 
 def mass_assignment_traces() -> list[str]:
@@ -206,3 +235,13 @@ def test_hostile_input_is_harmless(endpoint: str, tmp_path: Path) -> None:
         assert admin_now is not None and admin_now.role == Role.ADMIN
         assert inspect(admin_now).persistent
     assert not traces, f"{endpoint}: extra form fields had an effect: {traces}"
+
+
+def test_live_markup_finder_tells_markup_from_text():
+    assert live_markup('<p>" onmouseover="alert(1)</p>') == []
+    assert live_markup("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == []
+    found = live_markup(
+        '<p onmouseover="alert(1)">x</p><a href="javascript:alert(1)">y</a>'
+        "<script>alert(1)</script>"
+    )
+    assert len(found) >= 3
