@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from flask import Flask
+from sqlalchemy import event
 from flask.testing import FlaskClient
 from werkzeug.http import http_date
 
@@ -22,6 +23,7 @@ from tests.calendar_parsers import (
     icalendar_events,
 )
 from tests.conftest import build_app
+from tracker.calendar.state import reader_for
 from tracker.extensions import db
 from tracker.models import (
     AgendaItem,
@@ -538,3 +540,68 @@ def test_status_maps_to_ical_status(client: FlaskClient, status: MeetingStatus, 
     (event,) = icalendar_events(client.get(f"/meetings/{meeting.id}.ics").data)
     assert str(event["STATUS"]) == ical
     assert str(event["UID"]) == meeting.uid
+
+
+
+def test_an_unchanged_feed_needs_no_pooled_connection(client: FlaskClient, world: dict) -> None:
+    """A poll reads the change counter on the state connection, not through the pool."""
+    etag = client.get("/feeds/meetings.ics").headers["ETag"]
+    checkouts: list[object] = []
+
+    def count(*args: object) -> None:
+        checkouts.append(args)
+
+    event.listen(db.engine, "checkout", count)
+    try:
+        assert client.get("/feeds/meetings.ics").status_code == 200
+        assert client.get("/feeds/meetings.ics", headers={"If-None-Match": etag}).status_code == 304
+    finally:
+        event.remove(db.engine, "checkout", count)
+    assert checkouts == []
+    assert reader_for(db.engine).connection is not None
+
+
+def test_a_broken_state_connection_is_replaced(client: FlaskClient, world: dict) -> None:
+    first = client.get("/feeds/meetings.ics")
+    reader = reader_for(db.engine)
+    broken = reader.connection
+    broken.close()  # as if the server had dropped it
+    world["upcoming"].title = "Renamed while the state connection was down"
+    db.session.commit()
+    after = client.get("/feeds/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200
+    assert b"Renamed while the state connection was down" in after.data.replace(b"\r\n ", b"")
+    # The failed read fell back to the session; the next one opens a fresh connection.
+    again = client.get("/feeds/meetings.ics", headers={"If-None-Match": after.headers["ETag"]})
+    assert again.status_code == 304
+    assert reader.connection is not None and reader.connection is not broken
+
+
+def test_disposing_of_the_engine_closes_the_state_connection(
+    client: FlaskClient, world: dict
+) -> None:
+    client.get("/feeds/meetings.ics")
+    reader = reader_for(db.engine)
+    connection = reader.connection
+    assert connection is not None
+    db.session.remove()  # give the pool back its connection first, as the app's teardown does
+    db.engine.dispose()
+    assert reader.connection is None
+    with pytest.raises(Exception, match="(?i)closed"):
+        connection.cursor().execute("SELECT 1")
+
+
+def test_an_in_memory_database_reads_the_state_through_the_session(tmp_path: Path) -> None:
+    """Each connection to an in-memory SQLite database has a database of its own."""
+    app = build_app(tmp_path, SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context():
+        factories.make_meeting(title="In memory")
+        db.session.commit()
+        client = app.test_client()
+        first = client.get("/feeds/meetings.ics")
+        assert b"SUMMARY:In memory" in first.data
+        assert client.get(
+            "/feeds/meetings.ics", headers={"If-None-Match": first.headers["ETag"]}
+        ).status_code == 304
+        assert reader_for(db.engine).connection is None
+        db.session.remove()

@@ -20,6 +20,7 @@ from tracker.calendar.export import (
     DeadlineEvent,
     MeetingEvent,
 )
+from tracker.calendar.state import STATE_QUERY, Unavailable, reader_for
 from tracker.models import (
     AgendaItem,
     CalendarToken,
@@ -49,17 +50,17 @@ SUMMARY_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONE
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-# The single state row has id CALENDAR_STATE_ID (1); the statement is a fixed literal.
-STATE_QUERY = "SELECT epoch, counter, changed_at FROM calendar_state WHERE id = 1"
-
-
 def feed_state(session: Session) -> tuple[str, datetime]:
     """The feed version ("epoch:counter") and the instant of the last change.
 
     Calendar apps poll all day, and this is all a 304 costs, so it is one plain SQL statement
-    on the session's connection, without building or compiling an ORM query.
+    on the process's own state connection (see tracker.calendar.state), or on the session's
+    connection when that one cannot answer.
     """
-    row = session.connection().exec_driver_sql(STATE_QUERY).first()
+    try:
+        row = reader_for(session.get_bind().engine).read()
+    except Unavailable:
+        row = session.connection().exec_driver_sql(STATE_QUERY).first()
     if row is None:
         return "none:0", EPOCH
     epoch, counter, changed_at = row
