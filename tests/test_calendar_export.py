@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.calendar_parsers import (
     by_uid_ical_js,
@@ -24,6 +26,7 @@ from tracker.calendar.export import (
     DeadlineEvent,
     MeetingEvent,
     build_calendar,
+    fold,
     serialize,
     timezone_component,
 )
@@ -266,6 +269,39 @@ def test_assembled_bytes_equal_the_whole_calendar_serialised_by_icalendar() -> N
     deadlines = [deadline(), deadline(uid="d2@test", due=date(2027, 1, 1))]
     assert serialize(INFO, events, deadlines) == build_calendar(INFO, events, deadlines).to_ical()
     assert serialize(INFO) == build_calendar(INFO).to_ical()
+
+
+# Text that stresses folding: escapes, multi-byte characters of every width, long runs.
+FOLDABLE = st.text(
+    alphabet=st.sampled_from([*'a ,;\\^:\n"', "é", "Ж", "\u2013", "€", "🤖", "\U0001f1e7"]),
+    max_size=400,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(summary=FOLDABLE, notes=FOLDABLE, location=FOLDABLE)
+def test_our_folding_writes_exactly_what_icalendar_writes(
+    summary: str, notes: str, location: str
+) -> None:
+    event = meeting(summary=summary, notes=notes, location=location, agenda=(summary,))
+    assert serialize(INFO, [event]) == build_calendar(INFO, [event]).to_ical()
+
+
+@pytest.mark.parametrize(
+    ("line", "pieces"),
+    [
+        ("A" * 74, ["A" * 74]),
+        ("A" * 75, ["A" * 74, "A"]),
+        ("A" * 73 + "Ж", ["A" * 73, "Ж"]),  # two octets would make 75: the letter moves on
+        ("A" * 73 + "\\n", ["A" * 73, "\\n"]),  # an escape stays with its character
+        ("A" * 72 + "🤖B", ["A" * 72, "🤖B"]),
+    ],
+)
+def test_fold_cuts_lines_at_74_octets_between_characters(line: str, pieces: list[str]) -> None:
+    folded = fold(line)
+    assert folded.split(b"\r\n ") == [piece.encode() for piece in pieces]
+    assert all(len(piece) <= 74 for piece in folded.split(b"\r\n "))
+    assert folded.replace(b"\r\n ", b"").decode() == line
 
 
 def test_a_changed_meeting_is_serialised_again() -> None:

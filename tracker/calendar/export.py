@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import (
     Calendar,
+    Component,
     Event,
     Timezone,
     TimezoneDaylight,
@@ -276,22 +277,58 @@ def build_calendar(
     return calendar
 
 
+FOLD_OCTETS = 74  # icalendar folds before a line would reach 75 octets
+CONTINUATION = 0b1100_0000  # UTF-8 continuation bytes are 10xxxxxx
+ESCAPES = b"\\^"  # TEXT and RFC 6868 parameter escapes are never split from their character
+
+
+def fold(line: str) -> bytes:
+    """One content line as UTF-8, folded exactly as icalendar folds it, at byte speed.
+
+    icalendar's folding walks the line a character at a time and takes about half of the time
+    of serialising a feed. This cuts the encoded bytes instead: each piece holds at most 74
+    octets, never ends inside a UTF-8 character, and never ends on a backslash or caret, whose
+    escaped character then starts the next piece. tests/test_calendar_export.py checks that
+    the output is byte for byte icalendar's.
+    """
+    data = line.encode()
+    if len(data) <= FOLD_OCTETS:
+        return data
+    pieces = []
+    start = 0
+    while len(data) - start > FOLD_OCTETS:
+        cut = start + FOLD_OCTETS
+        while data[cut] & CONTINUATION == 0b1000_0000:
+            cut -= 1
+        if data[cut - 1] in ESCAPES and cut - 1 > start:
+            cut -= 1
+        pieces.append(data[start:cut])
+        start = cut
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
+
+
+def component_bytes(component: Component) -> bytes:
+    """A component serialised by icalendar, with the lines folded by fold()."""
+    return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)
+
+
 @lru_cache(maxsize=8192)
 def meeting_bytes(event: MeetingEvent) -> bytes:
     """One meeting's VEVENT as bytes, remembered: an unchanged meeting is serialised once."""
-    return meeting_component(event).to_ical()
+    return component_bytes(meeting_component(event))
 
 
 @lru_cache(maxsize=2048)
 def deadline_bytes(event: DeadlineEvent) -> bytes:
     """One deadline's VEVENT as bytes, remembered."""
-    return deadline_component(event).to_ical()
+    return component_bytes(deadline_component(event))
 
 
 @lru_cache(maxsize=256)
 def timezone_bytes(tzid: str, first_day: date, last_day: date) -> bytes:
     """A VTIMEZONE as bytes, remembered."""
-    return timezone_component(tzid, first_day, last_day).to_ical()
+    return component_bytes(timezone_component(tzid, first_day, last_day))
 
 
 def serialize(
@@ -305,7 +342,7 @@ def serialize(
     icalendar serialised, so that after one meeting changes only that meeting is serialised
     again. The events are immutable values: a change to anything shown makes a new cache key.
     """
-    shell = calendar_shell(info).to_ical()
+    shell = component_bytes(calendar_shell(info))
     end = b"END:VCALENDAR\r\n"
     assert shell.endswith(end)
     parts = [shell[: -len(end)]]
