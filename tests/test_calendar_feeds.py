@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy import event
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.http import http_date
 
 from tests import factories
@@ -31,7 +32,10 @@ from tracker.models import (
     CalendarState,
     Meeting,
     MeetingStatus,
+    Organisation,
     Participation,
+    Series,
+    Topic,
     utcnow,
 )
 
@@ -315,6 +319,83 @@ def test_dtstamp_stays_while_nothing_changes(client: FlaskClient, world: dict) -
     assert event.decoded("CREATED") == world["upcoming"].created_at.replace(microsecond=0)
 
 
+def add_agenda_topic_by_id(world: dict) -> None:
+    db.session.add(AgendaItem(meeting_id=world["upcoming"].id, topic_id=world["topic3"].id))
+
+
+def reorder_agenda(world: dict) -> None:
+    first, second = world["upcoming"].agenda_items
+    first.position, second.position = second.position, first.position
+
+
+def remove_agenda_topic(world: dict) -> None:
+    world["upcoming"].agenda_items.clear()
+
+
+def add_participant(world: dict) -> None:
+    world["upcoming"].participations.append(Participation(organisation=world["sweden"]))
+
+
+def remove_participant(world: dict) -> None:
+    participation = db.session.get(Participation, (world["upcoming"].id, world["austria"].id))
+    db.session.delete(participation)
+
+
+def backdate(hours: int = 3) -> datetime:
+    """Set every meeting's, series', topic's and organisation's last change hours back."""
+    then = (utcnow() - timedelta(hours=hours)).replace(microsecond=0)
+    for model in (Meeting, Series, Topic, Organisation):
+        db.session.execute(sa.update(model).values(updated_at=then))
+    db.session.commit()
+    return then
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        add_agenda_topic_by_id,
+        reorder_agenda,
+        remove_agenda_topic,
+        add_participant,
+        remove_participant,
+    ],
+)
+def test_agenda_and_organisation_changes_move_last_modified_and_dtstamp(
+    client: FlaskClient, world: dict, change: object
+) -> None:
+    meeting = world["upcoming"]
+    second = factories.make_topic(title="Second topic")
+    meeting.agenda_items.append(AgendaItem(topic=second, position=1))
+    world["topic3"] = factories.make_topic(title="Third topic")
+    db.session.commit()
+    then = backdate()
+    version = db.session.get(Meeting, meeting.id).version
+    before = events(client, "/feeds/meetings.ics")[meeting.uid]
+    assert before.decoded("LAST-MODIFIED") == then
+    change(world)  # type: ignore[operator]
+    db.session.commit()
+    after = events(client, "/feeds/meetings.ics")[meeting.uid]
+    assert after.decoded("LAST-MODIFIED") > then + timedelta(hours=2)
+    assert after.decoded("DTSTAMP") == after.decoded("LAST-MODIFIED")
+    assert str(after["DESCRIPTION"]) != str(before["DESCRIPTION"])
+    # The edit form opened before the change must not put the old agenda back unnoticed.
+    assert db.session.get(Meeting, meeting.id).version == version + 1
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"])
+
+
+def test_attendance_and_agenda_notes_leave_the_event_alone(
+    client: FlaskClient, world: dict
+) -> None:
+    meeting = world["upcoming"]
+    then = backdate()
+    change_attendance(world)
+    meeting.agenda_items[0].notes = "Discussed at length."
+    db.session.commit()
+    event = events(client, "/feeds/meetings.ics")[meeting.uid]
+    assert event.decoded("LAST-MODIFIED") == then
+    assert event.decoded("DTSTAMP") == then
+
+
 def test_a_year_of_meetings_stays_well_under_a_megabyte(client: FlaskClient) -> None:
     series = factories.make_series(name="Weekly and more")
     organisations = [factories.make_organisation() for _ in range(5)]
@@ -542,7 +623,6 @@ def test_status_maps_to_ical_status(client: FlaskClient, status: MeetingStatus, 
     assert str(event["UID"]) == meeting.uid
 
 
-
 def test_an_unchanged_feed_needs_no_pooled_connection(client: FlaskClient, world: dict) -> None:
     """A poll reads the change counter on the state connection, not through the pool."""
     etag = client.get("/feeds/meetings.ics").headers["ETag"]
@@ -587,7 +667,7 @@ def test_disposing_of_the_engine_closes_the_state_connection(
     db.session.remove()  # give the pool back its connection first, as the app's teardown does
     db.engine.dispose()
     assert reader.connection is None
-    with pytest.raises(Exception, match="(?i)closed"):
+    with pytest.raises(Exception, match=r"(?i)closed"):
         connection.cursor().execute("SELECT 1")
 
 
@@ -600,8 +680,11 @@ def test_an_in_memory_database_reads_the_state_through_the_session(tmp_path: Pat
         client = app.test_client()
         first = client.get("/feeds/meetings.ics")
         assert b"SUMMARY:In memory" in first.data
-        assert client.get(
-            "/feeds/meetings.ics", headers={"If-None-Match": first.headers["ETag"]}
-        ).status_code == 304
+        assert (
+            client.get(
+                "/feeds/meetings.ics", headers={"If-None-Match": first.headers["ETag"]}
+            ).status_code
+            == 304
+        )
         assert reader_for(db.engine).connection is None
         db.session.remove()

@@ -30,6 +30,12 @@ from tracker.models.calendar import CALENDAR_STATE_ID, new_epoch
 FEED_MODELS = (Meeting, Series, Organisation, Topic, AgendaItem, Participation, Deliverable)
 # RFC 5545 3.8.7.4: SEQUENCE goes up when the organiser changes time, place or status.
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "location", "online_url", "status")
+# The fields of the rows linking topics and organisations to a meeting that its event shows
+# (agenda order and topics, the organisations taking part); attendance and notes are not shown.
+SHOWN_LINK_FIELDS: dict[type, tuple[str, ...]] = {
+    AgendaItem: ("meeting", "meeting_id", "topic", "topic_id", "position"),
+    Participation: ("meeting", "meeting_id", "organisation", "organisation_id"),
+}
 
 
 def attribute_changed(obj: object, key: str) -> bool | None:
@@ -72,6 +78,41 @@ def bump_sequence(session: Session, meeting: Meeting) -> None:
         meeting.sequence = (meeting.sequence or 0) + 1
 
 
+def meetings_with_changed_links(session: Session) -> set[Meeting]:
+    """Live meetings whose agenda or list of organisations changes in this flush."""
+    changed: list[object] = [
+        obj for obj in (*session.new, *session.deleted) if type(obj) in SHOWN_LINK_FIELDS
+    ]
+    changed += [
+        obj
+        for obj in session.dirty
+        if type(obj) in SHOWN_LINK_FIELDS
+        and any(attribute_changed(obj, key) is not False for key in SHOWN_LINK_FIELDS[type(obj)])
+    ]
+    meetings: set[Meeting] = set()
+    for obj in changed:
+        state = inspect(obj)
+        # Before and after: a link moved or taken out of a meeting's collection changes both.
+        meetings.update(m for m in state.attrs["meeting"].history.sum() if m is not None)
+        for meeting_id in (*state.attrs["meeting_id"].history.sum(), obj.meeting_id):  # type: ignore[attr-defined]
+            meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+            if meeting is not None:
+                meetings.add(meeting)
+    return {meeting for meeting in meetings if meeting not in session.deleted}
+
+
+def touch_meetings(session: Session) -> None:
+    """Move updated_at of meetings whose agenda or organisations change.
+
+    A feed event's LAST-MODIFIED and DTSTAMP come from it, so calendar apps see the new
+    description; the meeting's version goes up too, so an edit form opened before the change
+    is refused rather than silently putting the old agenda back.
+    """
+    now = utcnow()
+    for meeting in meetings_with_changed_links(session):
+        meeting.updated_at = now
+
+
 def touches_feeds(session: Session) -> bool:
     """Whether this flush creates, changes or deletes anything a feed shows."""
     if any(isinstance(obj, FEED_MODELS) for obj in (*session.new, *session.deleted)):
@@ -110,6 +151,7 @@ def track_calendar_changes(session: Session, flush_context: Any, instances: Any)
     for obj in session.dirty:
         if isinstance(obj, Meeting):
             bump_sequence(session, obj)
+    touch_meetings(session)
     if touches_feeds(session):
         bump_state(session)
 
