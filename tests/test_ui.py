@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+import pytest
 from flask import Flask, render_template_string
 
 from tests import factories
@@ -49,6 +50,28 @@ def test_nav_marks_the_current_section(client: CSRFClient) -> None:
     html = client.get("/organisations/").get_data(as_text=True)
     assert re.search(r'<a href="/organisations/" aria-current="page">Organisations</a>', html)
     assert '<a href="/" aria-current="page">' not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "tab", "current"),
+    [
+        ("/", "Home", "page"),
+        ("/deliverables/", "Deliverables", "page"),
+        ("/deliverables/board", "Deliverables", "true"),
+        ("/deliverables/timeline", "Deliverables", "true"),
+        ("/dashboard", "Dashboard", "page"),
+        ("/subscribe", "Subscribe", "page"),
+    ],
+)
+def test_nav_marks_exactly_one_tab_by_the_address(
+    client: CSRFClient, path: str, tab: str, current: str
+) -> None:
+    """Pages under /deliverables mark Deliverables, even those of the progress feature."""
+    response = client.get(path)
+    assert response.status_code == 200
+    nav = response.get_data(as_text=True).split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    marked = re.findall(r'aria-current="(\w+)">([^<]+)</a>', nav)
+    assert marked == [(current, tab)]
 
 
 def test_empty_list_says_what_to_do_next(organiser_client: CSRFClient) -> None:
