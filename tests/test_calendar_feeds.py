@@ -24,7 +24,6 @@ from tests.calendar_parsers import (
     icalendar_events,
 )
 from tests.conftest import build_app
-from tracker.calendar.state import reader_for
 from tracker.extensions import db
 from tracker.models import (
     AgendaItem,
@@ -38,6 +37,7 @@ from tracker.models import (
     Topic,
     utcnow,
 )
+from tracker.state_reader import reader_for
 
 ZONES = ["Europe/Sofia", "Europe/Vienna", "Europe/Belgrade", "Europe/Stockholm", "Europe/London"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from tests.conftest import build_app, login_as
 from tests.factories import make_organisation, make_user
@@ -33,6 +33,26 @@ def test_second_anonymous_view_is_served_from_the_cache(cached_client):
     second, second_hit = fetch(cached_client)
     assert not first_hit and second_hit
     assert first == second and "AI Austria" in second
+
+
+def test_a_cached_page_needs_no_pooled_connection(cached_client):
+    """A hit reads the data counter on the state connection, not through the pool."""
+    make_organisation(name="AI Sweden")
+    db.session.commit()
+    fetch(cached_client)
+    db.session.commit()  # the test shares the requests' session: give its connection back
+    checkouts = []
+
+    def count(*args):
+        checkouts.append(args)
+
+    event.listen(db.engine, "checkout", count)
+    try:
+        page, hit = fetch(cached_client)
+    finally:
+        event.remove(db.engine, "checkout", count)
+    assert hit and "AI Sweden" in page
+    assert checkouts == []
 
 
 def test_an_edit_makes_the_page_fresh(cached_client):

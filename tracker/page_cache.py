@@ -23,9 +23,10 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from tracker.extensions import db
 from tracker.models import DataState, utcnow
 from tracker.models.cache import DATA_STATE_ID
+from tracker.state_reader import Unavailable, reader_for
 
 MAX_PAGES = 256
-STATE_QUERY = sa.text("SELECT counter FROM data_state WHERE id = 1")
+STATE_QUERY = "SELECT counter FROM data_state WHERE id = 1"
 # Endpoints that never go in the page cache: they carry secrets or have their own caching.
 UNCACHED_PREFIXES = ("auth.", "admin.", "calendar.", "static", "main.healthz")
 
@@ -56,9 +57,12 @@ class PageCache:
 
 
 def data_version(session: Session) -> int:
-    """The current data-change counter: one plain query."""
-    value = session.connection().execute(STATE_QUERY).scalar()
-    return int(value or 0)
+    """The current data-change counter: one plain query on the process's state connection."""
+    try:
+        row = reader_for(session.get_bind().engine).read(STATE_QUERY)
+    except Unavailable:
+        row = session.connection().exec_driver_sql(STATE_QUERY).first()
+    return int(row[0] or 0) if row is not None else 0
 
 
 def bump_data_version(session: Session) -> None:

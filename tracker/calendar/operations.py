@@ -20,7 +20,6 @@ from tracker.calendar.export import (
     DeadlineEvent,
     MeetingEvent,
 )
-from tracker.calendar.state import STATE_QUERY, Unavailable, reader_for
 from tracker.models import (
     AgendaItem,
     CalendarToken,
@@ -35,8 +34,11 @@ from tracker.models import (
     User,
     utcnow,
 )
+from tracker.state_reader import Unavailable, reader_for
 
 UrlFor = Callable[[int], str]
+# The single state row has id CALENDAR_STATE_ID (1); the statement is a fixed literal.
+STATE_QUERY = "SELECT epoch, counter, changed_at FROM calendar_state WHERE id = 1"
 
 ICAL_STATUS = {
     MeetingStatus.PLANNED: STATUS_TENTATIVE,
@@ -54,11 +56,11 @@ def feed_state(session: Session) -> tuple[str, datetime]:
     """The feed version ("epoch:counter") and the instant of the last change.
 
     Calendar apps poll all day, and this is all a 304 costs, so it is one plain SQL statement
-    on the process's own state connection (see tracker.calendar.state), or on the session's
+    on the process's own state connection (see tracker.state_reader), or on the session's
     connection when that one cannot answer.
     """
     try:
-        row = reader_for(session.get_bind().engine).read()
+        row = reader_for(session.get_bind().engine).read(STATE_QUERY)
     except Unavailable:
         row = session.connection().exec_driver_sql(STATE_QUERY).first()
     if row is None:

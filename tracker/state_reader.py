@@ -1,11 +1,12 @@
-"""The feed change counter, read on a connection of its own so a calendar app's poll is cheap.
+"""Change counters (the feeds' and the page cache's), read on a connection of their own.
 
-Every poll of a feed reads one row. Going through the request's session would check a
-connection out of the pool and hand it back with a rollback on every poll, which costs more
-than the rest of a 304. Each process instead keeps one autocommit connection for this read.
-In autocommit every statement sees what any worker has committed, so the answer is as fresh as
-through the session. On any error the reader drops its connection and the caller falls back to
-the session, so a broken connection never answers for the database.
+A feed poll or a cached page costs one read of a one-row table. Going through the request's
+session would check a connection out of the pool and hand it back with a rollback every time,
+which costs more than the rest of the answer. Each process instead keeps one autocommit
+connection for these reads. In autocommit every statement sees what any worker has committed,
+so the answer is as fresh as through the session. On any error the reader drops its
+connection and the caller falls back to the session, so a broken connection never answers for
+the database.
 """
 
 from __future__ import annotations
@@ -19,16 +20,13 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-# The single state row has id CALENDAR_STATE_ID (1); the statement is a fixed literal.
-STATE_QUERY = "SELECT epoch, counter, changed_at FROM calendar_state WHERE id = 1"
-
 
 class Unavailable(Exception):
     """The reader cannot answer; read through the session instead."""
 
 
 class StateReader:
-    """One autocommit DBAPI connection per process, used under a lock for one SELECT."""
+    """One autocommit DBAPI connection per process, used under a lock for one-row SELECTs."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -52,8 +50,8 @@ class StateReader:
         weakref.finalize(self, close_quietly, connection)
         return connection
 
-    def read(self) -> tuple[Any, ...] | None:
-        """The state row (epoch, counter, changed_at), or None when there is none yet."""
+    def read(self, query: str) -> tuple[Any, ...] | None:
+        """The first row of query (a fixed literal, no parameters), or None when there is none."""
         if not self.usable:
             raise Unavailable
         with self.lock:
@@ -64,7 +62,7 @@ class StateReader:
                     self.pid = os.getpid()
                 cursor = self.connection.cursor()
                 try:
-                    cursor.execute(STATE_QUERY)
+                    cursor.execute(query)
                     row = cursor.fetchone()
                 finally:
                     cursor.close()
