@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import os
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,7 +39,7 @@ from tracker.models import (
     Topic,
     utcnow,
 )
-from tracker.state_reader import reader_for
+from tracker.state_reader import close_quietly, reader_for
 
 ZONES = ["Europe/Sofia", "Europe/Vienna", "Europe/Belgrade", "Europe/Stockholm", "Europe/London"]
 
@@ -688,3 +690,13 @@ def test_an_in_memory_database_reads_the_state_through_the_session(tmp_path: Pat
         )
         assert reader_for(db.engine).connection is None
         db.session.remove()
+
+
+def test_a_connection_inherited_across_fork_is_left_open(tmp_path: Path) -> None:
+    """Closing a connection made by the parent process would end the parent's session."""
+    connection = sqlite3.connect(tmp_path / "parent.sqlite3")
+    close_quietly(connection, os.getpid() + 1)
+    assert connection.execute("SELECT 1").fetchone() == (1,)
+    close_quietly(connection, os.getpid())
+    with pytest.raises(sqlite3.ProgrammingError):
+        connection.execute("SELECT 1")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from tracker.extensions import db
 from tracker.models import DataState, utcnow
 from tracker.models.cache import DATA_STATE_ID
-from tracker.state_reader import Unavailable, reader_for
+from tracker.state_reader import read_state
 
 MAX_PAGES = 256
 STATE_QUERY = "SELECT counter FROM data_state WHERE id = 1"
@@ -58,10 +58,7 @@ class PageCache:
 
 def data_version(session: Session) -> int:
     """The current data-change counter: one plain query on the process's state connection."""
-    try:
-        row = reader_for(session.get_bind().engine).read(STATE_QUERY)
-    except Unavailable:
-        row = session.connection().exec_driver_sql(STATE_QUERY).first()
+    row = read_state(session, STATE_QUERY)
     return int(row[0] or 0) if row is not None else 0
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 
 class Unavailable(Exception):
@@ -47,7 +48,7 @@ class StateReader:
             connection.isolation_level = None
         else:
             connection.autocommit = True
-        weakref.finalize(self, close_quietly, connection)
+        weakref.finalize(self, close_quietly, connection, os.getpid())
         return connection
 
     def read(self, query: str) -> tuple[Any, ...] | None:
@@ -74,14 +75,18 @@ class StateReader:
     def close_connection(self) -> None:
         """Close and forget the connection (called with the lock held or on dispose)."""
         connection, self.connection = self.connection, None
-        if connection is not None and self.pid == os.getpid():
-            close_quietly(connection)
+        if connection is not None:
+            close_quietly(connection, self.pid)
 
 
-def close_quietly(connection: Any) -> None:
-    """Close a DBAPI connection, ignoring errors from one that is already broken."""
-    with contextlib.suppress(Exception):  # a broken connection has nothing left to report
-        connection.close()
+def close_quietly(connection: Any, pid: int) -> None:
+    """Close a DBAPI connection made in process pid, ignoring errors from a broken one.
+
+    A connection inherited across fork is left alone: closing it would end the parent's session.
+    """
+    if pid == os.getpid():
+        with contextlib.suppress(Exception):  # a broken connection has nothing left to report
+            connection.close()
 
 
 readers: weakref.WeakKeyDictionary[Engine, StateReader] = weakref.WeakKeyDictionary()
@@ -97,7 +102,7 @@ def reader_for(engine: Engine) -> StateReader:
         reader = readers.get(engine)
         if reader is None:
             reader = readers[engine] = StateReader(engine)
-            event.listen(engine, "engine_disposed", lambda _engine: dispose(_engine))
+            event.listen(engine, "engine_disposed", dispose)
     return reader
 
 
@@ -107,3 +112,12 @@ def dispose(engine: Engine) -> None:
     if reader is not None:
         with reader.lock:
             reader.close_connection()
+
+
+def read_state(session: Session, query: str) -> tuple[Any, ...] | None:
+    """The first row of query on the state connection, or through the session if it cannot."""
+    try:
+        return reader_for(session.get_bind().engine).read(query)
+    except Unavailable:
+        row = session.connection().exec_driver_sql(query).first()
+        return None if row is None else tuple(row)

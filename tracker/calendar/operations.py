@@ -34,7 +34,7 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.state_reader import Unavailable, reader_for
+from tracker.state_reader import read_state
 
 UrlFor = Callable[[int], str]
 # The single state row has id CALENDAR_STATE_ID (1); the statement is a fixed literal.
@@ -59,10 +59,7 @@ def feed_state(session: Session) -> tuple[str, datetime]:
     on the process's own state connection (see tracker.state_reader), or on the session's
     connection when that one cannot answer.
     """
-    try:
-        row = reader_for(session.get_bind().engine).read(STATE_QUERY)
-    except Unavailable:
-        row = session.connection().exec_driver_sql(STATE_QUERY).first()
+    row = read_state(session, STATE_QUERY)
     if row is None:
         return "none:0", EPOCH
     epoch, counter, changed_at = row
