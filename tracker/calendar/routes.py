@@ -90,8 +90,13 @@ def slug(text: str) -> str:
 
 
 def base_url() -> str:
-    """The absolute root of links in feeds: TRACKER_BASE_URL, else the request's host."""
-    return (current_app.config.get("TRACKER_BASE_URL") or request.host_url).rstrip("/")
+    """The absolute root of links in feeds: TRACKER_BASE_URL, else the request's host.
+
+    Built from scheme and host rather than request.host_url, which also turns the address
+    into an IRI: a cost on every poll, and feeds want plain URIs anyway.
+    """
+    configured = current_app.config.get("TRACKER_BASE_URL")
+    return configured.rstrip("/") if configured else f"{request.scheme}://{request.host}"
 
 
 def calendar_info(feed: Feed) -> CalendarInfo:
