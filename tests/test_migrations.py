@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,3 +128,14 @@ def test_demo_data_fits_the_migrated_schema(bare_app):
     tables = snapshot(db.engine)
     for name in ("organisation", "meeting", "participation", "agenda_item", "deliverable"):
         assert tables[name], f"demo data left {name} empty"
+
+
+def test_revision_files_sort_in_chain_order():
+    """File names carry date and time, so `ls` lists revisions in the order Alembic runs them."""
+    script = ScriptDirectory(str(ROOT / "migrations"))
+    chain = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    files = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
+    assert [name.split("_")[2] for name in files] == chain
+    assert all(re.fullmatch(r"\d{8}_\d{4}_[0-9a-f]+_\w+\.py", name) for name in files)
+    for path in (ROOT / "migrations" / "versions").glob("*.py"):
+        assert "please adjust" not in path.read_text(encoding="utf-8")
