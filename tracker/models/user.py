@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, Timestamped, UTCDateTime, utcnow
 from tracker.models.enums import Role, enum_column
+
+if TYPE_CHECKING:
+    from tracker.models.core import Person
 
 
 def new_session_token() -> str:
@@ -29,6 +33,14 @@ class User(Timestamped, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VIEWER)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    # The person (and so the organisation) this account belongs to, if any.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), unique=True, default=None
+    )
+    # The IANA zone the user reads times in; None means the meeting's or initiative's zone.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
 
     @property
     def is_active(self) -> bool:
