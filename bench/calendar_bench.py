@@ -132,7 +132,7 @@ def change(database_url: str, every_meeting: bool, round_number: int) -> None:
     connection.execute(
         f"UPDATE meeting SET updated_at = ?{where}", (f"{stamp:%Y-%m-%d %H:%M:%S.%f}",)
     )
-    connection.execute("UPDATE calendar_state SET counter = counter + 1")
+    connection.execute("UPDATE change_counter SET counter = counter + 1 WHERE name = 'feeds'")
     connection.commit()
     connection.close()
 

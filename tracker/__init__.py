@@ -102,8 +102,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, page_cache, request_log, security, templating
+    """Error handlers, access rules, template helpers, database tuning, what writes set off."""
+    from tracker import changes, database, errors, page_cache, request_log, security, templating
     from tracker.auth import access
 
     request_log.register(app)
@@ -111,6 +111,7 @@ def register_hooks(app: Flask) -> None:
     access.register(app)
     templating.register(app)
     database.register(app)
+    changes.register(app)
     security.register(app)
     page_cache.register(app)
 

@@ -1,16 +1,26 @@
-"""Reading and writing the audit trail outside the automatic flush hook."""
+"""The audit trail: written on every flush (steps run by tracker.changes) and read here.
+
+record_audit writes one AuditEvent per created, changed or deleted record before a flush;
+fill_audit_ids gives create events their record's new id after it; forget_pending_audit drops
+that bookkeeping on rollback. track_old_values makes every audited column load its old value
+before it is overwritten, so an event can always say old -> new.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, event, inspect, select
+from sqlalchemy.orm import Session, configure_mappers, selectinload
 
-from tracker.models import AuditEvent, User
+from tracker.models import AuditEvent, Base, User
 
 LOGIN_ENTITY = "login"
+AUDITED_SKIP = {"updated_at", "created_at", "version", "password_hash", "session_token"}
 
 
 def audit_for(session: Session, entity: str, entity_id: int, limit: int = 20) -> list[AuditEvent]:
@@ -80,3 +90,121 @@ def record_login(
     )
     session.add(event)
     return event
+
+
+def plain(value: Any) -> str | None:
+    """A short string form of a column value for the audit trail."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Base):
+        return repr(value)
+    text = str(value)
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+def audited(obj: object) -> bool:
+    """Whether changes to obj belong in the audit trail."""
+    return (
+        isinstance(obj, Base)
+        and not isinstance(obj, AuditEvent)
+        and hasattr(obj, "id")
+        and getattr(type(obj), "tracker_audited", True)
+    )
+
+
+def column_changes(obj: Base, *, new: bool) -> dict[str, list[str | None]]:
+    """old -> new for every changed column attribute of obj."""
+    state = inspect(obj)
+    changes: dict[str, list[str | None]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in AUDITED_SKIP:
+            continue
+        history = state.attrs[attr.key].history
+        if new:
+            value = getattr(obj, attr.key)
+            if value not in (None, ""):
+                changes[attr.key] = [None, plain(value)]
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            newer = history.added[0] if history.added else None
+            if plain(old) != plain(newer):
+                changes[attr.key] = [plain(old), plain(newer)]
+    return changes
+
+
+def keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    """A no-op set listener; registering it with active_history loads the old value."""
+    return value
+
+
+def track_old_values() -> None:
+    """Load each audited column's old value before it is overwritten, even when it had expired
+    after a commit (idempotent: attributes already tracked are left alone)."""
+    configure_mappers()
+    for mapper in Base.registry.mappers:
+        class_ = mapper.class_
+        if not getattr(class_, "tracker_audited", True) or class_ is AuditEvent:
+            continue
+        for attr in mapper.column_attrs:
+            column = getattr(class_, attr.key)
+            if attr.key in AUDITED_SKIP or event.contains(column, "set", keep_old_value):
+                continue
+            event.listen(column, "set", keep_old_value, active_history=True, retval=True)
+
+
+def record_audit(session: Session) -> None:
+    """Write one AuditEvent per created, changed or deleted record."""
+    actor_id = session.info.get("actor_id")
+    events: list[AuditEvent] = []
+    for obj in list(session.new):
+        if audited(obj):
+            events.append(make_event(obj, "create", column_changes(obj, new=True), actor_id))
+    for obj in list(session.dirty):
+        if audited(obj) and session.is_modified(obj, include_collections=False):
+            changes = column_changes(obj, new=False)
+            if not changes:
+                continue
+            action = "update"
+            if "deleted_at" in changes:
+                action = "delete" if changes["deleted_at"][1] else "restore"
+            events.append(make_event(obj, action, changes, actor_id))
+    for obj in list(session.deleted):
+        if audited(obj):
+            events.append(make_event(obj, "delete", {}, actor_id))
+    session.add_all(events)
+    pending = session.info.setdefault("audit_pending_ids", [])
+    pending.extend(event for event in events if event.entity_id is None)
+
+
+def make_event(
+    obj: Base, action: str, changes: dict[str, list[str | None]], actor_id: int | None
+) -> AuditEvent:
+    """An audit event for obj; the id of a new row is filled in after flush."""
+    audit = AuditEvent(
+        user_id=actor_id,
+        action=action,
+        entity=type(obj).__tablename__,
+        entity_id=getattr(obj, "id", None),
+        summary=str(obj)[:300],
+        changes=json.loads(json.dumps(changes)),
+    )
+    audit.subject = obj  # type: ignore[attr-defined]
+    return audit
+
+
+def fill_audit_ids(session: Session) -> None:
+    """Give create events the id that the new record got on flush (saved by the next flush)."""
+    pending = session.info.pop("audit_pending_ids", [])
+    for audit in pending:
+        subject = getattr(audit, "subject", None)
+        if audit.entity_id is None and getattr(subject, "id", None) is not None:
+            audit.entity_id = subject.id  # type: ignore[union-attr]
+
+
+def forget_pending_audit(session: Session) -> None:
+    """Drop create events of a flush that was rolled back."""
+    session.info.pop("audit_pending_ids", None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tracker.models import Base
+from tracker.models import Base, utcnow
+from tracker.models.base import Timestamped
 
 
 class Conflict(Exception):
@@ -35,3 +36,13 @@ def apply_values(record: Base, values: Mapping[str, Any]) -> list[str]:
             setattr(record, key, value)
             changed.append(key)
     return changed
+
+
+def touch(record: Timestamped) -> None:
+    """Mark record changed: updated_at moves now and, on flush, its version goes up.
+
+    The one way to show that a record changed through its children or links alone (agenda,
+    organisations, contributors, topics): edit forms opened before then get a conflict, and
+    feeds show a new LAST-MODIFIED.
+    """
+    record.updated_at = utcnow()

@@ -2,8 +2,8 @@
 
 Most traffic is people reading: the home page, a meeting, the board. For visitors who are not
 logged in, a rendered page is kept per process and served again while nothing changed. Every
-write of any record raises one counter in the database (data_state), read with one cheap query
-per request, so an edit made through another worker is seen at once. Pages also expire at the
+write of any record raises the "data" change counter (tracker.changes), read with one cheap
+query per request, so an edit made through another worker is seen at once. Pages also expire at the
 end of each minute, so time-dependent facts ("upcoming", "overdue") move on by themselves.
 Logged-in users, pages with a form token or a flash message, and non-HTML answers are never
 cached.
@@ -11,81 +11,30 @@ cached.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
-from typing import Any, cast
+from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 
+from tracker.counters import read_counter
 from tracker.extensions import db
-from tracker.models import DataState, utcnow
-from tracker.models.cache import DATA_STATE_ID
-from tracker.state_reader import read_state
+from tracker.lru import LockedLRU
+from tracker.models import utcnow
+from tracker.models.changes import DATA
 
 MAX_PAGES = 256
-STATE_QUERY = "SELECT counter FROM data_state WHERE id = 1"
 # Endpoints that never go in the page cache: they carry secrets or have their own caching.
 UNCACHED_PREFIXES = ("auth.", "admin.", "calendar.", "static", "main.healthz")
 
 
-class PageCache:
-    """A small thread-safe LRU of rendered pages: key -> (body, content type)."""
-
-    def __init__(self, size: int = MAX_PAGES) -> None:
-        self.size = size
-        self.pages: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: tuple[Any, ...]) -> tuple[bytes, str] | None:
-        """The cached page for key, if any."""
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple[Any, ...], page: tuple[bytes, str]) -> None:
-        """Keep page under key, dropping the least recently used beyond the size."""
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+# Rendered pages: key -> (body, content type).
+PageCache = LockedLRU[tuple[Any, ...], tuple[bytes, str]]
 
 
 def data_version(session: Session) -> int:
     """The current data-change counter: one plain query on the process's state connection."""
-    row = read_state(session, STATE_QUERY)
-    return int(row[0] or 0) if row is not None else 0
-
-
-def bump_data_version(session: Session) -> None:
-    """Raise the data-change counter in the current transaction (creating the row if needed)."""
-    table = cast(sa.Table, DataState.__table__)
-    connection = session.connection()
-    where = table.c.id == DATA_STATE_ID
-    updated = connection.execute(sa.update(table).where(where).values(counter=table.c.counter + 1))
-    if updated.rowcount == 0:
-        connection.execute(sa.insert(table).values(id=DATA_STATE_ID, counter=1))
-
-
-@event.listens_for(Session, "before_flush")
-def count_flushed_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    """Any created, changed or deleted record makes every cached page stale."""
-    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
-        bump_data_version(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def count_bulk_changes(state: ORMExecuteState) -> None:
-    """Bulk INSERT, UPDATE and DELETE statements skip the flush: count them too."""
-    if state.is_insert or state.is_update or state.is_delete:
-        target = getattr(state.statement, "table", None)
-        if getattr(target, "name", None) != "data_state":
-            bump_data_version(state.session)
+    state = read_counter(session, DATA)
+    return state.counter if state is not None else 0
 
 
 def cache_key(version: int) -> tuple[Any, ...]:
@@ -109,7 +58,7 @@ def eligible() -> bool:
 
 def register(app: Flask) -> None:
     """Serve and store anonymous pages (register after the access checks)."""
-    pages = PageCache()
+    pages = PageCache(MAX_PAGES)
     app.extensions["tracker_page_cache"] = pages
 
     @app.before_request

@@ -53,7 +53,7 @@ def public_endpoint(view: F) -> F:
 
 
 def register(app: Flask) -> None:
-    """Enforce private reading and note the acting user for the audit trail."""
+    """Load the logged-in user and enforce private reading."""
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -67,7 +67,6 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def require_login_when_private() -> Any:
-        db.session.info["actor_id"] = current_user.id if current_user.is_authenticated else None
         if app.config["TRACKER_PUBLIC_READ"] or current_user.is_authenticated:
             return None
         endpoint = request.endpoint or ""

@@ -4,5 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("calendar", __name__)
 
-# The session hooks keep SEQUENCE and the feed change counter right on every code path.
-from tracker.calendar import changes, routes  # noqa: E402,F401
+from tracker.calendar import routes  # noqa: E402,F401

@@ -1,30 +1,24 @@
-"""Session hooks: bump SEQUENCE on time, place or status changes; count changes to feed data.
+"""What a flush changes for the calendar: SEQUENCE bumps, meetings to touch, feed changes.
 
-They listen on every SQLAlchemy Session, so forms, the CLI, operations and tests all go through
-them without knowing: no view has to remember to touch the calendar.
+Plain functions of a session about to flush; tracker.changes runs them on every flush, so
+forms, the CLI, operations and tests all go through them without knowing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, cast
-
 import sqlalchemy as sa
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
 
 from tracker.models import (
     AgendaItem,
-    CalendarState,
     Deliverable,
     Meeting,
     Organisation,
     Participation,
     Series,
     Topic,
-    utcnow,
 )
-from tracker.models.calendar import CALENDAR_STATE_ID, new_epoch
 
 # A change to any of these can change what some feed shows.
 FEED_MODELS = (Meeting, Series, Organisation, Topic, AgendaItem, Participation, Deliverable)
@@ -101,66 +95,8 @@ def meetings_with_changed_links(session: Session) -> set[Meeting]:
     return {meeting for meeting in meetings if meeting not in session.deleted}
 
 
-def touch_meetings(session: Session) -> None:
-    """Move updated_at of meetings whose agenda or organisations change.
-
-    A feed event's LAST-MODIFIED and DTSTAMP come from it, so calendar apps see the new
-    description; the meeting's version goes up too, so an edit form opened before the change
-    is refused rather than silently putting the old agenda back.
-    """
-    now = utcnow()
-    for meeting in meetings_with_changed_links(session):
-        meeting.updated_at = now
-
-
 def touches_feeds(session: Session) -> bool:
     """Whether this flush creates, changes or deletes anything a feed shows."""
     if any(isinstance(obj, FEED_MODELS) for obj in (*session.new, *session.deleted)):
         return True
     return any(isinstance(obj, FEED_MODELS) and session.is_modified(obj) for obj in session.dirty)
-
-
-def bump_state(session: Session) -> None:
-    """Count one more feed change and move the change instant strictly forward (whole seconds).
-
-    Strictly increasing seconds keep If-Modified-Since correct when two changes land within
-    the same second. The UPDATE comes first so that, on PostgreSQL, the row is locked before
-    it is read.
-    """
-    table = cast(sa.Table, CalendarState.__table__)
-    connection = session.connection()
-    now = utcnow().replace(microsecond=0)
-    where = table.c.id == CALENDAR_STATE_ID
-    updated = connection.execute(sa.update(table).where(where).values(counter=table.c.counter + 1))
-    if updated.rowcount == 0:
-        connection.execute(
-            sa.insert(table).values(
-                id=CALENDAR_STATE_ID, counter=1, changed_at=now, epoch=new_epoch()
-            )
-        )
-        return
-    previous = connection.execute(sa.select(table.c.changed_at).where(where)).scalar_one()
-    if previous is not None and previous >= now:
-        now = previous + timedelta(seconds=1)
-    connection.execute(sa.update(table).where(where).values(changed_at=now))
-
-
-@event.listens_for(Session, "before_flush")
-def track_calendar_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    """Bump SEQUENCE of rescheduled, moved or re-statused meetings; count feed changes."""
-    for obj in session.dirty:
-        if isinstance(obj, Meeting):
-            bump_sequence(session, obj)
-    touch_meetings(session)
-    if touches_feeds(session):
-        bump_state(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def track_bulk_changes(state: ORMExecuteState) -> None:
-    """Count bulk UPDATE and DELETE statements on feed tables, which skip the flush."""
-    if not (state.is_update or state.is_delete):
-        return
-    mapper = state.bind_mapper
-    if mapper is not None and issubclass(mapper.class_, FEED_MODELS):
-        bump_state(state.session)

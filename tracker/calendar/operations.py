@@ -20,6 +20,7 @@ from tracker.calendar.export import (
     DeadlineEvent,
     MeetingEvent,
 )
+from tracker.counters import read_counter
 from tracker.models import (
     AgendaItem,
     CalendarToken,
@@ -34,11 +35,9 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.state_reader import read_state
+from tracker.models.changes import FEEDS
 
 UrlFor = Callable[[int], str]
-# The single state row has id CALENDAR_STATE_ID (1); the statement is a fixed literal.
-STATE_QUERY = "SELECT epoch, counter, changed_at FROM calendar_state WHERE id = 1"
 
 ICAL_STATUS = {
     MeetingStatus.PLANNED: STATUS_TENTATIVE,
@@ -59,15 +58,10 @@ def feed_state(session: Session) -> tuple[str, datetime]:
     on the process's own state connection (see tracker.state_reader), or on the session's
     connection when that one cannot answer.
     """
-    row = read_state(session, STATE_QUERY)
-    if row is None:
+    state = read_counter(session, FEEDS)
+    if state is None:
         return "none:0", EPOCH
-    epoch, counter, changed_at = row
-    if isinstance(changed_at, str):  # SQLite hands back its text form
-        changed_at = datetime.fromisoformat(changed_at)
-    if changed_at.tzinfo is None:
-        changed_at = changed_at.replace(tzinfo=UTC)
-    return f"{epoch}:{counter}", changed_at.astimezone(UTC)
+    return f"{state.epoch}:{state.counter}", state.changed_at
 
 
 def window_start(today: date, past_days: int) -> datetime:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +34,7 @@ from tracker.calendar.operations import (
     window_start,
 )
 from tracker.extensions import db, login_manager
+from tracker.lru import LockedLRU
 from tracker.models import Meeting, Organisation, Series, utcnow
 
 CALENDAR_MIMETYPE = "text/calendar"
@@ -55,32 +54,8 @@ class Feed:
     build: Callable[[datetime, str], bytes]
 
 
-class BodyCache:
-    """Rendered feed bodies keyed by ETag; the ETag holds the database change counter."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[str, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        """The cached body, if any."""
-        with self.lock:
-            body = self.items.get(key)
-            if body is not None:
-                self.items.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: bytes) -> None:
-        """Remember a body, forgetting the least recently used beyond size."""
-        with self.lock:
-            self.items[key] = body
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-bodies = BodyCache(CACHE_SIZE)
+# Rendered feed bodies keyed by ETag; the ETag holds the feeds change counter.
+bodies: LockedLRU[str, bytes] = LockedLRU(CACHE_SIZE)
 
 
 def slug(text: str) -> str:
@@ -234,8 +209,8 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
         )
     response.set_etag(etag)
     # HTTP forbids a Last-Modified after the response's own date; changed_at can run a second
-    # or two ahead when changes come in bursts (see changes.bump_state). Comparisons above
-    # use the real instant, so a clamped header only ever costs one extra 200.
+    # or two ahead when changes come in bursts (see tracker.counters.bump_counter). Comparisons
+    # above use the real instant, so a clamped header only ever costs one extra 200.
     response.last_modified = min(last_modified, utcnow().replace(microsecond=0))
     return response
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Deliverable, Organisation, Topic, User
 from tracker.models.base import utcnow
-from tracker.operations import Refused, apply_values, check_version
+from tracker.operations import Refused, apply_values, check_version, touch
 from tracker.progress.operations import (
     TransitionRefused,
     record_created,
@@ -102,8 +102,8 @@ def update_deliverable(
         deliverable.topics = list(topics)
         changed.append("topics")
     if changed and not set(changed) - {"contributors", "topics"}:
-        # Touch the row so its version moves even when only the link tables changed.
-        deliverable.updated_at = utcnow()
+        # Only the link tables changed: touch the row so its version moves.
+        touch(deliverable)
     return changed
 
 

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.models import AgendaItem, Attendance, Meeting, Participation
-from tracker.operations import apply_values, check_version
+from tracker.operations import apply_values, check_version, touch
 
 
 class NonexistentLocalTime(ValueError):
@@ -132,7 +131,7 @@ def update_meeting(
         changed.append("agenda")
     if changed and not any(name in values for name in changed):
         # Only child rows changed: bump the meeting's version so other editors see a conflict.
-        flag_modified(meeting, "title")
+        touch(meeting)
     return changed
 
 

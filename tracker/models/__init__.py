@@ -1,8 +1,8 @@
 """All models, importable from one place."""
 
 from tracker.models.base import Base, UTCDateTime, utcnow
-from tracker.models.cache import DataState
-from tracker.models.calendar import CalendarState, CalendarToken
+from tracker.models.calendar import CalendarToken
+from tracker.models.changes import ChangeCounter
 from tracker.models.core import (
     AgendaItem,
     Deliverable,
@@ -49,9 +49,8 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "Base",
-    "CalendarState",
     "CalendarToken",
-    "DataState",
+    "ChangeCounter",
     "Deliverable",
     "DeliverableKind",
     "DeliverableStatus",

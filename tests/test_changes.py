@@ -1,0 +1,332 @@
+"""What a write sets off (tracker.changes): the steps, their order, touch, counters, audit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.conftest import build_app
+from tracker import changes
+from tracker.counters import bump_counter, read_counter
+from tracker.deliverables.operations import update_deliverable
+from tracker.extensions import db
+from tracker.lru import LockedLRU
+from tracker.meetings.operations import update_meeting
+from tracker.models import (
+    AgendaItem,
+    Attendance,
+    AuditEvent,
+    ChangeCounter,
+    Meeting,
+    Participation,
+    utcnow,
+)
+from tracker.models.changes import DATA, FEEDS
+
+STATED_ORDER = ["bump_sequences", "touch_parents", "record_audit", "count_changes"]
+
+
+def counter(name: str) -> int:
+    """The committed value of a change counter (0 while it has no row)."""
+    state = read_counter(db.session, name)
+    return state.counter if state is not None else 0
+
+
+@pytest.fixture
+def ran(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names of the before-flush steps, in the order they run."""
+    names: list[str] = []
+
+    def recording(step: Callable[[Session], None]) -> Callable[[Session], None]:
+        def wrapper(session: Session) -> None:
+            names.append(step.__name__)
+            step(session)
+
+        return wrapper
+
+    steps = tuple(recording(step) for step in changes.BEFORE_FLUSH_STEPS)
+    monkeypatch.setattr(changes, "BEFORE_FLUSH_STEPS", steps)
+    yield names
+
+
+# --- the stated order -------------------------------------------------------------------------
+
+
+def test_the_docstring_states_the_order_the_steps_are_listed_in() -> None:
+    assert [step.__name__ for step in changes.BEFORE_FLUSH_STEPS] == STATED_ORDER
+    doc = changes.__doc__ or ""
+    positions = [doc.index(f"{n}. {name}") for n, name in enumerate(STATED_ORDER, start=1)]
+    assert positions == sorted(positions)
+
+
+def test_a_flush_runs_the_steps_once_each_in_order(app: Flask, ran: list[str]) -> None:
+    organisation = factories.make_organisation(name="Ordered")
+    ran.clear()
+    organisation.name = "Reordered"
+    db.session.commit()
+    assert ran == STATED_ORDER
+
+
+def test_building_more_apps_does_not_run_a_step_twice(
+    app: Flask, ran: list[str], tmp_path: Path
+) -> None:
+    for n in range(2):
+        (tmp_path / str(n)).mkdir()
+        other = build_app(tmp_path / str(n))
+        with other.app_context():
+            db.engine.dispose()
+    meeting = factories.make_meeting(location="Sofia")
+    ran.clear()
+    feeds = counter(FEEDS)
+    meeting.location = "Vienna"
+    db.session.commit()
+    assert ran == STATED_ORDER
+    assert meeting.sequence == 1
+    assert counter(FEEDS) == feeds + 1
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "meeting")).all()
+    assert [event.action for event in audit] == ["create", "update"]
+
+
+def test_a_new_side_effect_is_one_function_in_the_list(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def note_new_meetings(session: Session) -> None:
+        seen.extend(obj.title for obj in session.new if isinstance(obj, Meeting))
+
+    monkeypatch.setattr(
+        changes, "BEFORE_FLUSH_STEPS", (*changes.BEFORE_FLUSH_STEPS, note_new_meetings)
+    )
+    factories.make_meeting(title="Indexed")
+    assert seen == ["Indexed"]
+
+
+def test_after_flush_steps_see_the_new_primary_keys(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids: list[int] = []
+
+    def note_ids(session: Session) -> None:
+        ids.extend(obj.id for obj in session.new if isinstance(obj, Meeting))
+
+    monkeypatch.setattr(changes, "AFTER_FLUSH_STEPS", (note_ids,))
+    meeting = factories.make_meeting()
+    assert ids == [meeting.id]
+
+
+# --- touch: a child's change bumps its parent's version ---------------------------------------
+
+
+def meeting_with_links() -> Meeting:
+    """A committed meeting with two organisations and two agenda topics."""
+    meeting = factories.make_meeting(
+        organisations=[factories.make_organisation(), factories.make_organisation()],
+        topics=[factories.make_topic(), factories.make_topic()],
+    )
+    db.session.commit()
+    return meeting
+
+
+def edit_participants(meeting: Meeting, attendance: Attendance | None = None) -> None:
+    """Through the edit operation: drop the second organisation or change attendance."""
+    rows = [(p.organisation_id, p.attendance) for p in meeting.participations]
+    rows = [(rows[0][0], attendance), *rows[1:]] if attendance else rows[:1]
+    topics = [item.topic_id for item in meeting.agenda_items]
+    update_meeting(meeting, {}, rows, topics, meeting.version)
+
+
+def edit_agenda_order(meeting: Meeting) -> None:
+    """Through the edit operation: swap the two agenda topics."""
+    rows = [(p.organisation_id, p.attendance) for p in meeting.participations]
+    topics = [item.topic_id for item in meeting.agenda_items]
+    update_meeting(meeting, {}, rows, list(reversed(topics)), meeting.version)
+
+
+def add_agenda_item(meeting: Meeting) -> None:
+    """Directly: a new agenda item."""
+    topic = factories.make_topic()
+    meeting.agenda_items.append(AgendaItem(topic=topic, position=5))
+
+
+def move_agenda_item(meeting: Meeting) -> None:
+    """Directly: an agenda item changes place."""
+    meeting.agenda_items[0].position = 9
+
+
+def remove_participation(meeting: Meeting) -> None:
+    """Directly: an organisation no longer takes part."""
+    db.session.delete(meeting.participations[0])
+
+
+def add_participation(meeting: Meeting) -> None:
+    """Directly: one more organisation takes part."""
+    organisation = factories.make_organisation()
+    db.session.add(
+        Participation(meeting=meeting, organisation=organisation, attendance=Attendance.INVITED)
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: edit_participants(m),
+        lambda m: edit_participants(m, Attendance.ATTENDED),
+        edit_agenda_order,
+        add_agenda_item,
+        move_agenda_item,
+        remove_participation,
+        add_participation,
+    ],
+    ids=[
+        "edit-drops-organisation",
+        "edit-changes-attendance",
+        "edit-reorders-agenda",
+        "agenda-item-added",
+        "agenda-item-moved",
+        "participation-removed",
+        "participation-added",
+    ],
+)
+def test_a_child_change_touches_the_meeting(app: Flask, change: Callable[[Meeting], None]) -> None:
+    meeting = meeting_with_links()
+    version, updated = meeting.version, meeting.updated_at
+    change(meeting)
+    db.session.commit()
+    assert meeting.version == version + 1
+    assert meeting.updated_at > updated
+
+
+def test_attendance_or_notes_alone_leave_the_meeting_untouched(app: Flask) -> None:
+    """Outside the edit form these change nothing the meeting's feed event shows."""
+    meeting = meeting_with_links()
+    version = meeting.version
+    meeting.participations[0].attendance = Attendance.ATTENDED
+    meeting.agenda_items[0].notes = "Discussed."
+    db.session.commit()
+    assert meeting.version == version
+
+
+@pytest.mark.parametrize("link", ["topics", "contributors"])
+def test_a_link_only_edit_touches_the_deliverable(app: Flask, link: str) -> None:
+    deliverable = factories.make_deliverable()
+    db.session.commit()
+    version, updated = deliverable.version, deliverable.updated_at
+    topics = [factories.make_topic()] if link == "topics" else []
+    contributors = [factories.make_organisation()] if link == "contributors" else []
+    assert update_deliverable(
+        db.session, deliverable, {}, contributors, topics, deliverable.version
+    ) == [link]
+    db.session.commit()
+    assert deliverable.version == version + 1
+    assert deliverable.updated_at > updated
+
+
+# --- the counters -----------------------------------------------------------------------------
+
+
+def test_bump_counter_creates_then_raises_the_row(app: Flask) -> None:
+    assert db.session.scalars(select(ChangeCounter)).all() == []
+    assert read_counter(db.session, FEEDS) is None
+    bump_counter(db.session, FEEDS)
+    db.session.commit()
+    first = read_counter(db.session, FEEDS)
+    assert first is not None and first.counter == 1 and len(first.epoch) == 32
+    bump_counter(db.session, FEEDS)
+    db.session.commit()
+    second = read_counter(db.session, FEEDS)
+    assert second is not None and second.counter == 2 and second.epoch == first.epoch
+    assert second.changed_at > first.changed_at
+    assert abs(second.changed_at - utcnow()) < timedelta(seconds=10)
+    assert read_counter(db.session, DATA) is None
+
+
+def test_bump_counter_keeps_the_change_instant_strictly_rising(app: Flask) -> None:
+    bump_counter(db.session, FEEDS)
+    ahead = int((utcnow() + timedelta(hours=1)).timestamp())
+    db.session.execute(
+        db.update(ChangeCounter).where(ChangeCounter.name == FEEDS).values(changed_second=ahead)
+    )
+    bump_counter(db.session, FEEDS)
+    db.session.commit()
+    state = read_counter(db.session, FEEDS)
+    assert state is not None and int(state.changed_at.timestamp()) == ahead + 1
+
+
+def test_bulk_statements_raise_the_counters(app: Flask) -> None:
+    factories.make_meeting()
+    db.session.commit()
+    data, feeds = counter(DATA), counter(FEEDS)
+    db.session.execute(db.update(Meeting).values(title="Bulk"))
+    db.session.commit()
+    assert (counter(DATA), counter(FEEDS)) == (data + 1, feeds + 1)
+
+
+def test_a_change_no_feed_shows_raises_only_the_data_counter(app: Flask) -> None:
+    factories.make_meeting()
+    data, feeds = counter(DATA), counter(FEEDS)
+    factories.make_user()
+    assert counter(DATA) > data
+    assert counter(FEEDS) == feeds
+
+
+# --- the audit --------------------------------------------------------------------------------
+
+
+def test_the_audit_records_the_bumped_sequence_and_the_new_id(app: Flask) -> None:
+    meeting = factories.make_meeting(location="Sofia")
+    db.session.commit()
+    meeting.location = "Vienna"
+    db.session.commit()
+    create, update = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "meeting").order_by(AuditEvent.id)
+    ).all()
+    assert create.action == "create" and create.entity_id == meeting.id
+    assert create.changes["location"] == [None, "Sofia"]
+    assert update.action == "update" and update.entity_id == meeting.id
+    assert update.changes == {"location": ["Sofia", "Vienna"], "sequence": ["0", "1"]}
+
+
+def test_a_touch_alone_writes_no_audit_event(app: Flask) -> None:
+    meeting = meeting_with_links()
+    before = len(db.session.scalars(select(AuditEvent)).all())
+    move_agenda_item(meeting)
+    db.session.commit()
+    audit = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [event.entity for event in audit[before:]] == ["agenda_item"]
+
+
+# --- the one LRU ------------------------------------------------------------------------------
+
+
+def test_the_lru_drops_the_least_recently_used() -> None:
+    cache: LockedLRU[str, int] = LockedLRU(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+
+
+def test_the_lru_stays_bounded_under_many_threads() -> None:
+    cache: LockedLRU[int, int] = LockedLRU(8)
+
+    def work(offset: int) -> None:
+        for n in range(2000):
+            cache.put(offset + n % 50, n)
+            cache.get(offset + (n * 7) % 50)
+
+    threads = [threading.Thread(target=work, args=(t * 100,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(cache.items) == 8
