@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.inputs import local_path_or
 from tracker.models import (
     ActionItem,
     ActionStatus,
@@ -87,13 +88,6 @@ def agenda_item_of(meeting: Meeting, item_id: int) -> AgendaItem:
     if item is None or item.meeting_id != meeting.id:
         abort(404)
     return item
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """A local path to go back to, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
 
 
 def outcomes_url(meeting: Meeting) -> str:
@@ -265,7 +259,7 @@ def close(action_id: int) -> BaseResponse | tuple[str, int]:
     """Close an open action as done or dropped, then go back where the button was."""
     action = db.get_or_404(ActionItem, action_id)
     form = CloseActionForm()
-    back = safe_next(form.next.data, url_for("outcomes.actions"))
+    back = local_path_or(form.next.data, url_for("outcomes.actions"))
     if not form.validate_on_submit():
         flash("Choose done or dropped to close the action.", "error")
         return redirect(back)
