@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
@@ -25,6 +25,7 @@ from tracker.deliverables.operations import (
 )
 from tracker.extensions import db
 from tracker.models import (
+    FINISHED_STATUSES,
     Deliverable,
     DeliverableKind,
     DeliverableStatus,
@@ -35,17 +36,7 @@ from tracker.models import (
 from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.progress.routes import progress_context
-from tracker.views import conflict_response, filter_options, int_arg, paginate
-
-DONE = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
-
-
-def get_deliverable(deliverable_id: int, allow_deleted: bool = False) -> Deliverable:
-    """The deliverable, or 404 when unknown or soft-deleted (unless allowed)."""
-    deliverable = db.get_or_404(Deliverable, deliverable_id)
-    if deliverable.deleted_at is not None and not allow_deleted:
-        abort(404)
-    return deliverable
+from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
 
 def show_deleted() -> bool:
@@ -100,7 +91,9 @@ def list() -> str:
     if year:
         query = query.where(extract("year", Deliverable.due_date) == year)
     if request.args.get("overdue") == "1":
-        query = query.where(Deliverable.due_date < date.today(), Deliverable.status.not_in(DONE))
+        query = query.where(
+            Deliverable.due_date < date.today(), Deliverable.status.not_in(FINISHED_STATUSES)
+        )
     options = filter_options(choices(DeliverableKind))
     due_dates = db.session.scalars(
         select(Deliverable.due_date).where(Deliverable.due_date.is_not(None)).distinct()
@@ -121,7 +114,7 @@ def list() -> str:
 def detail(deliverable_id: int) -> str:
     """One deliverable with its lead, contributors, topics and origin meeting."""
     allow = bool(current_user.is_authenticated and current_user.is_admin)
-    deliverable = get_deliverable(deliverable_id, allow_deleted=allow)
+    deliverable = live_or_404(Deliverable, deliverable_id, allow_deleted=allow)
     return render_template(
         "deliverables/detail.html",
         deliverable=deliverable,
@@ -163,7 +156,7 @@ def create() -> str | Response:
 @editor_required
 def edit(deliverable_id: int) -> str | Response | tuple[str, int]:
     """Change a deliverable."""
-    deliverable = get_deliverable(deliverable_id)
+    deliverable = live_or_404(Deliverable, deliverable_id)
     form = DeliverableForm(obj=deliverable, current=deliverable)
     if request.method == "GET":
         form.load(deliverable)
@@ -196,7 +189,7 @@ def edit(deliverable_id: int) -> str | Response | tuple[str, int]:
 @editor_required
 def delete(deliverable_id: int) -> str | Response:
     """Confirm, then hide a deliverable (an admin can restore it)."""
-    deliverable = get_deliverable(deliverable_id)
+    deliverable = live_or_404(Deliverable, deliverable_id)
     if request.method == "POST":
         soft_delete_deliverable(deliverable)
         db.session.commit()
@@ -209,7 +202,7 @@ def delete(deliverable_id: int) -> str | Response:
 @admin_required
 def restore(deliverable_id: int) -> Response:
     """Bring back a soft-deleted deliverable."""
-    deliverable = get_deliverable(deliverable_id, allow_deleted=True)
+    deliverable = live_or_404(Deliverable, deliverable_id, allow_deleted=True)
     if deliverable.deleted_at is None:
         flash(f"Deliverable {deliverable.title} is not deleted.", "warning")
     else:

@@ -8,7 +8,6 @@ everything a page fragment needs in a fixed number of queries, whatever the numb
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -790,11 +789,3 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
             lines.append("")
     lines += ["## Minutes", "", meeting.minutes.strip() or "No minutes yet.", ""]
     return "\n".join(lines)
-
-
-def group_by_meeting(actions: Iterable[ActionItem]) -> dict[Meeting, list[ActionItem]]:
-    """Actions grouped under the meeting they were agreed at, keeping order."""
-    groups: dict[Meeting, list[ActionItem]] = defaultdict(list)
-    for action in actions:
-        groups[action.meeting].append(action)
-    return dict(groups)
