@@ -14,6 +14,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.extensions import db
+from tracker.filters import int_value
 from tracker.forms import VersionedForm
 from tracker.models import Base, Deliverable, Meeting, Organisation, Series
 from tracker.operations import Conflict, Refused
@@ -47,9 +48,7 @@ def paginate(query: Select[Any]) -> Pagination:
 
 def int_arg(name: str) -> int | None:
     """An integer query-string argument, or None when absent, not a number or out of range."""
-    raw = request.args.get(name, "")
-    # isdigit() alone accepts "²"; more than 9 digits overflows database integers.
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    return int_value(request.args, name)
 
 
 def conflict_response(

@@ -11,10 +11,10 @@ from tracker.admin import bp
 from tracker.admin.forms import ActiveForm, PasswordResetForm, RoleForm, UserCreateForm
 from tracker.admin.operations import (
     change_role,
-    deleted_records,
     reset_password,
     set_active,
 )
+from tracker.admin.queries import deleted_records
 from tracker.audit import AuditFilter, audit_choices, audit_query
 from tracker.auth.access import admin_required
 from tracker.auth.operations import AccountError, create_user

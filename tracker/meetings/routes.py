@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import extract, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -15,24 +15,23 @@ from tracker.meetings import bp
 from tracker.meetings.forms import MeetingForm, rows_for
 from tracker.meetings.operations import (
     create_meeting,
-    next_number,
     restore_meeting,
     soft_delete_meeting,
     update_meeting,
 )
+from tracker.meetings.queries import MeetingFilter, meeting_list_query, next_number
 from tracker.models import (
     AgendaItem,
     Deliverable,
     Meeting,
     MeetingStatus,
-    Organisation,
     Participation,
     Series,
 )
 from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
-from tracker.outcomes.operations import meeting_outcomes
+from tracker.outcomes.queries import meeting_outcomes
 from tracker.progress import queries
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
@@ -40,56 +39,10 @@ from tracker.views import conflict_response, filter_options, int_arg, live_or_40
 @bp.route("/")
 def list() -> str:
     """All meetings, filtered by series, status, organisation, country, year and text."""
-    order = request.args.get("order", "")
-    query = (
-        select(Meeting)
-        .where(Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at if order == "start" else Meeting.starts_at.desc())
-        .options(
-            selectinload(Meeting.series),
-            selectinload(Meeting.participations).selectinload(Participation.organisation),
-        )
-    )
-    series_id = int_arg("series")
-    status = request.args.get("status", "")
-    organisation_id = int_arg("organisation")
-    country = request.args.get("country", "").upper()
-    year = int_arg("year")
-    q = request.args.get("q", "").strip()
-    if series_id:
-        query = query.where(Meeting.series_id == series_id)
-    if status in MeetingStatus._value2member_map_:
-        query = query.where(Meeting.status == MeetingStatus(status))
-    if organisation_id:
-        query = query.where(
-            Meeting.id.in_(
-                select(Participation.meeting_id).where(
-                    Participation.organisation_id == organisation_id
-                )
-            )
-        )
-    if country:
-        query = query.where(
-            Meeting.id.in_(
-                select(Participation.meeting_id)
-                .join(Organisation)
-                .where(Organisation.country == country)
-            )
-        )
-    if year:
-        query = query.where(extract("year", Meeting.starts_at) == year)
-    if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(
-                Meeting.title.ilike(like),
-                Meeting.location.ilike(like),
-                Meeting.description.ilike(like),
-            )
-        )
+    filters = MeetingFilter.from_args(request.args)
     return render_template(
         "meetings/list.html",
-        pagination=paginate(query),
+        pagination=paginate(meeting_list_query(filters)),
         filter_options=filter_options(),
         statuses=choices(MeetingStatus),
     )

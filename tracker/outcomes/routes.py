@@ -40,30 +40,31 @@ from tracker.outcomes.forms import (
     attendance_form,
 )
 from tracker.outcomes.operations import (
-    MeetingOutcomes,
     MinutesConflict,
     MinutesLocked,
     add_action,
     add_outcome,
     advance_meeting,
-    attendance_rows,
-    can_edit_minutes,
     carry_agenda_item,
     close_action,
+    record_attendance,
+    save_minutes,
+    update_notes,
+)
+from tracker.outcomes.queries import (
+    MeetingOutcomes,
+    attendance_rows,
+    can_edit_minutes,
     latest_revision,
     meeting_outcomes,
     open_actions_query,
     organisation_attendance,
-    record_attendance,
-    report_markdown,
     revision_text,
     revisions,
-    save_minutes,
     series_matrix,
-    text_diff,
     topic_timeline,
-    update_notes,
 )
+from tracker.outcomes.report import report_markdown, text_diff
 from tracker.views import filter_options, int_arg, live_or_404, paginate, refused_response
 
 # The outcome pages show the meeting's series and agenda topics.

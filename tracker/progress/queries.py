@@ -463,3 +463,36 @@ def flagged_deliverables(
     )
     flagged = [(d, deliverable_risk(d, today)) for d in open_ones]
     return [(d, r) for d, r in flagged if r][:limit]
+
+
+def tracking_for(session: Session, deliverable: Deliverable) -> DeliverableTracking | None:
+    """The deliverable's tracking settings, if any were saved."""
+    return session.get(DeliverableTracking, deliverable.id)
+
+
+def following_milestones(session: Session, deliverable: Deliverable) -> bool:
+    """Whether the deliverable's progress follows its milestones."""
+    tracking = tracking_for(session, deliverable)
+    return tracking is not None and tracking.follow_milestones
+
+
+def milestone_percent(milestones: list[Milestone]) -> int | None:
+    """done / total * 100, rounded down so that 100 % means every milestone is done."""
+    if not milestones:
+        return None
+    done = sum(1 for m in milestones if m.done)
+    return done * 100 // len(milestones)
+
+
+def reopen_status(session: Session, deliverable: Deliverable) -> DeliverableStatus:
+    """The status a dropped deliverable returns to: the one it had when it was dropped."""
+    previous = session.scalar(
+        select(DeliverableStatusChange.from_status)
+        .where(
+            DeliverableStatusChange.deliverable_id == deliverable.id,
+            DeliverableStatusChange.to_status == DeliverableStatus.DROPPED,
+        )
+        .order_by(DeliverableStatusChange.at.desc(), DeliverableStatusChange.id.desc())
+        .limit(1)
+    )
+    return previous or DeliverableStatus.PLANNED
