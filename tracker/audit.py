@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.filters import int_value, text_value
 from tracker.models import AuditEvent, User
 
 LOGIN_ENTITY = "login"
@@ -43,6 +45,16 @@ class AuditFilter:
     user_id: int | None = None
     action: str = ""
     entity_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> AuditFilter:
+        """The filter asked for by a query string (see tracker.filters)."""
+        return cls(
+            entity=text_value(args, "entity"),
+            entity_id=int_value(args, "entity_id"),
+            user_id=int_value(args, "user"),
+            action=text_value(args, "action"),
+        )
 
 
 def audit_query(filters: AuditFilter) -> Select[Any]:

@@ -21,7 +21,7 @@ from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role, User
 from tracker.operations import Refused
-from tracker.views import int_arg, paginate
+from tracker.views import paginate
 
 
 def acting_admin() -> User:
@@ -135,12 +135,7 @@ def password(user_id: int) -> str | Response:
 @admin_required
 def audit() -> str:
     """The audit trail, filtered by record type, record, user and action."""
-    filters = AuditFilter(
-        entity=request.args.get("entity", "").strip(),
-        entity_id=int_arg("entity_id"),
-        user_id=int_arg("user"),
-        action=request.args.get("action", "").strip(),
-    )
+    filters = AuditFilter.from_args(request.args)
     entities, actions = audit_choices(db.session)
     accounts = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template(
