@@ -67,11 +67,15 @@ from tracker.outcomes.queries import (
 from tracker.outcomes.report import report_markdown, text_diff
 from tracker.views import filter_options, int_arg, live_or_404, paginate, refused_response
 
-# The outcome pages show the meeting's series and agenda topics.
-MEETING_LOADS = [
-    selectinload(Meeting.series),
-    selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
-]
+
+def meeting_loads() -> list[Any]:
+    """The outcome pages show the meeting's series and agenda topics."""
+    # A function, not a constant: building these options at import would configure the
+    # mappers before the audit listeners are attached.
+    return [
+        selectinload(Meeting.series),
+        selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+    ]
 
 
 def agenda_item_of(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -90,7 +94,7 @@ def outcomes_url(meeting: Meeting) -> str:
 @bp.route("/meetings/<int:meeting_id>/outcomes")
 def meeting(meeting_id: int) -> str:
     """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     return render_template(
         "outcomes/meeting.html",
         meeting=meeting,
@@ -102,7 +106,7 @@ def meeting(meeting_id: int) -> str:
 @editor_required
 def create(meeting_id: int) -> str | BaseResponse:
     """Record information, a decision or an action item."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     participations = db.session.scalars(
         select(Participation)
         .join(Organisation)
@@ -141,7 +145,7 @@ def create(meeting_id: int) -> str | BaseResponse:
 @editor_required
 def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
     """Write the notes of one agenda topic."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
     form = NotesForm(obj=item)
     if form.validate_on_submit():
@@ -156,7 +160,7 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
 @editor_required
 def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
     """Move or copy an agenda topic, with its open actions, to the next meeting."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
     form = CarryForm()
     if not form.validate_on_submit():
@@ -181,7 +185,7 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
 @editor_required
 def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Mark which organisations, and which of their people, attended."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     rows = attendance_rows(db.session, meeting)
     form = attendance_form(rows)
     if form.validate_on_submit():
@@ -208,7 +212,7 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
 @editor_required
 def lifecycle(meeting_id: int) -> BaseResponse | tuple[str, int]:
     """Take the next step: planned, confirmed, held, minutes approved."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = LifecycleForm()
     if not form.validate_on_submit():
         abort(400)
@@ -268,7 +272,7 @@ def close(action_id: int) -> BaseResponse | tuple[str, int]:
 @bp.get("/meetings/<int:meeting_id>/minutes")
 def minutes(meeting_id: int) -> str:
     """The meeting's minutes, with the edit form for those who may still change them."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     outcomes = meeting_outcomes(db.session, meeting)
     form = MinutesForm()
     form.text.data = meeting.minutes
@@ -280,7 +284,7 @@ def minutes(meeting_id: int) -> str:
 @editor_required
 def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Save the minutes as a new revision; never silently over someone else's save."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = MinutesForm()
     if form.validate_on_submit():
         try:
@@ -348,7 +352,7 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
 @bp.route("/meetings/<int:meeting_id>/minutes/revisions")
 def revisions_page(meeting_id: int) -> str:
     """The minutes' revision history, and the difference between any two revisions."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     history = revisions(db.session, meeting)
     newest = history[0].number if history else 0
     old_number = int_arg("from")
@@ -373,7 +377,7 @@ def revisions_page(meeting_id: int) -> str:
 @bp.route("/meetings/<int:meeting_id>/report")
 def report(meeting_id: int) -> str:
     """A printable report: attendees, decisions, actions and minutes."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     return render_template(
         "outcomes/report.html",
         meeting=meeting,
@@ -384,7 +388,7 @@ def report(meeting_id: int) -> str:
 @bp.route("/meetings/<int:meeting_id>/report.md")
 def report_md(meeting_id: int) -> Response:
     """The report as a Markdown file to download."""
-    meeting = live_or_404(Meeting, meeting_id, MEETING_LOADS)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     text = report_markdown(meeting_outcomes(db.session, meeting))
     filename = f"meeting-{meeting.number}-report.md"
     return Response(
