@@ -22,7 +22,7 @@ from tracker.deliverables.operations import (
     update_deliverable,
 )
 from tracker.extensions import db
-from tracker.main.operations import home_overview
+from tracker.main.queries import home_overview
 from tracker.models import (
     Deliverable,
     DeliverableKind,

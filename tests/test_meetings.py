@@ -22,11 +22,11 @@ from tracker.meetings.operations import (
     NonexistentLocalTime,
     create_meeting,
     local_to_utc,
-    next_number,
     restore_meeting,
     soft_delete_meeting,
     update_meeting,
 )
+from tracker.meetings.queries import next_number
 from tracker.models import Attendance, Meeting, MeetingStatus, Role, User
 from tracker.operations import Conflict
 

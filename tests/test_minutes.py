@@ -12,7 +12,8 @@ from tests.factories import make_meeting, make_minutes_revision, make_user
 from tracker.extensions import db
 from tracker.markdown import render_markdown
 from tracker.models import MinutesRevision, Role
-from tracker.outcomes.operations import MinutesConflict, save_minutes, text_diff
+from tracker.outcomes.operations import MinutesConflict, save_minutes
+from tracker.outcomes.report import text_diff
 
 
 class TagCollector(HTMLParser):

@@ -36,15 +36,15 @@ from tracker.models import (
     utcnow,
 )
 from tracker.operations import Refused
-from tracker.outcomes.operations import (
-    carry_agenda_item,
+from tracker.outcomes.operations import carry_agenda_item
+from tracker.outcomes.queries import (
     meeting_outcomes,
     next_meeting,
     organisation_attendance,
-    report_markdown,
     series_matrix,
     topic_timeline,
 )
+from tracker.outcomes.report import report_markdown
 
 
 def text(response) -> str:

@@ -9,6 +9,7 @@ before it is overwritten, so an event can always say old -> new.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.orm import Session, configure_mappers, selectinload
 
+from tracker.filters import int_value, text_value
 from tracker.models import AuditEvent, Base, User
 
 LOGIN_ENTITY = "login"
@@ -53,6 +55,16 @@ class AuditFilter:
     user_id: int | None = None
     action: str = ""
     entity_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> AuditFilter:
+        """The filter asked for by a query string (see tracker.filters)."""
+        return cls(
+            entity=text_value(args, "entity"),
+            entity_id=int_value(args, "entity_id"),
+            user_id=int_value(args, "user"),
+            action=text_value(args, "action"),
+        )
 
 
 def audit_query(filters: AuditFilter) -> Select[Any]:

@@ -6,10 +6,13 @@ from typing import Any
 
 import pycountry
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import Field, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
 
+from tracker.extensions import db
+from tracker.models import Organisation
 from tracker.timefmt import is_zone, zone_choices
 
 
@@ -19,6 +22,16 @@ def country_choices() -> list[tuple[str, str]]:
         ((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in pycountry.countries),
         key=lambda pair: pair[1],
     )
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(id, name) pairs of every organisation, by name."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
+            Organisation.name
+        )
+    ).all()
+    return [(str(i), f"{name} ({short})") for i, name, short in rows]
 
 
 def select_choices(pairs: list[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:

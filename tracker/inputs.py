@@ -6,6 +6,8 @@ refuses integers beyond 64 bits. Both would otherwise surface as a 500.
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
@@ -24,6 +26,26 @@ class IdConverter(IntegerConverter):
 def has_nul(values: object) -> bool:
     """Whether any value of a MultiDict contains a NUL character."""
     return any("\x00" in value for value in values.values())  # type: ignore[attr-defined]
+
+
+def is_local_path(target: str | None) -> bool:
+    """Whether target is a path on this site: the one check for every "next" address."""
+    if not target or not target.startswith("/"):
+        return False
+    # Browsers drop tabs and newlines and read a backslash as a slash, so a tab or backslash
+    # after the first slash leads to another host; "%09" decodes to a tab, so check both forms.
+    for text in (target, unquote(target)):
+        if text.startswith("//") or "\\" in text:
+            return False
+        if any(not character.isprintable() for character in text):
+            return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def local_path_or(target: str | None, fallback: str) -> str:
+    """target when it is a path on this site, otherwise fallback."""
+    return target if target is not None and is_local_path(target) else fallback
 
 
 def register(app: Flask) -> None:

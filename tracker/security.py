@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,19 +71,6 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
-def refuse_nul_characters() -> None:
-    """Refuse form data holding NUL characters: no browser sends them and PostgreSQL cannot
-    store them in text columns (it would fail with an error instead of a clear 400)."""
-    if request.method == "POST" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        for values in request.form.listvalues():
-            if any("\x00" in value for value in values):
-                abort(400)
-
-
 def register(app: Flask) -> None:
     """Install the request and response hooks."""
-    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

@@ -1,21 +1,38 @@
-"""Helpers shared by thin views: pagination, conflicts and refusals."""
+"""Helpers shared by thin views: loading or 404, pagination, conflicts and refusals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, extract, select
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.extensions import db
+from tracker.filters import int_value
 from tracker.forms import VersionedForm
-from tracker.models import Base
+from tracker.models import Base, Deliverable, Meeting, Organisation, Series
 from tracker.operations import Conflict, Refused
+
+SoftDeleted = TypeVar("SoftDeleted", Meeting, Deliverable)
+
+
+def live_or_404(
+    model: type[SoftDeleted],
+    record_id: int,
+    options: Sequence[ORMOption] = (),
+    allow_deleted: bool = False,
+) -> SoftDeleted:
+    """The record with this id, or 404 when unknown or soft-deleted (unless allow_deleted)."""
+    record = db.session.get(model, record_id, options=options)
+    if record is None or (record.deleted_at is not None and not allow_deleted):
+        abort(404)
+    return record
 
 
 def paginate(query: Select[Any]) -> Pagination:
@@ -31,9 +48,7 @@ def paginate(query: Select[Any]) -> Pagination:
 
 def int_arg(name: str) -> int | None:
     """An integer query-string argument, or None when absent, not a number or out of range."""
-    raw = request.args.get(name, "")
-    # isdigit() alone accepts "²"; more than 9 digits overflows database integers.
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    return int_value(request.args, name)
 
 
 def conflict_response(
@@ -87,7 +102,6 @@ class FilterOptions:
 
 def filter_options(kinds: list[tuple[str, str]] | None = None) -> FilterOptions:
     """Load the filter choices in a fixed, small number of queries."""
-    from tracker.models import Meeting, Organisation, Series
 
     series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
     # The years in SQL (UTC on both databases), not every meeting's start in Python.

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.admin.queries import other_active_admins
 from tracker.auth.operations import end_sessions, set_password
-from tracker.models import Deliverable, Meeting, Role, User
+from tracker.models import Role, User
 from tracker.operations import Refused
-
-
-def other_active_admins(session: Session, user: User) -> int:
-    """How many active admins there are besides user."""
-    return (
-        session.scalar(
-            select(func.count(User.id)).where(
-                User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
-            )
-        )
-        or 0
-    )
 
 
 def change_role(session: Session, user: User, role: Role, actor: User) -> None:
@@ -51,24 +37,3 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
 def reset_password(user: User, password: str) -> None:
     """Set a new password chosen by an admin; the user's sessions end."""
     set_password(user, password)
-
-
-@dataclass
-class DeletedRecords:
-    """Soft-deleted meetings and deliverables, newest deletion first."""
-
-    meetings: list[Meeting]
-    deliverables: list[Deliverable]
-
-
-def deleted_records(session: Session) -> DeletedRecords:
-    """Every soft-deleted meeting and deliverable."""
-    meetings = session.scalars(
-        select(Meeting).where(Meeting.deleted_at.is_not(None)).order_by(Meeting.deleted_at.desc())
-    ).all()
-    deliverables = session.scalars(
-        select(Deliverable)
-        .where(Deliverable.deleted_at.is_not(None))
-        .order_by(Deliverable.deleted_at.desc())
-    ).all()
-    return DeletedRecords(meetings=list(meetings), deliverables=list(deliverables))

@@ -11,17 +11,17 @@ from tracker.admin import bp
 from tracker.admin.forms import ActiveForm, PasswordResetForm, RoleForm, UserCreateForm
 from tracker.admin.operations import (
     change_role,
-    deleted_records,
     reset_password,
     set_active,
 )
+from tracker.admin.queries import deleted_records
 from tracker.audit import AuditFilter, audit_choices, audit_query
 from tracker.auth.access import admin_required
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role, User
 from tracker.operations import Refused
-from tracker.views import int_arg, paginate
+from tracker.views import paginate
 
 
 def acting_admin() -> User:
@@ -135,12 +135,7 @@ def password(user_id: int) -> str | Response:
 @admin_required
 def audit() -> str:
     """The audit trail, filtered by record type, record, user and action."""
-    filters = AuditFilter(
-        entity=request.args.get("entity", "").strip(),
-        entity_id=int_arg("entity_id"),
-        user_id=int_arg("user"),
-        action=request.args.get("action", "").strip(),
-    )
+    filters = AuditFilter.from_args(request.args)
     entities, actions = audit_choices(db.session)
     accounts = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template(

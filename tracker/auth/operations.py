@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.auth.passwords import (
@@ -11,17 +10,13 @@ from tracker.auth.passwords import (
     password_problem,
     verify_password,
 )
+from tracker.auth.queries import find_user
 from tracker.models import Role, User
 from tracker.models.user import new_session_token
 
 
 class AccountError(ValueError):
     """An account operation was refused; the message says why."""
-
-
-def find_user(session: Session, email: str) -> User | None:
-    """The user with this email, matched case-insensitively."""
-    return session.scalars(select(User).where(User.email == email.strip().lower())).first()
 
 
 def create_user(session: Session, email: str, password: str, role: Role, name: str = "") -> User:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -14,6 +12,7 @@ from tracker.auth.forms import LoginForm, PasswordChangeForm
 from tracker.auth.operations import AccountError, authenticate, change_password, end_sessions
 from tracker.auth.throttle import clear_account, is_throttled, note_failure, throttle_keys
 from tracker.extensions import db
+from tracker.inputs import local_path_or
 from tracker.models import User, utcnow
 
 LOGIN_FAILED = "That email and password do not match an active account."
@@ -22,14 +21,7 @@ THROTTLED = "Too many failed logins. Wait a few minutes and try again."
 
 def safe_next(target: str | None) -> str:
     """A redirect target on our own site only; anything else goes home."""
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.home")
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return url_for("main.home")
-    return target
+    return local_path_or(target, url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

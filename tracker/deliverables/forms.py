@@ -25,27 +25,22 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.extensions import db
-from tracker.forms import VersionedForm, optional_url, safe_url, select_choices
+from tracker.forms import (
+    VersionedForm,
+    optional_url,
+    organisation_choices,
+    safe_url,
+    select_choices,
+)
 from tracker.models import (
     Deliverable,
     DeliverableKind,
     DeliverableStatus,
     Meeting,
-    Organisation,
     Series,
     Topic,
 )
 from tracker.models.enums import choices
-
-
-def organisation_choices() -> list[tuple[str, str]]:
-    """(id, name) pairs of every organisation, by name."""
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
-            Organisation.name
-        )
-    ).all()
-    return [(str(i), f"{name} ({short})") for i, name, short in rows]
 
 
 def topic_choices() -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.models import Deliverable, Organisation, Topic, User
@@ -17,20 +16,6 @@ from tracker.progress.operations import (
     record_created,
     set_status_and_progress,
 )
-
-
-def organisations_by_id(session: Session, ids: Sequence[int]) -> list[Organisation]:
-    """The organisations with these ids."""
-    if not ids:
-        return []
-    return list(session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
-
-
-def topics_by_id(session: Session, ids: Sequence[int]) -> list[Topic]:
-    """The topics with these ids."""
-    if not ids:
-        return []
-    return list(session.scalars(select(Topic).where(Topic.id.in_(ids))))
 
 
 class FieldRefused(Refused):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import extract, or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker.audit import visible_audit_for
@@ -17,111 +15,54 @@ from tracker.deliverables.forms import DeliverableForm
 from tracker.deliverables.operations import (
     FieldRefused,
     create_deliverable,
-    organisations_by_id,
     restore_deliverable,
     soft_delete_deliverable,
-    topics_by_id,
     update_deliverable,
+)
+from tracker.deliverables.queries import (
+    DeliverableFilter,
+    deliverable_list_query,
+    due_years,
+    organisations_by_id,
+    topics_by_id,
 )
 from tracker.extensions import db
 from tracker.models import (
     Deliverable,
     DeliverableKind,
     DeliverableStatus,
-    Meeting,
-    Organisation,
-    deliverable_contributor,
 )
 from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.progress.routes import progress_context
-from tracker.views import conflict_response, filter_options, int_arg, paginate
-
-DONE = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
+from tracker.views import conflict_response, filter_options, live_or_404, paginate
 
 
-def get_deliverable(deliverable_id: int, allow_deleted: bool = False) -> Deliverable:
-    """The deliverable, or 404 when unknown or soft-deleted (unless allowed)."""
-    deliverable = db.get_or_404(Deliverable, deliverable_id)
-    if deliverable.deleted_at is not None and not allow_deleted:
-        abort(404)
-    return deliverable
-
-
-def show_deleted() -> bool:
-    """Whether an admin asked to see the deleted deliverables."""
-    return request.args.get("deleted") == "1" and bool(
-        current_user.is_authenticated and current_user.is_admin
-    )
+def is_admin() -> bool:
+    """Whether the reader is a logged-in admin (who may see deleted deliverables)."""
+    return bool(current_user.is_authenticated and current_user.is_admin)
 
 
 @bp.route("/")
 def list() -> str:
     """Deliverables, filtered by series, status, organisation, country, year, kind, overdue."""
-    deleted = show_deleted()
-    query = (
-        select(Deliverable)
-        .join(Deliverable.lead_organisation)
-        .where(Deliverable.deleted_at.is_not(None) if deleted else Deliverable.deleted_at.is_(None))
-        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
-        .options(selectinload(Deliverable.lead_organisation))
-    )
-    status = request.args.get("status", "")
-    kind = request.args.get("kind", "")
-    country = request.args.get("country", "").upper()
-    q = request.args.get("q", "").strip()
-    series_id = int_arg("series")
-    organisation_id = int_arg("organisation")
-    year = int_arg("year")
-    if status in DeliverableStatus._value2member_map_:
-        query = query.where(Deliverable.status == DeliverableStatus(status))
-    if kind in DeliverableKind._value2member_map_:
-        query = query.where(Deliverable.kind == DeliverableKind(kind))
-    if country:
-        query = query.where(Organisation.country == country)
-    if q:
-        like = f"%{q}%"
-        query = query.where(or_(Deliverable.title.ilike(like), Deliverable.description.ilike(like)))
-    if series_id:
-        query = query.where(
-            Deliverable.meeting_id.in_(select(Meeting.id).where(Meeting.series_id == series_id))
-        )
-    if organisation_id:
-        query = query.where(
-            or_(
-                Deliverable.lead_organisation_id == organisation_id,
-                Deliverable.id.in_(
-                    select(deliverable_contributor.c.deliverable_id).where(
-                        deliverable_contributor.c.organisation_id == organisation_id
-                    )
-                ),
-            )
-        )
-    if year:
-        query = query.where(extract("year", Deliverable.due_date) == year)
-    if request.args.get("overdue") == "1":
-        query = query.where(Deliverable.due_date < date.today(), Deliverable.status.not_in(DONE))
+    filters = DeliverableFilter.from_args(request.args, may_see_deleted=is_admin())
+    query = deliverable_list_query(filters, date.today())
     options = filter_options(choices(DeliverableKind))
-    due_dates = db.session.scalars(
-        select(Deliverable.due_date).where(Deliverable.due_date.is_not(None)).distinct()
-    )
-    options.years = [
-        (str(y), str(y)) for y in sorted({d.year for d in due_dates if d}, reverse=True)
-    ]
+    options.years = due_years(db.session)
     return render_template(
         "deliverables/list.html",
         pagination=paginate(query),
         filter_options=options,
         statuses=choices(DeliverableStatus),
-        deleted=deleted,
+        deleted=filters.deleted,
     )
 
 
 @bp.route("/<int:deliverable_id>")
 def detail(deliverable_id: int) -> str:
     """One deliverable with its lead, contributors, topics and origin meeting."""
-    allow = bool(current_user.is_authenticated and current_user.is_admin)
-    deliverable = get_deliverable(deliverable_id, allow_deleted=allow)
+    deliverable = live_or_404(Deliverable, deliverable_id, allow_deleted=is_admin())
     return render_template(
         "deliverables/detail.html",
         deliverable=deliverable,
@@ -163,7 +104,7 @@ def create() -> str | Response:
 @editor_required
 def edit(deliverable_id: int) -> str | Response | tuple[str, int]:
     """Change a deliverable."""
-    deliverable = get_deliverable(deliverable_id)
+    deliverable = live_or_404(Deliverable, deliverable_id)
     form = DeliverableForm(obj=deliverable, current=deliverable)
     if request.method == "GET":
         form.load(deliverable)
@@ -196,7 +137,7 @@ def edit(deliverable_id: int) -> str | Response | tuple[str, int]:
 @editor_required
 def delete(deliverable_id: int) -> str | Response:
     """Confirm, then hide a deliverable (an admin can restore it)."""
-    deliverable = get_deliverable(deliverable_id)
+    deliverable = live_or_404(Deliverable, deliverable_id)
     if request.method == "POST":
         soft_delete_deliverable(deliverable)
         db.session.commit()
@@ -209,7 +150,7 @@ def delete(deliverable_id: int) -> str | Response:
 @admin_required
 def restore(deliverable_id: int) -> Response:
     """Bring back a soft-deleted deliverable."""
-    deliverable = get_deliverable(deliverable_id, allow_deleted=True)
+    deliverable = live_or_404(Deliverable, deliverable_id, allow_deleted=True)
     if deliverable.deleted_at is None:
         flash(f"Deliverable {deliverable.title} is not deleted.", "warning")
     else:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from tracker.extensions import db
 from tracker.main import bp
-from tracker.main.operations import home_overview
+from tracker.main.queries import home_overview
 from tracker.models import utcnow
 from tracker.progress import queries
 

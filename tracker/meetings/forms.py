@@ -28,7 +28,8 @@ from wtforms.validators import (
 
 from tracker.extensions import db
 from tracker.forms import VersionedForm, ZoneField, safe_url, select_choices
-from tracker.meetings.operations import NonexistentLocalTime, local_to_utc, number_taken
+from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
+from tracker.meetings.queries import number_taken
 from tracker.models import Attendance, Meeting, MeetingStatus, Organisation, Series, Topic
 from tracker.models.enums import choices
 from tracker.timefmt import is_zone

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.meetings.queries import next_number
 from tracker.models import AgendaItem, Attendance, Meeting, Participation
 from tracker.operations import apply_values, check_version, touch
 
@@ -33,20 +33,6 @@ def local_to_utc(naive_local: datetime, zone: str) -> datetime:
             "that night (daylight saving time). Choose a time outside the skipped hour."
         )
     return instant
-
-
-def next_number(session: Session, series_id: int) -> int:
-    """The next free meeting number in a series (deleted meetings keep their numbers)."""
-    highest = session.scalar(select(func.max(Meeting.number)).where(Meeting.series_id == series_id))
-    return int(highest or 0) + 1
-
-
-def number_taken(session: Session, series_id: int, number: int, exclude_id: int | None) -> bool:
-    """Whether another meeting of the series (deleted ones included) has this number."""
-    query = select(Meeting.id).where(Meeting.series_id == series_id, Meeting.number == number)
-    if exclude_id is not None:
-        query = query.where(Meeting.id != exclude_id)
-    return session.execute(query).first() is not None
 
 
 def set_participants(meeting: Meeting, participants: Sequence[tuple[int, Attendance]]) -> bool:

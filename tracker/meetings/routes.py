@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import extract, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from tracker.audit import visible_audit_for
@@ -18,99 +15,34 @@ from tracker.meetings import bp
 from tracker.meetings.forms import MeetingForm, rows_for
 from tracker.meetings.operations import (
     create_meeting,
-    next_number,
     restore_meeting,
     soft_delete_meeting,
     update_meeting,
 )
+from tracker.meetings.queries import MeetingFilter, meeting_list_query, next_number
 from tracker.models import (
     AgendaItem,
     Deliverable,
     Meeting,
     MeetingStatus,
-    Organisation,
     Participation,
     Series,
 )
 from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
-from tracker.outcomes.operations import meeting_outcomes
+from tracker.outcomes.queries import meeting_outcomes
 from tracker.progress import queries
-from tracker.views import conflict_response, filter_options, int_arg, paginate
-
-MAX_ID = 2**63 - 1
-
-
-def meeting_or_404(meeting_id: int, options: Sequence[ORMOption] = ()) -> Meeting:
-    """A meeting (deleted or not), or 404 also for ids too large for the database."""
-    meeting = db.session.get(Meeting, meeting_id, options=options) if meeting_id <= MAX_ID else None
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def live_meeting_or_404(meeting_id: int) -> Meeting:
-    """A meeting that is not soft-deleted, or 404."""
-    meeting = meeting_or_404(meeting_id)
-    if meeting.deleted_at is not None:
-        abort(404)
-    return meeting
+from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
 
 @bp.route("/")
 def list() -> str:
     """All meetings, filtered by series, status, organisation, country, year and text."""
-    order = request.args.get("order", "")
-    query = (
-        select(Meeting)
-        .where(Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at if order == "start" else Meeting.starts_at.desc())
-        .options(
-            selectinload(Meeting.series),
-            selectinload(Meeting.participations).selectinload(Participation.organisation),
-        )
-    )
-    series_id = int_arg("series")
-    status = request.args.get("status", "")
-    organisation_id = int_arg("organisation")
-    country = request.args.get("country", "").upper()
-    year = int_arg("year")
-    q = request.args.get("q", "").strip()
-    if series_id:
-        query = query.where(Meeting.series_id == series_id)
-    if status in MeetingStatus._value2member_map_:
-        query = query.where(Meeting.status == MeetingStatus(status))
-    if organisation_id:
-        query = query.where(
-            Meeting.id.in_(
-                select(Participation.meeting_id).where(
-                    Participation.organisation_id == organisation_id
-                )
-            )
-        )
-    if country:
-        query = query.where(
-            Meeting.id.in_(
-                select(Participation.meeting_id)
-                .join(Organisation)
-                .where(Organisation.country == country)
-            )
-        )
-    if year:
-        query = query.where(extract("year", Meeting.starts_at) == year)
-    if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(
-                Meeting.title.ilike(like),
-                Meeting.location.ilike(like),
-                Meeting.description.ilike(like),
-            )
-        )
+    filters = MeetingFilter.from_args(request.args)
     return render_template(
         "meetings/list.html",
-        pagination=paginate(query),
+        pagination=paginate(meeting_list_query(filters)),
         filter_options=filter_options(),
         statuses=choices(MeetingStatus),
     )
@@ -119,8 +51,10 @@ def list() -> str:
 @bp.route("/<int:meeting_id>")
 def detail(meeting_id: int) -> str:
     """One meeting: when (across zones), who, agenda, minutes and deliverables."""
-    meeting = meeting_or_404(
+    meeting = live_or_404(
+        Meeting,
         meeting_id,
+        allow_deleted=True,
         options=[
             selectinload(Meeting.series),
             selectinload(Meeting.participations).selectinload(Participation.organisation),
@@ -175,7 +109,7 @@ def create() -> str | Response:
 @editor_required
 def edit(meeting_id: int) -> str | Response | tuple[str, int]:
     """Change a meeting, its participants and agenda."""
-    meeting = live_meeting_or_404(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id)
     if request.method == "GET":
         form = MeetingForm(
             obj=meeting,
@@ -210,7 +144,7 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
 @editor_required
 def delete(meeting_id: int) -> str | Response:
     """Confirm, then hide a meeting (soft delete: agenda, minutes and deliverables are kept)."""
-    meeting = live_meeting_or_404(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id)
     if request.method == "POST":
         soft_delete_meeting(meeting, utcnow())
         db.session.commit()
@@ -223,7 +157,7 @@ def delete(meeting_id: int) -> str | Response:
 @admin_required
 def restore(meeting_id: int) -> Response:
     """Bring a soft-deleted meeting back."""
-    meeting = meeting_or_404(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, allow_deleted=True)
     restore_meeting(meeting)
     db.session.commit()
     flash(f"Meeting {meeting.title} was restored.", "success")

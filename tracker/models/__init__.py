@@ -16,6 +16,7 @@ from tracker.models.core import (
     deliverable_topic,
 )
 from tracker.models.enums import (
+    FINISHED_STATUSES,
     Attendance,
     DeliverableKind,
     DeliverableStatus,
@@ -43,6 +44,7 @@ from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
 
 __all__ = [
+    "FINISHED_STATUSES",
     "ActionItem",
     "ActionStatus",
     "AgendaItem",

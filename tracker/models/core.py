@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, Timestamped, UTCDateTime, Versioned, utcnow
 from tracker.models.enums import (
+    FINISHED_STATUSES,
     Attendance,
     DeliverableKind,
     DeliverableStatus,
@@ -253,7 +254,7 @@ class Deliverable(Versioned, Timestamped, Base):
     @property
     def is_done(self) -> bool:
         """Published or dropped: nothing more is expected."""
-        return self.status in (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
+        return self.status in FINISHED_STATUSES
 
     @property
     def is_overdue(self) -> bool:

@@ -75,6 +75,9 @@ class DeliverableStatus(StrEnum):
     DROPPED = "dropped"
 
 
+# Published or dropped: nothing more is expected of a deliverable in one of these.
+FINISHED_STATUSES = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
+
 LABELS: dict[StrEnum, str] = {
     OrganisationKind.NATIONAL_AI: "National AI organisation",
     OrganisationKind.CLUSTER: "Cluster",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Deliverable, Organisation, Participation, Person, deliverable_contributor
+from tracker.models import Organisation
 from tracker.operations import Refused, apply_values, check_version
+from tracker.organisations.queries import references
 
 
 def create_organisation(session: Session, values: Mapping[str, Any]) -> Organisation:
@@ -26,33 +26,6 @@ def update_organisation(
     """Change an organisation; Conflict if someone saved it in between."""
     check_version(organisation, version)
     return apply_values(organisation, values)
-
-
-def references(session: Session, organisation: Organisation) -> dict[str, int]:
-    """What still refers to the organisation, by kind, counting only non-zero ones."""
-    counts = {
-        "people": session.scalar(
-            select(func.count())
-            .select_from(Person)
-            .where(Person.organisation_id == organisation.id)
-        ),
-        "meetings": session.scalar(
-            select(func.count())
-            .select_from(Participation)
-            .where(Participation.organisation_id == organisation.id)
-        ),
-        "deliverables led": session.scalar(
-            select(func.count())
-            .select_from(Deliverable)
-            .where(Deliverable.lead_organisation_id == organisation.id)
-        ),
-        "deliverables contributed to": session.scalar(
-            select(func.count())
-            .select_from(deliverable_contributor)
-            .where(deliverable_contributor.c.organisation_id == organisation.id)
-        ),
-    }
-    return {key: int(value or 0) for key, value in counts.items() if value}
 
 
 def delete_organisation(session: Session, organisation: Organisation) -> None:

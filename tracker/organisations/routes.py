@@ -25,10 +25,10 @@ from tracker.organisations.forms import OrganisationForm
 from tracker.organisations.operations import (
     create_organisation,
     delete_organisation,
-    references,
     update_organisation,
 )
-from tracker.outcomes.operations import organisation_attendance
+from tracker.organisations.queries import references
+from tracker.outcomes.queries import organisation_attendance
 from tracker.views import (
     confirm_and_delete,
     filter_options,

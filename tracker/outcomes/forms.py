@@ -20,7 +20,7 @@ from tracker.models import (
     Person,
 )
 from tracker.models.enums import choices
-from tracker.outcomes.operations import STEPS
+from tracker.outcomes.queries import STEPS
 
 TEXT_MAX = 1000
 NOTES_MAX = 20000

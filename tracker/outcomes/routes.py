@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.inputs import local_path_or
 from tracker.models import (
     ActionItem,
     ActionStatus,
@@ -39,46 +40,42 @@ from tracker.outcomes.forms import (
     attendance_form,
 )
 from tracker.outcomes.operations import (
-    MeetingOutcomes,
     MinutesConflict,
     MinutesLocked,
     add_action,
     add_outcome,
     advance_meeting,
-    attendance_rows,
-    can_edit_minutes,
     carry_agenda_item,
     close_action,
+    record_attendance,
+    save_minutes,
+    update_notes,
+)
+from tracker.outcomes.queries import (
+    MeetingOutcomes,
+    attendance_rows,
+    can_edit_minutes,
     latest_revision,
     meeting_outcomes,
     open_actions_query,
     organisation_attendance,
-    record_attendance,
-    report_markdown,
     revision_text,
     revisions,
-    save_minutes,
     series_matrix,
-    text_diff,
     topic_timeline,
-    update_notes,
 )
-from tracker.views import filter_options, int_arg, paginate, refused_response
+from tracker.outcomes.report import report_markdown, text_diff
+from tracker.views import filter_options, int_arg, live_or_404, paginate, refused_response
 
 
-def live_meeting(meeting_id: int) -> Meeting:
-    """The meeting with this id, series and agenda topics loaded; 404 when unknown or deleted."""
-    meeting = db.session.scalars(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.series),
-            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
-        )
-    ).first()
-    if meeting is None or meeting.deleted_at is not None:
-        abort(404)
-    return meeting
+def meeting_loads() -> list[Any]:
+    """The outcome pages show the meeting's series and agenda topics."""
+    # A function, not a constant: building these options at import would configure the
+    # mappers before the audit listeners are attached.
+    return [
+        selectinload(Meeting.series),
+        selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+    ]
 
 
 def agenda_item_of(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -89,13 +86,6 @@ def agenda_item_of(meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def safe_next(target: str | None, fallback: str) -> str:
-    """A local path to go back to, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
-
-
 def outcomes_url(meeting: Meeting) -> str:
     """The logging page of meeting."""
     return url_for("outcomes.meeting", meeting_id=meeting.id)
@@ -104,7 +94,7 @@ def outcomes_url(meeting: Meeting) -> str:
 @bp.route("/meetings/<int:meeting_id>/outcomes")
 def meeting(meeting_id: int) -> str:
     """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     return render_template(
         "outcomes/meeting.html",
         meeting=meeting,
@@ -116,7 +106,7 @@ def meeting(meeting_id: int) -> str:
 @editor_required
 def create(meeting_id: int) -> str | BaseResponse:
     """Record information, a decision or an action item."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     participations = db.session.scalars(
         select(Participation)
         .join(Organisation)
@@ -155,7 +145,7 @@ def create(meeting_id: int) -> str | BaseResponse:
 @editor_required
 def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
     """Write the notes of one agenda topic."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
     form = NotesForm(obj=item)
     if form.validate_on_submit():
@@ -170,7 +160,7 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
 @editor_required
 def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
     """Move or copy an agenda topic, with its open actions, to the next meeting."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
     form = CarryForm()
     if not form.validate_on_submit():
@@ -195,7 +185,7 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
 @editor_required
 def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Mark which organisations, and which of their people, attended."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     rows = attendance_rows(db.session, meeting)
     form = attendance_form(rows)
     if form.validate_on_submit():
@@ -222,7 +212,7 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
 @editor_required
 def lifecycle(meeting_id: int) -> BaseResponse | tuple[str, int]:
     """Take the next step: planned, confirmed, held, minutes approved."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = LifecycleForm()
     if not form.validate_on_submit():
         abort(400)
@@ -265,7 +255,7 @@ def close(action_id: int) -> BaseResponse | tuple[str, int]:
     """Close an open action as done or dropped, then go back where the button was."""
     action = db.get_or_404(ActionItem, action_id)
     form = CloseActionForm()
-    back = safe_next(form.next.data, url_for("outcomes.actions"))
+    back = local_path_or(form.next.data, url_for("outcomes.actions"))
     if not form.validate_on_submit():
         flash("Choose done or dropped to close the action.", "error")
         return redirect(back)
@@ -282,7 +272,7 @@ def close(action_id: int) -> BaseResponse | tuple[str, int]:
 @bp.get("/meetings/<int:meeting_id>/minutes")
 def minutes(meeting_id: int) -> str:
     """The meeting's minutes, with the edit form for those who may still change them."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     outcomes = meeting_outcomes(db.session, meeting)
     form = MinutesForm()
     form.text.data = meeting.minutes
@@ -294,7 +284,7 @@ def minutes(meeting_id: int) -> str:
 @editor_required
 def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Save the minutes as a new revision; never silently over someone else's save."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = MinutesForm()
     if form.validate_on_submit():
         try:
@@ -362,7 +352,7 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
 @bp.route("/meetings/<int:meeting_id>/minutes/revisions")
 def revisions_page(meeting_id: int) -> str:
     """The minutes' revision history, and the difference between any two revisions."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     history = revisions(db.session, meeting)
     newest = history[0].number if history else 0
     old_number = int_arg("from")
@@ -387,7 +377,7 @@ def revisions_page(meeting_id: int) -> str:
 @bp.route("/meetings/<int:meeting_id>/report")
 def report(meeting_id: int) -> str:
     """A printable report: attendees, decisions, actions and minutes."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     return render_template(
         "outcomes/report.html",
         meeting=meeting,
@@ -398,7 +388,7 @@ def report(meeting_id: int) -> str:
 @bp.route("/meetings/<int:meeting_id>/report.md")
 def report_md(meeting_id: int) -> Response:
     """The report as a Markdown file to download."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     text = report_markdown(meeting_outcomes(db.session, meeting))
     filename = f"meeting-{meeting.number}-report.md"
     return Response(

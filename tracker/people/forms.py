@@ -9,18 +9,8 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from tracker.extensions import db
-from tracker.forms import VersionedForm, select_choices
-from tracker.models import Organisation, Person
-
-
-def organisation_choices() -> list[tuple[str, str]]:
-    """(id, name) pairs of every organisation, by name."""
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
-            Organisation.name
-        )
-    ).all()
-    return [(str(i), f"{name} ({short})") for i, name, short in rows]
+from tracker.forms import VersionedForm, organisation_choices, select_choices
+from tracker.models import Person
 
 
 class PersonForm(VersionedForm):

@@ -14,7 +14,8 @@ from tracker.extensions import db
 from tracker.models import Organisation, Person
 from tracker.people import bp
 from tracker.people.forms import PersonForm
-from tracker.people.operations import create_person, delete_person, references, update_person
+from tracker.people.operations import create_person, delete_person, update_person
+from tracker.people.queries import references
 from tracker.views import (
     confirm_and_delete,
     filter_options,

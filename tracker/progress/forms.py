@@ -16,14 +16,14 @@ from wtforms.validators import (
 )
 
 from tracker.forms import select_choices
+from tracker.inputs import is_local_path
 from tracker.models import DeliverableStatus
 from tracker.models.enums import choices
 
 
 def safe_next(form: FlaskForm, field: HiddenField) -> None:
     """Only a path on this site may be the page to return to."""
-    value = field.data or ""
-    if value and (not value.startswith("/") or value.startswith("//") or "\\" in value):
+    if field.data and not is_local_path(field.data):
         raise ValidationError("Unsafe return address.")
 
 

@@ -19,25 +19,17 @@ from tracker.models import (
 )
 from tracker.operations import Refused, check_version
 from tracker.progress import workflow
+from tracker.progress.queries import (
+    following_milestones,
+    milestone_percent,
+    reopen_status,
+    tracking_for,
+)
 from tracker.progress.workflow import DROPPED, PUBLISHED
 
 
 class TransitionRefused(Refused):
     """A status move the workflow does not allow."""
-
-
-def reopen_status(session: Session, deliverable: Deliverable) -> DeliverableStatus:
-    """The status a dropped deliverable returns to: the one it had when it was dropped."""
-    previous = session.scalar(
-        select(DeliverableStatusChange.from_status)
-        .where(
-            DeliverableStatusChange.deliverable_id == deliverable.id,
-            DeliverableStatusChange.to_status == DROPPED,
-        )
-        .order_by(DeliverableStatusChange.at.desc(), DeliverableStatusChange.id.desc())
-        .limit(1)
-    )
-    return previous or DeliverableStatus.PLANNED
 
 
 def record_progress(
@@ -154,25 +146,6 @@ def add_progress_update(
     session.add(update)
     session.flush()
     return update
-
-
-def tracking_for(session: Session, deliverable: Deliverable) -> DeliverableTracking | None:
-    """The deliverable's tracking settings, if any were saved."""
-    return session.get(DeliverableTracking, deliverable.id)
-
-
-def following_milestones(session: Session, deliverable: Deliverable) -> bool:
-    """Whether the deliverable's progress follows its milestones."""
-    tracking = tracking_for(session, deliverable)
-    return tracking is not None and tracking.follow_milestones
-
-
-def milestone_percent(milestones: list[Milestone]) -> int | None:
-    """done / total * 100, rounded down so that 100 % means every milestone is done."""
-    if not milestones:
-        return None
-    done = sum(1 for m in milestones if m.done)
-    return done * 100 // len(milestones)
 
 
 def sync_with_milestones(

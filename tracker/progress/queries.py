@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from tracker.models import (
+    FINISHED_STATUSES,
     Deliverable,
     DeliverableStatus,
     DeliverableStatusChange,
@@ -27,7 +28,6 @@ from tracker.progress.charts import ProgressChart, Timeline, TimelineItem, progr
 from tracker.progress.risk import Risk, deliverable_risk
 
 LIVE = Deliverable.deleted_at.is_(None)
-DONE = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
 
 
 @dataclass
@@ -206,7 +206,7 @@ def since_last_meeting(session: Session, meeting: Meeting) -> SinceLastMeeting:
         status_changes=changes,
         progress_moves=moves,
         new=new,
-        finished=[c for c in changes if c.to_status in DONE],
+        finished=[c for c in changes if c.to_status in FINISHED_STATUSES],
     )
 
 
@@ -256,7 +256,6 @@ def filtered_deliverables(
     organisation_id: int | None = None,
     topic_id: int | None = None,
     status: DeliverableStatus | None = None,
-    with_milestones: bool = False,
 ) -> list[Deliverable]:
     """Live deliverables, filtered by organisation (lead or contributor), topic and status."""
     return list(session.scalars(filtered_query(organisation_id, topic_id, status)))
@@ -420,7 +419,7 @@ def dashboard(session: Session, today: date) -> Dashboard:
             d.lead_organisation_id, OrganisationLine(d.lead_organisation, 0, 0, None)
         )
         line.count += 1
-        if d.status not in DONE:
+        if d.status not in FINISHED_STATUSES:
             line.open += 1
         if d.status != DeliverableStatus.DROPPED:
             progress_by_org[d.lead_organisation_id].append(d.progress or 0)
@@ -456,7 +455,7 @@ def flagged_deliverables(
     open_ones = list(
         session.scalars(
             select(Deliverable)
-            .where(LIVE, Deliverable.status.not_in(DONE))
+            .where(LIVE, Deliverable.status.not_in(FINISHED_STATUSES))
             .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
             .limit(scan)
             .options(joinedload(Deliverable.lead_organisation))
@@ -466,9 +465,34 @@ def flagged_deliverables(
     return [(d, r) for d, r in flagged if r][:limit]
 
 
-def status_counts(session: Session) -> dict[DeliverableStatus, int]:
-    """Live deliverables per status: 1 query."""
-    rows = session.execute(
-        select(Deliverable.status, func.count()).where(LIVE).group_by(Deliverable.status)
-    ).all()
-    return {status: count for status, count in rows}
+def tracking_for(session: Session, deliverable: Deliverable) -> DeliverableTracking | None:
+    """The deliverable's tracking settings, if any were saved."""
+    return session.get(DeliverableTracking, deliverable.id)
+
+
+def following_milestones(session: Session, deliverable: Deliverable) -> bool:
+    """Whether the deliverable's progress follows its milestones."""
+    tracking = tracking_for(session, deliverable)
+    return tracking is not None and tracking.follow_milestones
+
+
+def milestone_percent(milestones: list[Milestone]) -> int | None:
+    """done / total * 100, rounded down so that 100 % means every milestone is done."""
+    if not milestones:
+        return None
+    done = sum(1 for m in milestones if m.done)
+    return done * 100 // len(milestones)
+
+
+def reopen_status(session: Session, deliverable: Deliverable) -> DeliverableStatus:
+    """The status a dropped deliverable returns to: the one it had when it was dropped."""
+    previous = session.scalar(
+        select(DeliverableStatusChange.from_status)
+        .where(
+            DeliverableStatusChange.deliverable_id == deliverable.id,
+            DeliverableStatusChange.to_status == DeliverableStatus.DROPPED,
+        )
+        .order_by(DeliverableStatusChange.at.desc(), DeliverableStatusChange.id.desc())
+        .limit(1)
+    )
+    return previous or DeliverableStatus.PLANNED

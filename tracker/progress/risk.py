@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.models import Deliverable, DeliverableStatus
+from tracker.models import FINISHED_STATUSES, Deliverable, DeliverableStatus
 
 AT_RISK_DAYS = 14
-DONE = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def expected_progress(start: date | None, due: date | None, today: date) -> int 
 
 def is_overdue(status: DeliverableStatus, due: date | None, today: date) -> bool:
     """Past its due date and neither published nor dropped."""
-    return due is not None and status not in DONE and due < today
+    return due is not None and status not in FINISHED_STATUSES and due < today
 
 
 def is_behind(
@@ -52,12 +51,16 @@ def is_behind(
 ) -> bool:
     """Progress below the straight line from start to due, for an open deliverable."""
     expected = expected_progress(start, due, today)
-    return status not in DONE and expected is not None and progress < expected
+    return status not in FINISHED_STATUSES and expected is not None and progress < expected
 
 
 def is_due_soon(status: DeliverableStatus, due: date | None, today: date) -> bool:
     """Due today or within the next AT_RISK_DAYS days and not done."""
-    return due is not None and status not in DONE and 0 <= (due - today).days <= AT_RISK_DAYS
+    return (
+        due is not None
+        and status not in FINISHED_STATUSES
+        and 0 <= (due - today).days <= AT_RISK_DAYS
+    )
 
 
 def assess(

@@ -29,7 +29,7 @@ from tracker.progress import bp, operations, queries
 from tracker.progress.export import deliverables_csv, meetings_csv, progress_csv
 from tracker.progress.forms import MilestoneForm, ProgressUpdateForm, StatusForm, TrackingForm
 from tracker.progress.risk import deliverable_risk
-from tracker.views import filter_options, int_arg
+from tracker.views import filter_options, int_arg, live_or_404
 
 ResponseLike = str | BaseResponse | tuple[str, int]
 
@@ -38,22 +38,6 @@ ResponseLike = str | BaseResponse | tuple[str, int]
 def risk_global(deliverable: Deliverable) -> Any:
     """Templates: the overdue / at-risk flag of a deliverable, as of today."""
     return deliverable_risk(deliverable, date.today())
-
-
-def live_deliverable(deliverable_id: int) -> Deliverable:
-    """A deliverable that exists and is not deleted, or 404."""
-    deliverable = db.get_or_404(Deliverable, deliverable_id)
-    if deliverable.deleted_at is not None:
-        abort(404)
-    return deliverable
-
-
-def live_meeting(meeting_id: int) -> Meeting:
-    """A meeting that exists and is not deleted, or 404."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    if meeting.deleted_at is not None:
-        abort(404)
-    return meeting
 
 
 def acting_user() -> Any:
@@ -101,7 +85,7 @@ def refused(
 @bp.route("/deliverables/<int:deliverable_id>/progress")
 def deliverable(deliverable_id: int) -> str:
     """A deliverable's workflow, progress history with its chart, and milestones."""
-    item = live_deliverable(deliverable_id)
+    item = live_or_404(Deliverable, deliverable_id)
     return render_template("progress/deliverable.html", **progress_context(item))
 
 
@@ -109,7 +93,7 @@ def deliverable(deliverable_id: int) -> str:
 @editor_required
 def change_status(deliverable_id: int) -> ResponseLike:
     """Move a deliverable along the workflow (409 with the reason when not allowed)."""
-    item = live_deliverable(deliverable_id)
+    item = live_or_404(Deliverable, deliverable_id)
     form = StatusForm()
     if not form.validate_on_submit():
         errors = " ".join(e for errs in form.errors.values() for e in errs)
@@ -142,7 +126,7 @@ def change_status(deliverable_id: int) -> ResponseLike:
 @editor_required
 def add_update(deliverable_id: int) -> ResponseLike:
     """Record a progress update."""
-    item = live_deliverable(deliverable_id)
+    item = live_or_404(Deliverable, deliverable_id)
     form = ProgressUpdateForm()
     if not form.validate_on_submit():
         context = progress_context(item, progress_form=form)
@@ -170,7 +154,7 @@ def add_update(deliverable_id: int) -> ResponseLike:
 @editor_required
 def add_milestone(deliverable_id: int) -> ResponseLike:
     """Add a milestone to a deliverable."""
-    item = live_deliverable(deliverable_id)
+    item = live_or_404(Deliverable, deliverable_id)
     form = MilestoneForm()
     if not form.validate_on_submit():
         context = progress_context(item, milestone_form=form)
@@ -185,7 +169,7 @@ def add_milestone(deliverable_id: int) -> ResponseLike:
 
 def deliverable_milestone(deliverable_id: int, milestone_id: int) -> tuple[Deliverable, Milestone]:
     """A live deliverable and one of its milestones, or 404."""
-    item = live_deliverable(deliverable_id)
+    item = live_or_404(Deliverable, deliverable_id)
     milestone = db.get_or_404(Milestone, milestone_id)
     if milestone.deliverable_id != item.id:
         abort(404)
@@ -224,7 +208,7 @@ def delete_milestone(deliverable_id: int, milestone_id: int) -> ResponseLike:
 @editor_required
 def set_tracking(deliverable_id: int) -> ResponseLike:
     """Switch between progress by hand and progress following the milestones."""
-    item = live_deliverable(deliverable_id)
+    item = live_or_404(Deliverable, deliverable_id)
     form = TrackingForm()
     if not form.validate_on_submit():
         abort(400)
@@ -283,7 +267,7 @@ def dashboard() -> str:
 @bp.route("/meetings/<int:meeting_id>/since-last")
 def since_last_meeting(meeting_id: int) -> str:
     """What changed on deliverables between the previous meeting of the series and this one."""
-    meeting = live_meeting(meeting_id)
+    meeting = live_or_404(Meeting, meeting_id)
     return render_template(
         "progress/since_last_meeting.html", since=queries.since_last_meeting(db.session, meeting)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.models import DeliverableStatus
+from tracker.models import FINISHED_STATUSES, DeliverableStatus
 
 PLANNED = DeliverableStatus.PLANNED
 DRAFTING = DeliverableStatus.DRAFTING
@@ -67,7 +67,7 @@ def percent_for(status: DeliverableStatus, percent: int) -> int:
 
 def accepts_updates(status: DeliverableStatus) -> bool:
     """Whether progress updates are accepted in this status."""
-    return status not in (PUBLISHED, DROPPED)
+    return status not in FINISHED_STATUSES
 
 
 def is_consistent(status: DeliverableStatus, percent: int) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Meeting, Series
+from tracker.models import Series
 from tracker.operations import Refused, apply_values, check_version
+from tracker.series.queries import meeting_count
 
 
 def create_series(session: Session, values: Mapping[str, Any]) -> Series:
@@ -24,16 +24,6 @@ def update_series(series: Series, values: Mapping[str, Any], version: int | None
     """Change a series; Conflict if someone saved it in between."""
     check_version(series, version)
     return apply_values(series, values)
-
-
-def meeting_count(session: Session, series: Series) -> int:
-    """How many meetings (deleted ones included) belong to the series."""
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Meeting).where(Meeting.series_id == series.id)
-        )
-        or 0
-    )
 
 
 def delete_series(session: Session, series: Series) -> None:

@@ -12,10 +12,11 @@ from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import Meeting, Series
 from tracker.operations import Refused
-from tracker.outcomes.operations import series_matrix
+from tracker.outcomes.queries import series_matrix
 from tracker.series import bp
 from tracker.series.forms import SeriesForm
-from tracker.series.operations import create_series, delete_series, meeting_count, update_series
+from tracker.series.operations import create_series, delete_series, update_series
+from tracker.series.queries import meeting_count
 from tracker.views import paginate, refused_response, save_edit
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import AgendaItem, Topic, deliverable_topic
+from tracker.models import Topic
 from tracker.operations import Refused, apply_values, check_version
+from tracker.topics.queries import references
 
 
 def create_topic(session: Session, values: Mapping[str, Any]) -> Topic:
@@ -24,21 +24,6 @@ def update_topic(topic: Topic, values: Mapping[str, Any], version: int | None) -
     """Change a topic; Conflict if someone saved it in between."""
     check_version(topic, version)
     return apply_values(topic, values)
-
-
-def references(session: Session, topic: Topic) -> dict[str, int]:
-    """What still refers to the topic, by kind, counting only non-zero ones."""
-    counts = {
-        "meeting agendas": session.scalar(
-            select(func.count()).select_from(AgendaItem).where(AgendaItem.topic_id == topic.id)
-        ),
-        "deliverables": session.scalar(
-            select(func.count())
-            .select_from(deliverable_topic)
-            .where(deliverable_topic.c.topic_id == topic.id)
-        ),
-    }
-    return {key: int(value or 0) for key, value in counts.items() if value}
 
 
 def delete_topic(session: Session, topic: Topic) -> None:

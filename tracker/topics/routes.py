@@ -12,10 +12,11 @@ from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.models import AgendaItem, Meeting, Topic, TopicStatus
 from tracker.models.enums import choices
-from tracker.outcomes.operations import topic_timeline
+from tracker.outcomes.queries import topic_timeline
 from tracker.topics import bp
 from tracker.topics.forms import TopicForm
-from tracker.topics.operations import create_topic, delete_topic, references, update_topic
+from tracker.topics.operations import create_topic, delete_topic, update_topic
+from tracker.topics.queries import references
 from tracker.views import (
     confirm_and_delete,
     filter_options,

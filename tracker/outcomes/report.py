@@ -1,0 +1,94 @@
+"""Pure builders of outcome text: the Markdown meeting report and the minutes diff (no Flask,
+no database)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.outcomes.queries import MeetingOutcomes
+
+
+@dataclass
+class DiffLine:
+    """One line of a unified diff: kind is added, removed, context or hunk."""
+
+    kind: str
+    text: str
+
+
+def text_diff(old: str, new: str, old_label: str, new_label: str) -> list[DiffLine]:
+    """The line differences between two texts, as a unified diff."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), old_label, new_label, lineterm="", n=2
+    )
+    result = []
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "context"
+        result.append(DiffLine(kind, line))
+    return result
+
+
+def report_markdown(outcomes: MeetingOutcomes) -> str:
+    """The meeting report as a Markdown document."""
+    meeting = outcomes.meeting
+    when = meeting.local_start.strftime("%Y-%m-%d %H:%M")
+    lines = [
+        f"# {meeting.title}",
+        "",
+        f"{meeting.series.name}, meeting {meeting.number} · {when} ({meeting.timezone})",
+        "",
+    ]
+    if outcomes.approval is not None:
+        lines += [f"Minutes approved on {outcomes.approval.approved_at:%Y-%m-%d}.", ""]
+    lines += ["## Attendees", ""]
+    attended = [row for row in outcomes.attendance if row.attended]
+    for row in attended:
+        people = ", ".join(p.name for p in row.present)
+        lines.append(f"- {row.participation.organisation.name}" + (f": {people}" if people else ""))
+    if not attended:
+        lines.append("No attendance recorded.")
+    absent = [row for row in outcomes.attendance if not row.attended]
+    if absent:
+        lines += [
+            "",
+            "Not attending: "
+            + ", ".join(
+                f"{row.participation.organisation.short_name} "
+                f"({row.participation.attendance.value})"
+                for row in absent
+            ),
+        ]
+    lines += ["", "## Decisions", ""]
+    decisions = outcomes.decisions
+    lines += [f"- **{item.topic.title}:** {o.text}" for item, o in decisions] or ["None."]
+    lines += ["", "## Actions", ""]
+    actions = outcomes.actions
+    lines += [
+        f"- [{'x' if not a.is_open else ' '}] {a.text} — {a.owner_text}, due {a.due_date}"
+        f" ({a.status.value})"
+        for a in actions
+    ] or ["None."]
+    lines += ["", "## Agenda", ""]
+    for entry in outcomes.agenda:
+        lines.append(f"### {entry.item.topic.title}")
+        lines.append("")
+        if entry.item.notes.strip():
+            lines += [entry.item.notes.strip(), ""]
+        for outcome in entry.outcomes:
+            lines.append(f"- {outcome.kind.value.capitalize()}: {outcome.text}")
+        if entry.outcomes:
+            lines.append("")
+    lines += ["## Minutes", "", meeting.minutes.strip() or "No minutes yet.", ""]
+    return "\n".join(lines)
