@@ -97,7 +97,9 @@ def test_risk_badge_partial(app):
 
     d = make_deliverable(due_date=date.today() - timedelta(days=2))
     with app.test_request_context():
-        html = render_template_string('{% include "progress/_risk_badge.html" %}', d=d)
+        html = render_template_string(
+            '{% from "_macros/badges.html" import risk_badge %}{{ risk_badge(d) }}', d=d
+        )
     assert "badge-overdue" in html and "Overdue" in html
 
 
@@ -477,7 +479,8 @@ def test_partials_render_with_their_documented_variables(app, organiser):
             '{% include "progress/_deliverable_progress.html" %}', **progress_context(d)
         )
         row = render_template_string(
-            '{% include "progress/_progress_bar.html" %}{% include "progress/_risk_badge.html" %}',
+            '{% from "_macros/badges.html" import risk_badge %}'
+            '{% include "progress/_progress_bar.html" %}{{ risk_badge(d) }}',
             d=d,
         )
         home = render_template_string(
