@@ -477,7 +477,8 @@ def test_partials_render_with_their_declared_arguments(app, organiser):
     with app.test_request_context("/deliverables/1"):
         detail = render_template_string(
             '{% from "progress/_deliverable_progress.html" import deliverable_progress %}'
-            "{{ deliverable_progress(progress, progress_form, milestone_form, tracking_form, false) }}",
+            "{{ deliverable_progress(progress, progress_form, milestone_form, tracking_form,"
+            " false) }}",
             **progress_context(d),
         )
         row = render_template_string(
