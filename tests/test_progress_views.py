@@ -97,7 +97,9 @@ def test_risk_badge_partial(app):
 
     d = make_deliverable(due_date=date.today() - timedelta(days=2))
     with app.test_request_context():
-        html = render_template_string('{% include "progress/_risk_badge.html" %}', d=d)
+        html = render_template_string(
+            '{% from "_macros/badges.html" import risk_badge %}{{ risk_badge(d) }}', d=d
+        )
     assert "badge-overdue" in html and "Overdue" in html
 
 
@@ -462,10 +464,10 @@ def test_deliverable_progress_fixed_queries(app):
     assert len(few) == len(many)
 
 
-# --- partials, included the way the lead will include them ------------------------------------
+# --- partials, called the way the pages call them ------------------------------------
 
 
-def test_partials_render_with_their_documented_variables(app, organiser):
+def test_partials_render_with_their_declared_arguments(app, organiser):
     from flask import render_template_string
 
     from tracker.progress.routes import progress_context
@@ -474,18 +476,25 @@ def test_partials_render_with_their_documented_variables(app, organiser):
     meeting = make_meeting(number=1)
     with app.test_request_context("/deliverables/1"):
         detail = render_template_string(
-            '{% include "progress/_deliverable_progress.html" %}', **progress_context(d)
+            '{% from "progress/_deliverable_progress.html" import deliverable_progress %}'
+            "{{ deliverable_progress(progress, progress_form, milestone_form, tracking_form,"
+            " false) }}",
+            **progress_context(d),
         )
         row = render_template_string(
-            '{% include "progress/_progress_bar.html" %}{% include "progress/_risk_badge.html" %}',
+            '{% from "_macros/badges.html" import risk_badge %}'
+            '{% from "progress/_progress_bar.html" import progress_bar %}'
+            "{{ progress_bar(d) }}{{ risk_badge(d) }}",
             d=d,
         )
         home = render_template_string(
-            '{% include "progress/_flagged_deliverables.html" %}',
+            '{% from "progress/_flagged_deliverables.html" import flagged_deliverables %}'
+            "{{ flagged_deliverables(flagged) }}",
             flagged=queries.flagged_deliverables(db.session, date.today()),
         )
         since = render_template_string(
-            '{% include "progress/_since_last_meeting.html" %}',
+            '{% from "progress/_since_last_meeting.html" import since_last_meeting %}'
+            "{{ since_last_meeting(since) }}",
             since=queries.since_last_meeting(db.session, meeting),
         )
     assert "Progress over time" in detail and 'role="img"' in detail
