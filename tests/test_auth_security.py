@@ -188,6 +188,7 @@ def test_deactivated_user_gets_the_same_message(client):
         "",
     ],
 )
+@pytest.mark.sqlite_only
 def test_redirect_after_login_stays_on_site(app, client, organiser, target):
     with app.test_request_context():
         assert safe_next(target) == "/"
@@ -196,6 +197,7 @@ def test_redirect_after_login_stays_on_site(app, client, organiser, target):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.sqlite_only
 def test_redirect_after_login_to_own_path(client, organiser):
     response = login(
         client, organiser.email, factories.PASSWORD, query_string={"next": "/series/?page=2"}
@@ -276,6 +278,7 @@ def test_password_change_needs_the_current_password(client, organiser):
     )
 
 
+@pytest.mark.sqlite_only
 def test_password_change_refuses_common_password(client, organiser):
     login(client, organiser.email, factories.PASSWORD)
     response = client.post(

@@ -11,6 +11,9 @@ from tests import factories
 from tests.conftest import build_app, login_as
 from tracker.security import no_referrer
 
+# Rendering and validation only: the SQL cannot differ between the databases.
+pytestmark = pytest.mark.sqlite_only
+
 
 def csp_directives(header: str) -> dict[str, str]:
     """The CSP header as a directive -> sources mapping."""

@@ -19,7 +19,6 @@ from tracker.models import DeliverableStatus, Role
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The app on a SQLite file, served by werkzeug on 127.0.0.1 and a free port."""
