@@ -66,8 +66,14 @@ class CSRFClient(FlaskClient):
         return str(serializer.dumps(raw))
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        """Forget Flask-Login's per-context user cache: the test's app context outlives requests."""
+        """Send a request as another visitor would: after the test's rows are committed.
+
+        Factories only flush; committing here hands the request what a separate visitor would
+        see (and keeps a view's rollback from undoing the test's setup). Flask-Login's
+        per-context user cache is forgotten: the test's app context outlives requests.
+        """
         if has_app_context():
+            db.session.commit()
             g.pop("_login_user", None)
         return super().open(*args, **kwargs)
 

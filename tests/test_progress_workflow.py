@@ -116,6 +116,7 @@ def test_full_path_records_every_change_and_publishing_sets_100(app, organiser):
 
 def test_disallowed_transition_is_refused_and_changes_nothing(app, organiser):
     d = make_deliverable()
+    db.session.commit()  # the refusal is rolled back to here
     with pytest.raises(TransitionRefused, match="cannot move from planned to published"):
         operations.change_status(db.session, d, S.PUBLISHED, organiser)
     db.session.rollback()

@@ -34,6 +34,7 @@ def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
             due_date=date.today() + timedelta(days=30),
         )
         facts = {"email": user.email, "deliverable_id": deliverable.id}
+        db.session.commit()  # the live server reads through its own connections
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
