@@ -1,7 +1,13 @@
-"""Fixtures: an app on a fresh SQLite file per test, clients that send CSRF tokens, logins."""
+"""Fixtures: an app on a fresh SQLite file per test, clients that send CSRF tokens, logins.
+
+Database tests run on SQLite and, when TRACKER_TEST_POSTGRES_URL is set, on PostgreSQL too.
+A module (or test) marked ``sqlite_only`` only renders or validates, so its SQL cannot differ
+between the two databases: its PostgreSQL run is deselected (see README, "The test suite").
+"""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -19,6 +25,32 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, User
 
+DATABASE_FIXTURES = ("database_url", "empty_database_url")
+BROWSER_DIR = Path(__file__).parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the PostgreSQL run of sqlite_only tests; keep browser tests on one xdist worker.
+
+    The browser tests share one Chromium, one live server and one crawl of every page (which
+    writes test-artifacts/): under ``--dist loadgroup`` they all go to the same worker.
+    """
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        if BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on_postgres = any(params.get(name) == "postgresql" for name in DATABASE_FIXTURES)
+        if on_postgres and item.get_closest_marker("sqlite_only") is not None:
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
 
 class CSRFClient(FlaskClient):
     """A test client that adds a valid CSRF token to every POST unless told not to."""
@@ -34,8 +66,14 @@ class CSRFClient(FlaskClient):
         return str(serializer.dumps(raw))
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        """Forget Flask-Login's per-context user cache: the test's app context outlives requests."""
+        """Send a request as another visitor would: after the test's rows are committed.
+
+        Factories only flush; committing here hands the request what a separate visitor would
+        see (and keeps a view's rollback from undoing the test's setup). Flask-Login's
+        per-context user cache is forgotten: the test's app context outlives requests.
+        """
         if has_app_context():
+            db.session.commit()
             g.pop("_login_user", None)
         return super().open(*args, **kwargs)
 
@@ -175,13 +213,16 @@ def node_modules() -> Path:
     if shutil.which("npm") is None or shutil.which("node") is None:
         pytest.skip("Node.js and npm are not installed: the independent checkers cannot run")
     target = NODE_DIR / "node_modules"
-    if not (target / "ical.js").exists() or not (target / "axe-core").exists():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=NODE_DIR,
-            check=True,
-            capture_output=True,
-        )
+    # xdist workers may all get here first on a fresh clone: one installs, the others wait.
+    with open(NODE_DIR / ".npm-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "ical.js").exists() or not (target / "axe-core").exists():
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                cwd=NODE_DIR,
+                check=True,
+                capture_output=True,
+            )
     return target
 
 

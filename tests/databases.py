@@ -53,6 +53,8 @@ class DatabaseServer:
         with self.admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
+            # A throw-away database needs no durability: commits need not wait for the disk.
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         self.created.append(name)
         return self.url_for(name)
 

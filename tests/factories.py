@@ -1,4 +1,10 @@
-"""make_* factories: valid records with sensible defaults, overridable per test."""
+"""make_* factories: valid records with sensible defaults, overridable per test.
+
+Factories add and flush, they never commit: a flush gives ids and runs the write side effects,
+and the whole test shares one transaction. The test client commits it before each request
+(tests/conftest.py, CSRFClient.open); a test that hands the database to another connection,
+thread or process (a live server, a second engine, a subprocess) commits it itself.
+"""
 
 from __future__ import annotations
 
@@ -41,9 +47,9 @@ def password_hash() -> str:
 
 
 def save(record: Any) -> Any:
-    """Add, flush and commit a record, returning it."""
+    """Add and flush a record (no commit), returning it."""
     db.session.add(record)
-    db.session.commit()
+    db.session.flush()
     return record
 
 

@@ -7,6 +7,8 @@ has a new argument, a value to url_values) to fix it.
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from tests import factories
 from tests.conftest import build_app
 from tests.formtools import seed_records
 from tracker import create_app
+from tracker.extensions import db
 from tracker.models import Role
 
 ALWAYS_PUBLIC = "always-public"  # anyone, even when reading is private
@@ -185,21 +188,59 @@ def outcome_problem(response: Any, method: str, allowed: bool, role: Role | None
     return None
 
 
+@dataclass
+class Seeded:
+    """A SQLite file holding one user per role and one record of each kind, and their ids."""
+
+    path: Path
+    users: dict[Role, str]
+    values: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """The records every test of this module starts from, made once per module (and worker)."""
+    folder = tmp_path_factory.mktemp("access-matrix")
+    app = build_app(folder)
+    with app.app_context():
+        users = {role: factories.make_user(role).get_id() for role in ROLES if role is not None}
+        values = url_values()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return Seeded(folder / "test.sqlite3", users, values)
+
+
+def restore(app: Flask, seeded: Seeded) -> None:
+    """Put the seeded database back in place of app's, as fresh as if it had just been seeded."""
+    target = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # closes every connection, the change counters' reader's too
+    for leftover in (
+        target.with_name(target.name + "-wal"),
+        target.with_name(target.name + "-shm"),
+    ):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(seeded.path, target)
+
+
 @pytest.mark.parametrize("public_read", [True, False], ids=["public", "private"])
 @pytest.mark.parametrize("endpoint", endpoints())
-def test_access(endpoint: str, public_read: bool, tmp_path: Path) -> None:
+def test_access(endpoint: str, public_read: bool, tmp_path: Path, seeded: Seeded) -> None:
     if endpoint not in ACCESS:
         pytest.fail(f"{endpoint} has no entry in ACCESS in tests/test_access_matrix.py")
     access = ACCESS[endpoint]
+    shutil.copyfile(seeded.path, tmp_path / "test.sqlite3")
     app: Flask = build_app(tmp_path, TRACKER_PUBLIC_READ=public_read)
     rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
     problems = []
-    with app.app_context():
-        users = {role: factories.make_user(role).get_id() for role in ROLES if role is not None}
+    users = seeded.users
     for role in ROLES:
         client = app.test_client()
-        with app.app_context():
-            values = url_values()
+        # Every role starts from freshly seeded records: an earlier role's POST may change them.
+        restore(app, seeded)
+        values = seeded.values
         if role is not None:
             with client.session_transaction() as session:
                 session["_user_id"] = users[role]
@@ -221,4 +262,6 @@ def test_access(endpoint: str, public_read: bool, tmp_path: Path) -> None:
                 if problem:
                     who = role.value if role else "anonymous"
                     problems.append(f"{method} {url} as {who}: {problem}")
+    with app.app_context():
+        db.engine.dispose()
     assert not problems, f"{endpoint} ({access}):\n" + "\n".join(problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from tests import factories
@@ -60,6 +61,7 @@ def test_change_role(admin_client, viewer):
     assert fresh(viewer).role == Role.ORGANISER
 
 
+@pytest.mark.sqlite_only
 def test_change_role_refuses_unknown_role(admin_client, viewer):
     admin_client.post(f"/admin/users/{viewer.id}/role", data={"role": "superuser"})
     assert fresh(viewer).role == Role.VIEWER

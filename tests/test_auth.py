@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import PASSWORD, make_user
 from tracker.models import Role
+
+# Rendering and validation only: the SQL cannot differ between the databases.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_login_page(client):

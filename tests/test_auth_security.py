@@ -78,6 +78,7 @@ def test_account_limit_holds_across_two_app_instances(tmp_path):
     with first.app_context():
         user = factories.make_user(Role.ORGANISER)
         email = user.email
+        db.session.commit()
     a, b = first.test_client(), second.test_client()
     for n in range(3):
         client = a if n % 2 == 0 else b
@@ -98,6 +99,7 @@ def test_address_limit_holds_across_accounts_and_instances(tmp_path):
     first, second = two_apps(tmp_path, limit=3)
     with first.app_context():
         emails = [factories.make_user().email for _ in range(4)]
+        db.session.commit()
     address = {"REMOTE_ADDR": "192.0.2.7"}
     for n, email in enumerate(emails[:3]):
         client = (first if n % 2 else second).test_client()
@@ -117,6 +119,7 @@ def test_attempts_outside_the_window_do_not_count(tmp_path):
     app = build_app(tmp_path, TRACKER_LOGIN_LIMIT=2, TRACKER_LOGIN_WINDOW_SECONDS=0)
     with app.app_context():
         email = factories.make_user().email
+        db.session.commit()
     client = app.test_client()
     for _ in range(3):
         assert login(client, email, "wrong password!").status_code == 200
@@ -127,6 +130,7 @@ def test_success_clears_the_account_counter(tmp_path):
     app = build_app(tmp_path, TRACKER_LOGIN_LIMIT=3)
     with app.app_context():
         email = factories.make_user().email
+        db.session.commit()
     client = app.test_client()
     login(client, email, "wrong password!", environ_base={"REMOTE_ADDR": "10.1.1.1"})
     login(client, email, "wrong password!", environ_base={"REMOTE_ADDR": "10.1.1.2"})
@@ -188,6 +192,7 @@ def test_deactivated_user_gets_the_same_message(client):
         "",
     ],
 )
+@pytest.mark.sqlite_only
 def test_redirect_after_login_stays_on_site(app, client, organiser, target):
     with app.test_request_context():
         assert safe_next(target) == "/"
@@ -196,6 +201,7 @@ def test_redirect_after_login_stays_on_site(app, client, organiser, target):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.sqlite_only
 def test_redirect_after_login_to_own_path(client, organiser):
     response = login(
         client, organiser.email, factories.PASSWORD, query_string={"next": "/series/?page=2"}
@@ -276,6 +282,7 @@ def test_password_change_needs_the_current_password(client, organiser):
     )
 
 
+@pytest.mark.sqlite_only
 def test_password_change_refuses_common_password(client, organiser):
     login(client, organiser.email, factories.PASSWORD)
     response = client.post(

@@ -575,6 +575,7 @@ def test_304_ends_when_a_deliverable_is_deleted(client: FlaskClient, world: dict
 def test_two_app_instances_on_one_database_agree(tmp_path: Path, app: Flask) -> None:
     """Two workers: one serves and caches the feed, the other changes the data."""
     meeting = factories.make_meeting(title="Before")
+    db.session.commit()  # the second app reads through its own connections
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     worker = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=uri)
     with worker.app_context():

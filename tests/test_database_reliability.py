@@ -24,6 +24,7 @@ def test_two_hundred_concurrent_writes_lose_nothing(sqlite_app):
     app = sqlite_app
     organisations = [factories.make_organisation() for _ in range(WRITERS // 2)]
     organisation_ids = [o.id for o in organisations]
+    db.session.commit()  # the writers use connections of their own
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
     event.listen(engine, "connect", sqlite_pragmas)
     start = threading.Barrier(WRITERS)
@@ -73,6 +74,7 @@ def test_database_lost_gives_503_then_recovers_without_restart(tmp_path):
     with app.app_context():
         factories.make_series(name="Still here")
         user = factories.make_user()
+        db.session.commit()
         anonymous, member = app.test_client(), app.test_client()
         login_as(member, user)
     assert anonymous.get("/series/").status_code == 200
@@ -102,6 +104,7 @@ def test_backup_while_writing_is_consistent(sqlite_app, tmp_path):
     app = sqlite_app
     runner = app.test_cli_runner()
     factories.make_series(name="Before the backup")
+    db.session.commit()  # the writer and the backup use connections of their own
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
     event.listen(engine, "connect", sqlite_pragmas)
     stop = threading.Event()

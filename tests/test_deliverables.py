@@ -229,6 +229,7 @@ def test_create_minimal(organiser_client, good):
         ({"status": "lost"}, "Not a valid choice"),
     ],
 )
+@pytest.mark.sqlite_only
 def test_create_bad_input_keeps_values(organiser_client, good, changes, message):
     response = organiser_client.post("/deliverables/new", data=dict(good, **changes))
     page = response.get_data(as_text=True)
@@ -238,6 +239,7 @@ def test_create_bad_input_keeps_values(organiser_client, good, changes, message)
     assert all_deliverables() == []
 
 
+@pytest.mark.sqlite_only
 def test_progress_error_is_next_to_the_field(organiser_client, good):
     page = organiser_client.post("/deliverables/new", data=dict(good, progress="101")).get_data(
         as_text=True
@@ -325,6 +327,7 @@ def test_restore_unknown_is_404(admin_client):
     assert admin_client.post("/deliverables/999/restore").status_code == 404
 
 
+@pytest.mark.sqlite_only
 def test_restore_anonymous_is_sent_to_login(client):
     deliverable = make_deliverable(deleted_at=datetime.now(UTC))
     response = client.post(f"/deliverables/{deliverable.id}/restore")
@@ -342,6 +345,7 @@ def test_restore_is_admin_only(organiser_client):
     assert deliverable.deleted_at is not None
 
 
+@pytest.mark.sqlite_only
 def test_missing_csrf_is_400(organiser_client, good):
     assert organiser_client.post("/deliverables/new", data=good, csrf=False).status_code == 400
     deliverable = make_deliverable()
@@ -352,6 +356,7 @@ def test_missing_csrf_is_400(organiser_client, good):
 POST_ROUTES = ["/deliverables/new", "/deliverables/{id}/edit", "/deliverables/{id}/delete"]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_anonymous_is_sent_to_login(client, route, good):
     deliverable = make_deliverable()
@@ -361,6 +366,7 @@ def test_anonymous_is_sent_to_login(client, route, good):
     assert deliverable.deleted_at is None and len(all_deliverables()) == 1
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_viewer_is_forbidden(client, route, good):
     login_as(client, make_user(Role.VIEWER))
@@ -428,6 +434,7 @@ def test_huge_filter_numbers_are_ignored(client, url):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.sqlite_only
 def test_huge_ids_in_forms_are_field_errors(organiser_client, good):
     data = dict(
         good,

@@ -314,6 +314,7 @@ def test_detail_zones_line_on_switch_weekends(client) -> None:
     assert "15:00 Sofia · 13:00 London" in page
 
 
+@pytest.mark.sqlite_only
 def test_detail_does_not_link_unsafe_urls(client) -> None:
     meeting = make_meeting(online_url="javascript:alert(1)")
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
@@ -335,6 +336,7 @@ def test_detail_404s(client, admin) -> None:
 # --- create and edit --------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_create_form_preselects_series(organiser_client) -> None:
     series = make_series(timezone="Europe/Stockholm")
     make_meeting(series=series, number=7)
@@ -446,6 +448,7 @@ def test_create_stores_utc(organiser_client, zone: str, local: str, utc: datetim
         ({"title": "x" * 301}, "title", "Field cannot be longer than 300 characters."),
     ],
 )
+@pytest.mark.sqlite_only
 def test_create_rejects_bad_input(
     organiser_client, overrides: dict[str, str], field_id: str, message: str
 ) -> None:
@@ -683,6 +686,7 @@ def test_access_control(client, organiser, viewer, index: int) -> None:
     assert client.post(url, data=data).status_code == 302
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_missing_csrf_is_400(admin_client, index: int) -> None:
     meeting = make_meeting()

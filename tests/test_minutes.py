@@ -74,6 +74,7 @@ def test_markdown_keeps_ordinary_formatting():
     assert "<table>" in html and "<td>2</td>" in html and "<s>gone</s>" in html
 
 
+@pytest.mark.sqlite_only
 def test_markdown_filter_is_registered(app):
     template = app.jinja_env.from_string("{{ text|markdown }}")
     assert template.render(text="<script>x</script> *a*") == (
@@ -81,6 +82,7 @@ def test_markdown_filter_is_registered(app):
     )
 
 
+@pytest.mark.sqlite_only
 def test_minutes_page_renders_markdown_safely(client, app):
     meeting = make_meeting()
     make_minutes_revision(meeting, "## Done\n\n<script>alert('x')</script>\n[a](javascript:go())")
@@ -126,6 +128,7 @@ def test_unchanged_text_makes_no_revision(organiser_client):
     ("typed", "message"),
     [("", "Write the minutes before saving."), ("x" * 100_001, "Keep the minutes under")],
 )
+@pytest.mark.sqlite_only
 def test_bad_minutes_are_explained(organiser_client, typed, message):
     meeting = make_meeting()
     response = organiser_client.post(
@@ -136,6 +139,7 @@ def test_bad_minutes_are_explained(organiser_client, typed, message):
     assert db.session.scalars(db.select(MinutesRevision)).all() == []
 
 
+@pytest.mark.sqlite_only
 def test_difference_between_any_two_revisions_is_escaped(client):
     meeting = make_meeting()
     make_minutes_revision(meeting, "line one\nline two\n")

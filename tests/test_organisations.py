@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import make_deliverable, make_meeting, make_organisation, make_person
 from tracker.extensions import db
 from tracker.models import AuditEvent, Organisation
@@ -58,6 +60,7 @@ def test_detail_lists_people_meetings_deliverables(client, app):
         assert text in page
 
 
+@pytest.mark.sqlite_only
 def test_unknown_id_is_404(client):
     assert client.get("/organisations/999").status_code == 404
 
@@ -72,6 +75,7 @@ def test_create(organiser_client):
     ).one()
 
 
+@pytest.mark.sqlite_only
 def test_create_bad_input_keeps_values(organiser_client):
     bad = dict(GOOD, country="XX", timezone="Mars/Olympus", website="javascript:alert(1)", name="")
     response = organiser_client.post("/organisations/new", data=bad)
@@ -127,6 +131,7 @@ def test_delete_referenced_is_refused(organiser_client):
     assert db.session.get(Organisation, org.id) is not None
 
 
+@pytest.mark.sqlite_only
 def test_missing_csrf_is_400(organiser_client):
     response = organiser_client.post("/organisations/new", data=GOOD, csrf=False)
     assert response.status_code == 400

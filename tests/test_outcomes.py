@@ -181,6 +181,7 @@ def test_notes_of_another_meetings_item_is_404(organiser_client, setting):
         ({"deliverable": "99999"}, "Choose an existing deliverable"),
     ],
 )
+@pytest.mark.sqlite_only
 def test_bad_action_input_is_explained_and_kept(organiser_client, setting, change, message):
     data = {
         "agenda_item": str(setting["item"].id),
@@ -308,6 +309,7 @@ def test_close_action_done_and_dropped(organiser_client, organiser, setting):
     assert dropped.status == ActionStatus.DROPPED
 
 
+@pytest.mark.sqlite_only
 def test_close_never_redirects_off_site(organiser_client, setting):
     action = make_action_item(meeting=setting["first"])
     response = organiser_client.post(
@@ -736,6 +738,7 @@ def test_changes_need_an_editor(client, setting, url, data, who):
     assert db.session.scalars(db.select(Outcome)).all() == []
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("url", "data"), POSTS)
 def test_changes_need_csrf(organiser_client, setting, url, data):
     action = make_action_item(meeting=setting["first"])
@@ -775,6 +778,7 @@ def test_reading_follows_the_private_setting(app, client, setting, url):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+@pytest.mark.sqlite_only
 def test_logged_in_viewers_read_in_private_mode(app, client, setting):
     app.config["TRACKER_PUBLIC_READ"] = False
     login_as(client, make_user(Role.VIEWER))
@@ -782,6 +786,7 @@ def test_logged_in_viewers_read_in_private_mode(app, client, setting):
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.sqlite_only
 def test_viewer_sees_no_editing_controls(client, setting):
     make_action_item(meeting=setting["first"])
     login_as(client, make_user(Role.VIEWER))

@@ -78,6 +78,7 @@ def test_an_edit_in_another_worker_makes_the_page_fresh(tmp_path: Path):
     second = build_app(tmp_path, TRACKER_PAGE_CACHE=True)  # same SQLite file: another worker
     with first.app_context():
         make_organisation(name="Before")
+        db.session.commit()
     reader = first.test_client()
     fetch(reader)
     assert fetch(reader)[1]

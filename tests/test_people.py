@@ -73,6 +73,7 @@ def test_detail(client, organisation):
     assert f"/organisations/{organisation.id}" in page and "AI Cluster Bulgaria" in page
 
 
+@pytest.mark.sqlite_only
 def test_unknown_id_is_404(organiser_client):
     for url in ("/people/999", "/people/999/edit", "/people/999/delete"):
         assert organiser_client.get(url).status_code == 404
@@ -108,6 +109,7 @@ def test_create_without_email_stores_none(organiser_client, good):
         ("email", "a@b@c", "Enter a valid email address"),
     ],
 )
+@pytest.mark.sqlite_only
 def test_create_bad_input_keeps_values(organiser_client, good, field, value, message):
     response = organiser_client.post("/people/new", data=dict(good, **{field: value}))
     page = response.get_data(as_text=True)
@@ -168,6 +170,7 @@ def test_delete_refused_when_referenced(organiser_client):
     assert db.session.get(Person, person.id) is not None
 
 
+@pytest.mark.sqlite_only
 def test_missing_csrf_is_400(organiser_client, good):
     assert organiser_client.post("/people/new", data=good, csrf=False).status_code == 400
 
@@ -175,6 +178,7 @@ def test_missing_csrf_is_400(organiser_client, good):
 POST_ROUTES = ["/people/new", "/people/{id}/edit", "/people/{id}/delete"]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_anonymous_is_sent_to_login(client, route, good):
     person = make_person()
@@ -183,6 +187,7 @@ def test_anonymous_is_sent_to_login(client, route, good):
     assert db.session.get(Person, person.id) is not None
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_viewer_is_forbidden(client, route, good):
     login_as(client, make_user(Role.VIEWER))
@@ -191,6 +196,7 @@ def test_viewer_is_forbidden(client, route, good):
     assert client.get(route.format(id=person.id)).status_code == 403
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_organiser_is_allowed(organiser_client, route, good):
     person = make_person()

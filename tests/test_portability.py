@@ -106,6 +106,7 @@ def test_text_search_folds_every_letter(app, client):
 
 def test_timestamps_come_back_aware_utc(app):
     organisation = make_organisation()
+    db.session.commit()  # read back below on a connection of its own
     db.session.expire_all()
     loaded = db.session.get(Organisation, organisation.id)
     assert loaded.created_at.utcoffset().total_seconds() == 0

@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.models import DeliverableStatus, Milestone
 from tracker.progress.operations import add_progress_update, change_status
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]  # renders only
 
 
 def test_progress_pages_are_valid_html(organiser_client, app, node_modules, tmp_path):

@@ -92,6 +92,7 @@ def test_risk_of_a_deliverable(app):
     assert risk.deliverable_risk(d, TODAY).css == "overdue"
 
 
+@pytest.mark.sqlite_only
 def test_risk_badge_partial(app):
     from flask import render_template_string
 
@@ -142,6 +143,7 @@ def test_chart_ends_at_the_current_percentage():
     assert [p.percent for p in chart.points] == [0, 20]
 
 
+@pytest.mark.sqlite_only
 def test_progress_page_draws_svg_with_text_alternative(client, app, organiser):
     d = make_deliverable(status=S.DRAFTING, title="Policy paper")
     add_progress_update(db.session, d, 30, "Outline agreed", organiser)
@@ -169,6 +171,7 @@ def test_board_has_a_column_per_status_and_cards(client, app):
     assert "move-form" not in page  # anonymous: no forms
 
 
+@pytest.mark.sqlite_only
 def test_board_move_forms_for_editors(organiser_client, app):
     d = make_deliverable(title="Movable")
     page = organiser_client.get("/deliverables/board").get_data(as_text=True)
@@ -467,6 +470,7 @@ def test_deliverable_progress_fixed_queries(app):
 # --- partials, called the way the pages call them ------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_partials_render_with_their_declared_arguments(app, organiser):
     from flask import render_template_string
 

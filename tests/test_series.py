@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import make_meeting, make_series
 from tracker.extensions import db
 from tracker.models import Series
 
 
+@pytest.mark.sqlite_only
 def test_list_and_detail(client, app):
     series = make_series(name="Borderless AI")
     make_meeting(series=series, title="Kick-off")
@@ -16,6 +19,7 @@ def test_list_and_detail(client, app):
     assert client.get("/series/9999").status_code == 404
 
 
+@pytest.mark.sqlite_only
 def test_create_edit_and_bad_input(organiser_client):
     bad = organiser_client.post("/series/new", data={"name": "S", "timezone": "CEST"})
     assert bad.status_code == 200 and "Choose a real IANA time zone" in bad.get_data(as_text=True)

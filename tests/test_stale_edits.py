@@ -12,6 +12,7 @@ from tests import factories
 from tests.conftest import build_app, login_as
 from tests.formtools import endpoint_url, page_form, seed_records
 from tracker import create_app
+from tracker.extensions import db
 from tracker.models import Role
 
 TEXT_KINDS = ("text", "textarea")
@@ -36,6 +37,7 @@ def test_stale_save_gets_409_with_both_versions(endpoint: str, tmp_path: Path) -
         first, second = app.test_client(), app.test_client()
         login_as(first, factories.make_user(Role.ORGANISER))
         login_as(second, factories.make_user(Role.ADMIN))
+        db.session.commit()
     # Two people open the same edit form.
     form = page_form(first.get(url).get_data(as_text=True), url)
     assert form is not None, f"{endpoint}: GET {url} shows no edit form"
@@ -74,6 +76,7 @@ def test_save_without_version_is_refused(endpoint: str, tmp_path: Path) -> None:
         url = endpoint_url(app, endpoint, seed_records())
         client = app.test_client()
         login_as(client, factories.make_user(Role.ORGANISER))
+        db.session.commit()
     form = page_form(client.get(url).get_data(as_text=True), url)
     assert form is not None
     data = form.values()

@@ -96,6 +96,7 @@ def test_detail_lists_meetings_in_date_order_with_local_times(client):
     assert "15:00" in page and "14:00 Vienna" in page
 
 
+@pytest.mark.sqlite_only
 def test_unknown_id_is_404(client, organiser_client):
     for url in ("/topics/999", "/topics/999/edit", "/topics/999/delete"):
         assert client.get(url).status_code == 404
@@ -109,12 +110,14 @@ def test_create_page_and_create(organiser_client):
     assert (topic.title, topic.status) == ("AI regulation", TopicStatus.ONGOING)
 
 
+@pytest.mark.sqlite_only
 def test_create_requires_title(organiser_client):
     page = organiser_client.post("/topics/new", data=dict(GOOD, title="")).get_data(as_text=True)
     assert "This field is required" in page and "The EU AI Act" in page
     assert db.session.scalars(db.select(Topic)).first() is None
 
 
+@pytest.mark.sqlite_only
 def test_create_bad_status(organiser_client):
     page = organiser_client.post("/topics/new", data=dict(GOOD, status="x")).get_data(as_text=True)
     assert "Not a valid choice" in page
@@ -185,6 +188,7 @@ def test_delete_refused_while_linked_to_deliverable(organiser_client):
     assert db.session.get(Topic, topic.id) is not None
 
 
+@pytest.mark.sqlite_only
 def test_missing_csrf_is_400(organiser_client):
     assert organiser_client.post("/topics/new", data=GOOD, csrf=False).status_code == 400
 
@@ -192,6 +196,7 @@ def test_missing_csrf_is_400(organiser_client):
 POST_ROUTES = ["/topics/new", "/topics/{id}/edit", "/topics/{id}/delete"]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_anonymous_is_sent_to_login(client, route):
     topic = make_topic()
@@ -200,6 +205,7 @@ def test_anonymous_is_sent_to_login(client, route):
     assert db.session.get(Topic, topic.id).title == topic.title
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_viewer_is_forbidden(client, route):
     login_as(client, make_user(Role.VIEWER))
@@ -208,6 +214,7 @@ def test_viewer_is_forbidden(client, route):
     assert client.get(route.format(id=topic.id)).status_code == 403
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_organiser_is_allowed(organiser_client, route):
     topic = make_topic()

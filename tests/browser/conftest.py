@@ -125,6 +125,7 @@ def seed(app: Flask) -> dict[str, int]:
         )
         # An agenda item of that meeting, for pages about one item of its agenda.
         ids["agenda_item"] = first_id(AgendaItem, AgendaItem.meeting_id == ids["meeting"])
+        db.session.commit()
         db.session.remove()
     return ids
 

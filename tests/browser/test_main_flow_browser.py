@@ -65,6 +65,7 @@ def test_plan_a_meeting_and_see_it_at_home(live_app: Any, live_server: str, brow
         email, series_name = user.email, series.name
         sofia_label = f"{sofia.name} ({sofia.short_name})"
         london_label = f"{london.name} ({london.short_name})"
+        db.session.commit()  # the live server reads through its own connections
         db.session.remove()
     page = browser_page
 

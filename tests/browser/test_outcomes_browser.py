@@ -56,6 +56,7 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "item": first.agenda_items[0].id,
             "series": series.id,
         }
+        db.session.commit()  # the live server reads through its own connections
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -178,6 +179,7 @@ def test_outcome_pages_have_no_serious_accessibility_violations(
         factories.make_outcome(agenda_item=item, text="Publish in spring")
         factories.make_action_item(meeting=meeting, agenda_item=item, text="Collect data")
         factories.make_minutes_revision(meeting, "## Summary\n\n- one\n- two")
+        db.session.commit()
         db.session.remove()
     page.goto(f"{base}/login")
     page.fill("#email", live["email"])

@@ -19,7 +19,6 @@ from tracker.models import DeliverableStatus, Role
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The app on a SQLite file, served by werkzeug on 127.0.0.1 and a free port."""
@@ -35,6 +34,7 @@ def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
             due_date=date.today() + timedelta(days=30),
         )
         facts = {"email": user.email, "deliverable_id": deliverable.id}
+        db.session.commit()  # the live server reads through its own connections
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
