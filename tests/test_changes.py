@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests import factories
-from tests.conftest import build_app
+from tests.conftest import build_app, login_as
 from tracker import changes
 from tracker.counters import bump_counter, read_counter
 from tracker.deliverables.operations import update_deliverable
@@ -27,6 +27,7 @@ from tracker.models import (
     ChangeCounter,
     Meeting,
     Participation,
+    User,
     utcnow,
 )
 from tracker.models.changes import DATA, FEEDS
@@ -121,6 +122,14 @@ def test_after_flush_steps_see_the_new_primary_keys(
     monkeypatch.setattr(changes, "AFTER_FLUSH_STEPS", (note_ids,))
     meeting = factories.make_meeting()
     assert ids == [meeting.id]
+
+
+def test_the_acting_user_is_noted_by_a_hook_of_its_own(app: Flask, client) -> None:
+    assert changes.record_actor in app.before_request_funcs[None]
+    login_as(client, factories.make_user())
+    user = db.session.scalars(select(User)).one()
+    client.get("/")
+    assert db.session.info.get("actor_id") == user.id
 
 
 # --- touch: a child's change bumps its parent's version ---------------------------------------
