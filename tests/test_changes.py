@@ -85,6 +85,7 @@ def test_building_more_apps_does_not_run_a_step_twice(
         with other.app_context():
             db.engine.dispose()
     meeting = factories.make_meeting(location="Sofia")
+    db.session.commit()
     ran.clear()
     feeds = counter(FEEDS)
     meeting.location = "Vienna"
@@ -281,8 +282,10 @@ def test_bulk_statements_raise_the_counters(app: Flask) -> None:
 
 def test_a_change_no_feed_shows_raises_only_the_data_counter(app: Flask) -> None:
     factories.make_meeting()
+    db.session.commit()
     data, feeds = counter(DATA), counter(FEEDS)
     factories.make_user()
+    db.session.commit()
     assert counter(DATA) > data
     assert counter(FEEDS) == feeds
 
