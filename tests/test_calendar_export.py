@@ -310,3 +310,19 @@ def test_a_changed_meeting_is_serialised_again() -> None:
     assert b"SUMMARY:Before" in first
     assert b"SUMMARY:After" in second
     assert b"SUMMARY:Before" not in second
+
+
+def test_text_never_carries_control_characters_or_unicode_line_separators() -> None:
+    dirty = "a\x00b\x1fc\x7fd\x80e\x9ff\u2028g\u2029h\r\ni\rj\tk"
+    body = serialize(
+        CalendarInfo(dirty, dirty),
+        [meeting(summary=dirty, location=dirty, notes=dirty, agenda=[dirty], category=dirty)],
+        [deadline(summary=dirty, notes=dirty, category=dirty)],
+    )
+    unfolded = body.replace(b"\r\n ", b"").decode()
+    for character in (*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"):
+        if character not in "\t\r\n":
+            assert character not in unfolded, hex(ord(character))
+    assert "\n" not in unfolded.replace("\r\n", "")
+    (parsed, _) = icalendar_events(body)
+    assert str(parsed["SUMMARY"]) == "abcdef\ng\nh\ni\nj\tk"

@@ -5,6 +5,7 @@ Nothing here knows about Flask or the database: the caller hands in plain values
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -70,7 +71,7 @@ class MeetingEvent:
 
 @dataclass(frozen=True)
 class DeadlineEvent:
-    """An all-day event for a deliverable's due date."""
+    """An all-day event for a due date: a deliverable's, a milestone's or an action item's."""
 
     uid: str
     summary: str
@@ -80,6 +81,19 @@ class DeadlineEvent:
     url: str = ""
     category: str = ""
     notes: str = ""
+    status: str = STATUS_CONFIRMED
+    sequence: int = 0
+
+
+# C0 controls but TAB and LF, DEL, and C1 controls: RFC 5545 3.3.11 allows none of them in TEXT.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode line and paragraph separators break lines in some clients: they become plain newlines.
+LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+
+
+def clean_text(text: str) -> str:
+    """Text fit for an iCalendar TEXT value: line breaks as LF, control characters dropped."""
+    return CONTROL_CHARACTERS.sub("", LINE_SEPARATORS.sub("\n", text))
 
 
 def utc(moment: datetime) -> datetime:
@@ -103,20 +117,27 @@ def zoned(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def meeting_description(event: MeetingEvent) -> str:
-    """The DESCRIPTION text: notes, agenda topics, organisations, online link and page link."""
+    """The DESCRIPTION text: notes, agenda, organisations, online link (once) and page link.
+
+    Kept short, since a feed repeats it per meeting: the online link is left out when it is
+    already the LOCATION, and there are no labels a client shows anyway.
+    """
     parts: list[str] = []
     if event.notes.strip():
         parts.append(event.notes.strip())
     if event.agenda:
         lines = [f"{n}. {title}" for n, title in enumerate(event.agenda, start=1)]
         parts.append("Agenda:\n" + "\n".join(lines))
+    links: list[str] = []
     if event.organisations:
-        parts.append("Organisations: " + ", ".join(event.organisations))
-    if event.online_url:
-        parts.append(f"Join online: {event.online_url}")
+        links.append("With " + ", ".join(event.organisations))
+    if event.online_url and event.location:
+        links.append(f"Online: {event.online_url}")
     if event.url:
-        parts.append(f"Meeting page: {event.url}")
-    return "\n\n".join(parts)
+        links.append(event.url)
+    if links:
+        parts.append("\n".join(links))
+    return clean_text("\n\n".join(parts))
 
 
 def meeting_component(event: MeetingEvent) -> Event:
@@ -127,22 +148,23 @@ def meeting_component(event: MeetingEvent) -> Event:
     component.add("dtstamp", utc(event.last_modified))
     component.add("dtstart", zoned(event.starts_at, zone))
     component.add("dtend", zoned(event.ends_at, zone))
-    component.add("summary", event.summary)
+    component.add("summary", clean_text(event.summary))
     location = event.location or event.online_url
     if location:
-        component.add("location", location)
+        component.add("location", clean_text(location))
     description = meeting_description(event)
     if description:
         component.add("description", description)
     if event.url:
         component.add("url", event.url, parameters={"VALUE": "URI"})
     if event.category:
-        component.add("categories", [event.category])
+        component.add("categories", [clean_text(event.category)])
     component.add("created", utc(event.created))
     component.add("last-modified", utc(event.last_modified))
     component.add("sequence", event.sequence)
     component.add("status", event.status)
-    component.add("transp", "TRANSPARENT" if event.status == STATUS_CANCELLED else "OPAQUE")
+    if event.status == STATUS_CANCELLED:
+        component.add("transp", "TRANSPARENT")  # OPAQUE is the default (RFC 5545 3.8.2.7)
     return component
 
 
@@ -153,19 +175,18 @@ def deadline_component(event: DeadlineEvent) -> Event:
     component.add("dtstamp", utc(event.last_modified))
     component.add("dtstart", event.due)
     component.add("dtend", event.due + timedelta(days=1))
-    component.add("summary", event.summary)
-    description = "\n\n".join(
-        part for part in (event.notes.strip(), f"Page: {event.url}" if event.url else "") if part
-    )
+    component.add("summary", clean_text(event.summary))
+    description = "\n\n".join(part for part in (event.notes.strip(), event.url) if part)
     if description:
-        component.add("description", description)
+        component.add("description", clean_text(description))
     if event.url:
         component.add("url", event.url, parameters={"VALUE": "URI"})
     if event.category:
-        component.add("categories", [event.category])
+        component.add("categories", [clean_text(event.category)])
     component.add("created", utc(event.created))
     component.add("last-modified", utc(event.last_modified))
-    component.add("sequence", 0)
+    component.add("sequence", event.sequence)
+    component.add("status", event.status)
     component.add("transp", "TRANSPARENT")
     return component
 
@@ -229,17 +250,24 @@ def timezone_component(tzid: str, first_day: date, last_day: date) -> Timezone:
     return component
 
 
-def calendar_shell(info: CalendarInfo) -> Calendar:
-    """A VCALENDAR with the properties every feed carries, escaped and typed correctly."""
+def calendar_shell(info: CalendarInfo | None) -> Calendar:
+    """A VCALENDAR with the properties every feed carries, escaped and typed correctly.
+
+    Without info it is a single appointment to import: [MS-OXCICAL] 2.1.3.1.1.1 says
+    X-WR-CALNAME must then be left out, or Outlook makes a new calendar of the file, so no
+    calendar-level name, description, refresh interval or TTL is written at all.
+    """
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    if info is None:
+        return calendar
     # icalendar writes unknown and X- properties raw; vText makes it escape , ; \ and newlines.
-    calendar.add("name", vText(info.name))
-    calendar.add("x-wr-calname", vText(info.name))
-    calendar.add("x-wr-caldesc", vText(info.description))
+    calendar.add("name", vText(clean_text(info.name)))
+    calendar.add("x-wr-calname", vText(clean_text(info.name)))
+    calendar.add("x-wr-caldesc", vText(clean_text(info.description)))
     # Without the explicit parameter icalendar drops VALUE=DURATION, which RFC 7986 requires,
     # and it writes X-PUBLISHED-TTL as "1:00:00" unless handed a vDuration.
     calendar.add("refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"})
@@ -262,7 +290,7 @@ def zone_ranges(events: Iterable[MeetingEvent]) -> dict[str, tuple[date, date]]:
 
 
 def build_calendar(
-    info: CalendarInfo,
+    info: CalendarInfo | None,
     meetings: Sequence[MeetingEvent] = (),
     deadlines: Sequence[DeadlineEvent] = (),
 ) -> Calendar:
@@ -332,7 +360,7 @@ def timezone_bytes(tzid: str, first_day: date, last_day: date) -> bytes:
 
 
 def serialize(
-    info: CalendarInfo,
+    info: CalendarInfo | None,
     meetings: Sequence[MeetingEvent] = (),
     deadlines: Sequence[DeadlineEvent] = (),
 ) -> bytes:
