@@ -128,7 +128,9 @@ def test_secret_address_works_regenerates_and_is_stored_hashed(private_app: Flas
     response = browser.post("/subscribe/token")
     assert response.status_code == 302
     links = private_links(browser)
-    assert len(links) == 4
+    # Own feed (two ways), all meetings, all deadlines, the series, the organisation and its
+    # deadlines.
+    assert len(links) == 7
     token = links[0].split("/")[3]
     assert len(token) >= 22  # at least 128 bits in URL-safe base64 (ours: 256)
     record = db.session.scalar(db.select(CalendarToken))
@@ -215,5 +217,5 @@ def test_a_new_secret_key_retires_secret_addresses(private_app: Flask) -> None:
     assert private_links(browser) == []  # nothing shown that would not work
     assert private_app.test_client().get(link).status_code == 200  # stored hash still matches
     browser.post("/subscribe/token")
-    assert len(private_links(browser)) == 2
+    assert len(private_links(browser)) == 4  # own feed twice, all meetings, all deadlines
     assert private_app.test_client().get(link).status_code == 404

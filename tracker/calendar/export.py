@@ -117,14 +117,13 @@ def zoned(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def meeting_description(event: MeetingEvent) -> str:
-    """The DESCRIPTION text: notes, agenda, organisations, online link (once) and page link.
+    """The DESCRIPTION text: agenda, organisations, online link (once) and the page link.
 
-    Kept short, since a feed repeats it per meeting: the online link is left out when it is
-    already the LOCATION, and there are no labels a client shows anyway.
+    Kept short, since a feed repeats it for every meeting: the notes, which can run long, stay
+    on the meeting page the link leads to, and the online link is left out when it already is
+    the LOCATION.
     """
     parts: list[str] = []
-    if event.notes.strip():
-        parts.append(event.notes.strip())
     if event.agenda:
         lines = [f"{n}. {title}" for n, title in enumerate(event.agenda, start=1)]
         parts.append("Agenda:\n" + "\n".join(lines))

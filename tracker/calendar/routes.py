@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -479,19 +479,35 @@ def private_deadlines_ics(token: str) -> Response:
 
 @dataclass(frozen=True)
 class FeedLink:
-    """One feed on the subscribe page."""
+    """One feed on the subscribe page: its addresses and one-click links for calendar apps."""
 
     anchor: str
     title: str
-    https: str
+    address: str
+    scheme: str
     webcal: str
+    google: str
+    outlook_work: str
+    outlook_personal: str
 
 
 def feed_link(anchor: str, title: str, path: str) -> FeedLink:
-    """The https:// and webcal:// addresses of the feed at path."""
-    https = base_url() + path
-    webcal = "webcal://" + https.split("://", 1)[1]
-    return FeedLink(anchor, title, https, webcal)
+    """The addresses of the feed at path, and the subscribe links of Google and Outlook."""
+    address = base_url() + path
+    scheme, rest = address.split("://", 1)
+    webcal = "webcal://" + rest
+    add_from_web = urlencode({"url": address, "name": title})
+    return FeedLink(
+        anchor=anchor,
+        title=title,
+        address=address,
+        scheme=scheme,
+        webcal=webcal,
+        # Google's subscribe-by-URL link takes the webcal:// form of the address.
+        google="https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        outlook_work="https://outlook.office.com/calendar/0/addfromweb?" + add_from_web,
+        outlook_personal="https://outlook.live.com/calendar/0/addfromweb?" + add_from_web,
+    )
 
 
 def feed_links(token: str | None) -> list[FeedLink]:
@@ -505,7 +521,9 @@ def feed_links(token: str | None) -> list[FeedLink]:
     links = [
         feed_link("all", "All meetings", path(".meetings_ics", ".private_meetings_ics")),
         feed_link(
-            "deadlines", "Deliverable deadlines", path(".deadlines_ics", ".private_deadlines_ics")
+            "deadlines",
+            "All deadlines: deliverables, milestones and actions",
+            path(".deadlines_ics", ".private_deadlines_ics"),
         ),
     ]
     for series in db.session.scalars(select(Series).order_by(Series.name)):
@@ -528,7 +546,28 @@ def feed_links(token: str | None) -> list[FeedLink]:
                 ),
             )
         )
+        links.append(
+            feed_link(
+                f"organisation-{organisation.id}-deadlines",
+                f"Deadlines of {organisation.name}",
+                path(
+                    ".organisation_deadlines_ics",
+                    ".private_organisation_deadlines_ics",
+                    organisation_id=organisation.id,
+                ),
+            )
+        )
     return links
+
+
+def personal_links(token: str) -> list[FeedLink]:
+    """The signed-in user's own feed, with their organisation's meetings or with all."""
+    mine = url_for(".private_mine_ics", token=token)
+    every = url_for(".private_mine_ics", token=token, meetings="all")
+    return [
+        feed_link("mine", "My calendar: my organisation's meetings", mine),
+        feed_link("mine-all", "My calendar with every meeting", every),
+    ]
 
 
 @bp.route("/subscribe")
@@ -536,10 +575,21 @@ def subscribe() -> Response:
     """Feed addresses with copy buttons and how to subscribe in common calendar apps."""
     private = not current_app.config["TRACKER_PUBLIC_READ"]
     token = None
-    if private and current_user.is_authenticated:
+    if current_user.is_authenticated:
         token = feed_token(db.session, current_user, current_app.secret_key)  # type: ignore[arg-type]
-    links = feed_links(token) if (token or not private) else []
-    html = render_template("calendar/subscribe.html", links=links, private=private, token=token)
+    links = feed_links(token if private else None) if (token or not private) else []
+    person = current_user.person if current_user.is_authenticated else None
+    html = render_template(
+        "calendar/subscribe.html",
+        links=links,
+        mine=personal_links(token) if token else [],
+        person=person,
+        private=private,
+        token=token,
+        past_days=int(current_app.config["TRACKER_FEED_PAST_DAYS"]),
+        future_months=int(current_app.config["TRACKER_FEED_FUTURE_MONTHS"]),
+        refresh_minutes=int(current_app.config["TRACKER_FEED_REFRESH_MINUTES"]),
+    )
     response = Response(html, content_type="text/html; charset=utf-8")
     # The page can carry a secret address: never leak it through a Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
