@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from flask.testing import FlaskClient
 
 from tests import factories
-from tests.calendar_parsers import icalendar_events, vobject_events
+from tests.calendar_parsers import (
+    by_uid_ical_js,
+    by_uid_icalendar,
+    by_uid_vobject,
+    icalendar_events,
+    vobject_events,
+)
 from tracker.extensions import db
 from tracker.models import AgendaItem, Meeting, Participation, utcnow
 
@@ -182,3 +189,34 @@ def test_the_bench_feed_of_1000_meetings_fits_google_and_the_page_says_how_to_sp
     html = client.get("/subscribe").get_data(as_text=True)
     assert "512 KB" in html
     assert "series" in html.split("512 KB", 1)[1][:400]
+
+
+PARTNER_ZONES = BENCH_ZONES  # the zones of the partner organisations
+
+
+@pytest.mark.usefixtures("node_modules")
+@pytest.mark.parametrize("tzid", PARTNER_ZONES)
+def test_summer_and_winter_downloads_read_alike_in_every_parser(
+    client: FlaskClient, tzid: str
+) -> None:
+    zone = ZoneInfo(tzid)
+    year = utcnow().year + 1
+    for month in (1, 7):
+        starts = datetime(year, month, 15, 10, 0, tzinfo=zone).astimezone(UTC)
+        meeting = factories.make_meeting(
+            starts_at=starts, ends_at=starts + timedelta(hours=2), timezone=tzid
+        )
+        body = client.get(f"/meetings/{meeting.id}.ics").data
+        expected = {meeting.uid: (starts, starts + timedelta(hours=2))}
+        assert by_uid_icalendar(body) == expected
+        assert by_uid_vobject(body) == expected
+        assert by_uid_ical_js(body) == expected
+        # Outlook reads the latest STANDARD and DAYLIGHT as a yearly rule: both are there,
+        # each with its RRULE, whatever the season of the meeting.
+        (vtimezone,) = icalendar.Calendar.from_ical(body).walk("VTIMEZONE")
+        kinds = {part.name: part for part in vtimezone.subcomponents}
+        assert set(kinds) == {"STANDARD", "DAYLIGHT"}
+        for part in kinds.values():
+            assert part["RRULE"]["FREQ"] == ["YEARLY"]
+            assert part.decoded("DTSTART").weekday() == 6
+            assert part["TZOFFSETFROM"].td != part["TZOFFSETTO"].td
