@@ -43,7 +43,7 @@ from tracker.models import Meeting, Organisation, Series, User, utcnow
 
 CALENDAR_MIMETYPE = "text/calendar"
 # Bump when the serializer's output changes, so deployed feeds get new ETags.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 CACHE_SIZE = 64
 
 
