@@ -157,8 +157,9 @@ def floor_values(body: bytes) -> list[dict]:
             "last-modified": event.decoded("LAST-MODIFIED"),
             "sequence": int(event["SEQUENCE"]),
             "status": str(event["STATUS"]),
-            "transp": str(event["TRANSP"]),
         }
+        if "TRANSP" in event:  # written only for cancelled meetings (OPAQUE is the default)
+            value["transp"] = str(event["TRANSP"])
         for key in ("dtstart", "dtend"):  # the same aware zoneinfo datetimes our feed uses
             value[key] = value[key].astimezone(ZoneInfo(str(value[key].tzinfo)))
         values.append(value)

@@ -28,6 +28,7 @@ LOGIN = "login"  # any logged-in user, whatever the reading mode
 EDITOR = "editor"  # organisers and admins
 ADMIN = "admin"  # admins only
 TOKEN = "token"  # anyone holding the secret token that is part of the URL
+FEED = "feed"  # as public-read, but strangers in private mode get a plain 404, never a login page
 
 ACCESS: dict[str, str] = {
     "static": ALWAYS_PUBLIC,
@@ -71,11 +72,12 @@ ACCESS: dict[str, str] = {
     "api.organisations": PUBLIC_READ,
     "api.topic": PUBLIC_READ,
     "api.topics": PUBLIC_READ,
-    "calendar.deadlines_ics": PUBLIC_READ,
-    "calendar.meeting_ics": PUBLIC_READ,
-    "calendar.meetings_ics": PUBLIC_READ,
-    "calendar.organisation_ics": PUBLIC_READ,
-    "calendar.series_ics": PUBLIC_READ,
+    "calendar.deadlines_ics": FEED,
+    "calendar.meeting_ics": FEED,
+    "calendar.meetings_ics": FEED,
+    "calendar.organisation_ics": FEED,
+    "calendar.series_ics": FEED,
+    "calendar.organisation_deadlines_ics": FEED,
     "calendar.subscribe": PUBLIC_READ,
     "outcomes.actions": PUBLIC_READ,
     "outcomes.meeting": PUBLIC_READ,
@@ -122,6 +124,8 @@ ACCESS: dict[str, str] = {
     "meetings.restore": ADMIN,
     "deliverables.restore": ADMIN,
     "calendar.private_deadlines_ics": TOKEN,
+    "calendar.private_mine_ics": TOKEN,
+    "calendar.private_organisation_deadlines_ics": TOKEN,
     "calendar.private_meetings_ics": TOKEN,
     "calendar.private_organisation_ics": TOKEN,
     "calendar.private_series_ics": TOKEN,
@@ -135,7 +139,7 @@ def may_enter(access: str, role: Role | None, public_read: bool) -> bool:
     """Whether a user with role (None: anonymous) may use an endpoint of this access class."""
     if access in (ALWAYS_PUBLIC, TOKEN):
         return True
-    if access == PUBLIC_READ:
+    if access in (PUBLIC_READ, FEED):
         return role is not None or public_read
     if access == LOGIN:
         return role is not None
@@ -163,7 +167,7 @@ def test_every_endpoint_has_an_access_class():
         "These endpoints have no entry in ACCESS in tests/test_access_matrix.py: "
         + ", ".join(missing)
         + f". Add each with one of: {ALWAYS_PUBLIC}, {PUBLIC_READ}, {LOGIN}, {EDITOR}, "
-        f"{ADMIN}, {TOKEN}."
+        f"{ADMIN}, {TOKEN}, {FEED}."
     )
 
 
@@ -172,13 +176,17 @@ def test_access_table_names_only_real_endpoints():
     assert not stale, f"ACCESS lists endpoints that no longer exist: {', '.join(stale)}"
 
 
-def outcome_problem(response: Any, method: str, allowed: bool, role: Role | None) -> str | None:
+def outcome_problem(
+    response: Any, method: str, allowed: bool, role: Role | None, access: str = ""
+) -> str | None:
     """Why the response does not match the expectation, or None."""
     code = response.status_code
     to_login = code == 302 and "/login" in response.headers.get("Location", "")
     if code >= 500:
         return f"server error {code}"
     if not allowed:
+        if access == FEED and role is None:
+            return None if code == 404 and not to_login else f"expected a plain 404, got {code}"
         expected_denial = to_login if role is None else code == 403
         return None if expected_denial else f"expected refusal, got {code}"
     if code == 403 or to_login:
@@ -257,7 +265,7 @@ def test_access(endpoint: str, public_read: bool, tmp_path: Path, seeded: Seeded
                     if method != "POST"
                     else (client.post(url, data={}))
                 )
-                problem = outcome_problem(response, method, allowed, role)
+                problem = outcome_problem(response, method, allowed, role, access)
                 response.close()
                 if problem:
                     who = role.value if role else "anonymous"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
+from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,7 @@ from tracker.calendar.export import (
     timezone_component,
 )
 
+END = datetime(2028, 1, 1)
 ZONES = ["Europe/Sofia", "Europe/Vienna", "Europe/Belgrade", "Europe/Stockholm", "Europe/London"]
 NASTY = "Comma, semi; back\\slash\nnew line \u2013 Пловдив, България 🇧🇬 🤖; end\\"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -133,7 +135,8 @@ def test_text_survives_a_round_trip_through_three_parsers() -> None:
         category="Series, with; comma",
     )
     body = serialize(INFO, [event])
-    expected_description = f"{NASTY}\n\nAgenda:\n1. {NASTY}\n2. Второ; 🙂"
+    # The notes stay on the meeting page: a feed repeats the description for every meeting.
+    expected_description = f"Agenda:\n1. {NASTY}\n2. Второ; 🙂"
     (parsed,) = icalendar_events(body)
     assert str(parsed["SUMMARY"]) == NASTY
     assert str(parsed["LOCATION"]) == NASTY
@@ -215,19 +218,28 @@ def test_deadlines_are_all_day_date_events_with_an_exclusive_end() -> None:
     assert b"BEGIN:VTIMEZONE" not in body
 
 
-def vtimezone_offset(component: icalendar.Timezone, instant: datetime) -> timedelta:
-    """The UTC offset a VTIMEZONE gives for instant, read from its observances alone."""
+def vtimezone_onsets(component: icalendar.Timezone) -> list[tuple[datetime, timedelta]]:
+    """Every (UTC onset, offset) a VTIMEZONE's observances give until END, in order."""
     onsets: list[tuple[datetime, timedelta]] = []
     for observance in component.subcomponents:
         offset_from = observance["TZOFFSETFROM"].td
         offset_to = observance["TZOFFSETTO"].td
         starts = [observance.decoded("DTSTART")]
+        if "RRULE" in observance:
+            # Yearly rules are expanded as RFC 5545 says, with dateutil (icalendar's own helper);
+            # UNTIL is UTC, compared here as the naive local onsets are.
+            text = observance["RRULE"].to_ical().decode().replace("Z", "")
+            starts = list(rrulestr(text, dtstart=starts[0]).between(starts[0], END, inc=True))
         rdates = observance.get("RDATE")
         for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
             starts.extend(period.dt for period in rdate.dts)
         for local in starts:
             onsets.append(((local - offset_from).replace(tzinfo=UTC), offset_to))
-    onsets.sort()
+    return sorted(onsets)
+
+
+def vtimezone_offset(onsets: list[tuple[datetime, timedelta]], instant: datetime) -> timedelta:
+    """The UTC offset the onsets of a VTIMEZONE give for instant."""
     assert onsets[0][0] <= instant, "instant before the VTIMEZONE's first observance"
     return [offset for onset, offset in onsets if onset <= instant][-1]
 
@@ -237,18 +249,46 @@ def test_vtimezone_matches_iana_data_every_hour_of_the_range(tzid: str) -> None:
     zone = ZoneInfo(tzid)
     component = timezone_component(tzid, date(2025, 6, 1), date(2027, 6, 1))
     reparsed = icalendar.Timezone.from_ical(component.to_ical())
+    onsets = vtimezone_onsets(reparsed)
     instant = datetime(2025, 6, 1, tzinfo=UTC)
     checked = 0
     while instant < datetime(2027, 6, 1, tzinfo=UTC):
-        assert vtimezone_offset(reparsed, instant) == instant.astimezone(zone).utcoffset(), instant
+        assert vtimezone_offset(onsets, instant) == instant.astimezone(zone).utcoffset(), instant
         instant += timedelta(minutes=30)
         checked += 1
     assert checked > 30_000
-    # The EU switch is at 01:00 UTC: the DAYLIGHT onset is written in local time before it.
-    spring = (
-        datetime(2026, 3, 29, 1, 0, tzinfo=UTC) + zone.utcoffset(datetime(2026, 3, 1))
-    ).replace(tzinfo=None)
-    assert f"{spring:%Y%m%dT%H%M%S}".encode() in component.to_ical().replace(b"\r\n ", b"")
+    # The EU switch is at 01:00 UTC on the last Sunday of March and of October: one DAYLIGHT
+    # and one STANDARD observance with a yearly rule, onsets in local time before the change.
+    (standard,) = reparsed.walk("STANDARD")
+    (daylight,) = reparsed.walk("DAYLIGHT")
+    winter, summer = zone.utcoffset(datetime(2026, 1, 1)), zone.utcoffset(datetime(2026, 7, 1))
+    for observance, month, offset in ((daylight, 3, winter), (standard, 10, summer)):
+        assert observance["RRULE"].to_ical() == f"FREQ=YEARLY;BYDAY=-1SU;BYMONTH={month}".encode()
+        onset = observance.decoded("DTSTART")
+        assert onset.weekday() == 6  # a Sunday, like every real change
+        assert onset.time() == (datetime(2026, 1, 1, 1) + offset).time()
+
+
+@pytest.mark.parametrize(
+    "tzid", [*ZONES, "America/New_York", "Australia/Sydney", "Asia/Tokyo", "Asia/Tehran", "UTC"]
+)
+def test_no_observance_where_nothing_changes(tzid: str) -> None:
+    zone = ZoneInfo(tzid)
+    for first in (date(2026, 1, 10), date(2026, 7, 10)):
+        component = timezone_component(tzid, first, first + timedelta(days=2))
+        observances = component.subcomponents
+        assert len(observances) <= 2
+        for observance in observances:
+            onset = observance.decoded("DTSTART")
+            if onset == datetime(1970, 1, 1):  # a zone without changes, written as vzic does
+                assert len(observances) == 1
+                continue
+            assert observance["TZOFFSETFROM"].td != observance["TZOFFSETTO"].td
+            # The onset is a real change in the IANA data: the offset differs a second later.
+            instant = (onset - observance["TZOFFSETFROM"].td).replace(tzinfo=UTC)
+            assert (instant - timedelta(seconds=1)).astimezone(zone).utcoffset() != (
+                instant.astimezone(zone).utcoffset()
+            )
 
 
 def test_one_vtimezone_per_zone_used() -> None:
@@ -310,3 +350,19 @@ def test_a_changed_meeting_is_serialised_again() -> None:
     assert b"SUMMARY:Before" in first
     assert b"SUMMARY:After" in second
     assert b"SUMMARY:Before" not in second
+
+
+def test_text_never_carries_control_characters_or_unicode_line_separators() -> None:
+    dirty = "a\x00b\x1fc\x7fd\x80e\x9ff\u2028g\u2029h\r\ni\rj\tk"
+    body = serialize(
+        CalendarInfo(dirty, dirty),
+        [meeting(summary=dirty, location=dirty, notes=dirty, agenda=[dirty], category=dirty)],
+        [deadline(summary=dirty, notes=dirty, category=dirty)],
+    )
+    unfolded = body.replace(b"\r\n ", b"").decode()
+    for character in (*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"):
+        if character not in "\t\r\n":
+            assert character not in unfolded, hex(ord(character))
+    assert "\n" not in unfolded.replace("\r\n", "")
+    (parsed, _) = icalendar_events(body)
+    assert str(parsed["SUMMARY"]) == "abcdef\ng\nh\ni\nj\tk"

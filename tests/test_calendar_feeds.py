@@ -234,7 +234,9 @@ def test_utc_instants_survive_dst_weekends_in_every_zone(
         db.session.flush()
         expected[meeting.uid] = (start, end)
     db.session.commit()
-    # Pretend today is before the first switch so every meeting is in the window.
+    # Pretend today is before the first switch so every meeting is in the window, and look
+    # far enough ahead (the default horizon is 18 months) to reach the last one.
+    client.application.config["TRACKER_FEED_FUTURE_MONTHS"] = 24
     monkeypatch.setattr("tracker.calendar.routes.utcnow", lambda: datetime(2026, 3, 1, tzinfo=UTC))
     response = client.get("/feeds/meetings.ics")
     assert len(expected) == 4 * 5 * 3 * 8

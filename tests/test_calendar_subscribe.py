@@ -91,12 +91,30 @@ def private_links(client: FlaskClient) -> list[str]:
     return sorted(set(re.findall(r'data-copy="http://tracker\.test(/feeds/private/[^"]+)"', html)))
 
 
-def test_private_mode_public_feeds_need_a_login(private_app: Flask) -> None:
+def test_private_mode_public_feeds_answer_a_plain_404_never_a_login_page(
+    private_app: Flask,
+) -> None:
+    organisation = factories.make_organisation()
+    series = factories.make_series()
+    meeting = factories.make_meeting(series=series)
     client = private_app.test_client()
-    response = client.get("/feeds/meetings.ics")
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
+    for path in (
+        "/feeds/meetings.ics",
+        "/feeds/deadlines.ics",
+        f"/feeds/series/{series.id}.ics",
+        f"/feeds/organisations/{organisation.id}.ics",
+        f"/feeds/organisations/{organisation.id}/deadlines.ics",
+        f"/meetings/{meeting.id}.ics",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Location" not in response.headers
+        assert response.mimetype == "text/plain"
+        assert b"<html" not in response.data.lower()
     assert client.get("/subscribe").status_code == 302
+    # A signed-in user's browser still downloads a meeting from its page.
+    login_as(client, factories.make_user())
+    assert client.get(f"/meetings/{meeting.id}.ics").status_code == 200
 
 
 def test_secret_address_works_regenerates_and_is_stored_hashed(private_app: Flask) -> None:
@@ -110,7 +128,9 @@ def test_secret_address_works_regenerates_and_is_stored_hashed(private_app: Flas
     response = browser.post("/subscribe/token")
     assert response.status_code == 302
     links = private_links(browser)
-    assert len(links) == 4
+    # Own feed (two ways), all meetings, all deadlines, the series, the organisation and its
+    # deadlines.
+    assert len(links) == 7
     token = links[0].split("/")[3]
     assert len(token) >= 22  # at least 128 bits in URL-safe base64 (ours: 256)
     record = db.session.scalar(db.select(CalendarToken))
@@ -197,5 +217,5 @@ def test_a_new_secret_key_retires_secret_addresses(private_app: Flask) -> None:
     assert private_links(browser) == []  # nothing shown that would not work
     assert private_app.test_client().get(link).status_code == 200  # stored hash still matches
     browser.post("/subscribe/token")
-    assert len(private_links(browser)) == 2
+    assert len(private_links(browser)) == 4  # own feed twice, all meetings, all deadlines
     assert private_app.test_client().get(link).status_code == 404

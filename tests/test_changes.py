@@ -32,7 +32,10 @@ from tracker.models import (
 )
 from tracker.models.changes import DATA, FEEDS
 
-STATED_ORDER = ["bump_sequences", "touch_parents", "record_audit", "count_changes"]
+STATED_ORDER = [
+    "bump_sequences",
+    "bump_deadline_sequences",
+    "touch_parents",, "record_audit", "count_changes"]
 
 
 def counter(name: str) -> int:

@@ -9,12 +9,14 @@ BEFORE_FLUSH_STEPS run while session.new, dirty and deleted still show what is t
 
 1. bump_sequences: a meeting whose time, place or status changes gets SEQUENCE + 1
    (RFC 5545). First, so that every later step sees the row as it will be written.
-2. touch_parents: a meeting whose agenda or organisations change is touched (see touch()):
+2. bump_deadline_sequences: likewise for a deliverable, milestone or action item whose due
+   date or status changes, so subscribers see the moved deadline as an update.
+3. touch_parents: a meeting whose agenda or organisations change is touched (see touch()):
    its feed event shows a new LAST-MODIFIED and an edit form opened before is refused.
    Before the audit and the counters, which must see the touched meeting.
-3. record_audit: one AuditEvent per created, changed or deleted record (tracker.audit), with
+4. record_audit: one AuditEvent per created, changed or deleted record (tracker.audit), with
    the bumped SEQUENCE among its changes (updated_at and version are left out).
-4. count_changes: the "data" counter for any change (the page cache) and the "feeds" counter
+5. count_changes: the "data" counter for any change (the page cache) and the "feeds" counter
    for a change that a feed shows. Last, so that what the steps before did is counted too.
 
 AFTER_FLUSH_STEPS run after the rows are written, while session.new, dirty and deleted still
@@ -52,6 +54,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from tracker.audit import fill_audit_ids, forget_pending_audit, record_audit, track_old_values
 from tracker.calendar.changes import (
     FEED_MODELS,
+    bump_deadline_sequences,
     bump_sequence,
     meetings_with_changed_links,
     touches_feeds,
@@ -112,6 +115,7 @@ def count_bulk_changes(state: ORMExecuteState) -> None:
 
 BEFORE_FLUSH_STEPS: tuple[Step, ...] = (
     bump_sequences,
+    bump_deadline_sequences,
     touch_parents,
     record_audit,
     count_changes,

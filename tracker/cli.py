@@ -86,8 +86,10 @@ def check_deploy_command() -> None:
     """Check the configuration is safe for a public deployment (like Django's check --deploy)."""
     from flask import current_app
 
-    from tracker.maintenance import deploy_problems
+    from tracker.maintenance import deploy_problems, deploy_warnings
 
+    for warning in deploy_warnings(current_app.config):
+        click.echo(f"WARNING: {warning}", err=True)
     problems = deploy_problems(current_app.config)
     for problem in problems:
         click.echo(f"UNSAFE: {problem}", err=True)

@@ -64,6 +64,23 @@ def deploy_problems(config: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def deploy_warnings(config: Mapping[str, Any]) -> list[str]:
+    """Settings that work but serve users worse, as messages (empty when fine)."""
+    warnings = []
+    base_url = str(config.get("TRACKER_BASE_URL") or "")
+    if not base_url:
+        warnings.append(
+            "TRACKER_BASE_URL is not set: calendar feeds and the subscribe page take their links "
+            "from each request's Host header. Set it to https://your-host."
+        )
+    elif not base_url.startswith("https://"):
+        warnings.append(
+            "TRACKER_BASE_URL is not https: calendar apps would fetch feeds, secret addresses "
+            "included, over plain HTTP, and Outlook on the web refuses them. Use https://."
+        )
+    return warnings
+
+
 def sqlite_path(database_uri: str) -> Path | None:
     """The file of a SQLite database URI, or None for other databases and memory."""
     url = make_url(database_uri)

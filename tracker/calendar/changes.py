@@ -6,14 +6,18 @@ forms, the CLI, operations and tests all go through them without knowing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from tracker.models import (
+    ActionItem,
     AgendaItem,
     Deliverable,
     Meeting,
+    Milestone,
     Organisation,
     Participation,
     Series,
@@ -21,7 +25,17 @@ from tracker.models import (
 )
 
 # A change to any of these can change what some feed shows.
-FEED_MODELS = (Meeting, Series, Organisation, Topic, AgendaItem, Participation, Deliverable)
+FEED_MODELS = (
+    Meeting,
+    Series,
+    Organisation,
+    Topic,
+    AgendaItem,
+    Participation,
+    Deliverable,
+    Milestone,
+    ActionItem,
+)
 # RFC 5545 3.8.7.4: SEQUENCE goes up when the organiser changes time, place or status.
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "location", "online_url", "status")
 # The fields of the rows linking topics and organisations to a meeting that its event shows
@@ -93,6 +107,45 @@ def meetings_with_changed_links(session: Session) -> set[Meeting]:
             if meeting is not None:
                 meetings.add(meeting)
     return {meeting for meeting in meetings if meeting not in session.deleted}
+
+
+# A deadline event's SEQUENCE rises when its date moves or its status changes: model ->
+# (the fields that count, the attribute holding the SEQUENCE).
+DEADLINE_SEQUENCE_FIELDS: dict[type, tuple[tuple[str, ...], str]] = {
+    Deliverable: (("due_date", "status"), "deadline_sequence"),
+    Milestone: (("due_date", "done"), "sequence"),
+    ActionItem: (("due_date", "status"), "sequence"),
+}
+
+
+def fields_changed(session: Session, obj: Any, keys: tuple[str, ...]) -> bool:
+    """Whether any of keys really changes in this flush, reading expired old values from the row."""
+    unknown = []
+    for key in keys:
+        changed = attribute_changed(obj, key)
+        if changed:
+            return True
+        if changed is None:
+            unknown.append(key)
+    if not unknown or inspect(obj).identity is None:
+        return bool(unknown)
+    model = type(obj)
+    columns = [getattr(model, key) for key in unknown]
+    row = session.connection().execute(sa.select(*columns).where(model.id == obj.id)).first()
+    return row is None or any(getattr(obj, key) != row[i] for i, key in enumerate(unknown))
+
+
+def bump_deadline_sequences(session: Session) -> None:
+    """Raise the SEQUENCE of deliverables, milestones and actions whose date or status moves."""
+    for obj in session.dirty:
+        rule = DEADLINE_SEQUENCE_FIELDS.get(type(obj))
+        if rule is None:
+            continue
+        keys, counter = rule
+        if attribute_changed(obj, counter) is not False:
+            continue  # set explicitly by the caller: respect it
+        if fields_changed(session, obj, keys):
+            setattr(obj, counter, (getattr(obj, counter) or 0) + 1)
 
 
 def touches_feeds(session: Session) -> bool:

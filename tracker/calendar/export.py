@@ -5,6 +5,8 @@ Nothing here knows about Flask or the database: the caller hands in plain values
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -70,7 +72,7 @@ class MeetingEvent:
 
 @dataclass(frozen=True)
 class DeadlineEvent:
-    """An all-day event for a deliverable's due date."""
+    """An all-day event for a due date: a deliverable's, a milestone's or an action item's."""
 
     uid: str
     summary: str
@@ -80,6 +82,19 @@ class DeadlineEvent:
     url: str = ""
     category: str = ""
     notes: str = ""
+    status: str = STATUS_CONFIRMED
+    sequence: int = 0
+
+
+# C0 controls but TAB and LF, DEL, and C1 controls: RFC 5545 3.3.11 allows none of them in TEXT.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode line and paragraph separators break lines in some clients: they become plain newlines.
+LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+
+
+def clean_text(text: str) -> str:
+    """Text fit for an iCalendar TEXT value: line breaks as LF, control characters dropped."""
+    return CONTROL_CHARACTERS.sub("", LINE_SEPARATORS.sub("\n", text))
 
 
 def utc(moment: datetime) -> datetime:
@@ -103,20 +118,26 @@ def zoned(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def meeting_description(event: MeetingEvent) -> str:
-    """The DESCRIPTION text: notes, agenda topics, organisations, online link and page link."""
+    """The DESCRIPTION text: agenda, organisations, online link (once) and the page link.
+
+    Kept short, since a feed repeats it for every meeting: the notes, which can run long, stay
+    on the meeting page the link leads to, and the online link is left out when it already is
+    the LOCATION.
+    """
     parts: list[str] = []
-    if event.notes.strip():
-        parts.append(event.notes.strip())
     if event.agenda:
         lines = [f"{n}. {title}" for n, title in enumerate(event.agenda, start=1)]
         parts.append("Agenda:\n" + "\n".join(lines))
+    links: list[str] = []
     if event.organisations:
-        parts.append("Organisations: " + ", ".join(event.organisations))
-    if event.online_url:
-        parts.append(f"Join online: {event.online_url}")
+        links.append("With " + ", ".join(event.organisations))
+    if event.online_url and event.location:
+        links.append(f"Online: {event.online_url}")
     if event.url:
-        parts.append(f"Meeting page: {event.url}")
-    return "\n\n".join(parts)
+        links.append(event.url)
+    if links:
+        parts.append("\n".join(links))
+    return clean_text("\n\n".join(parts))
 
 
 def meeting_component(event: MeetingEvent) -> Event:
@@ -127,22 +148,23 @@ def meeting_component(event: MeetingEvent) -> Event:
     component.add("dtstamp", utc(event.last_modified))
     component.add("dtstart", zoned(event.starts_at, zone))
     component.add("dtend", zoned(event.ends_at, zone))
-    component.add("summary", event.summary)
+    component.add("summary", clean_text(event.summary))
     location = event.location or event.online_url
     if location:
-        component.add("location", location)
+        component.add("location", clean_text(location))
     description = meeting_description(event)
     if description:
         component.add("description", description)
     if event.url:
         component.add("url", event.url, parameters={"VALUE": "URI"})
     if event.category:
-        component.add("categories", [event.category])
+        component.add("categories", [clean_text(event.category)])
     component.add("created", utc(event.created))
     component.add("last-modified", utc(event.last_modified))
     component.add("sequence", event.sequence)
     component.add("status", event.status)
-    component.add("transp", "TRANSPARENT" if event.status == STATUS_CANCELLED else "OPAQUE")
+    if event.status == STATUS_CANCELLED:
+        component.add("transp", "TRANSPARENT")  # OPAQUE is the default (RFC 5545 3.8.2.7)
     return component
 
 
@@ -153,19 +175,18 @@ def deadline_component(event: DeadlineEvent) -> Event:
     component.add("dtstamp", utc(event.last_modified))
     component.add("dtstart", event.due)
     component.add("dtend", event.due + timedelta(days=1))
-    component.add("summary", event.summary)
-    description = "\n\n".join(
-        part for part in (event.notes.strip(), f"Page: {event.url}" if event.url else "") if part
-    )
+    component.add("summary", clean_text(event.summary))
+    description = "\n\n".join(part for part in (event.notes.strip(), event.url) if part)
     if description:
-        component.add("description", description)
+        component.add("description", clean_text(description))
     if event.url:
         component.add("url", event.url, parameters={"VALUE": "URI"})
     if event.category:
-        component.add("categories", [event.category])
+        component.add("categories", [clean_text(event.category)])
     component.add("created", utc(event.created))
     component.add("last-modified", utc(event.last_modified))
-    component.add("sequence", 0)
+    component.add("sequence", event.sequence)
+    component.add("status", event.status)
     component.add("transp", "TRANSPARENT")
     return component
 
@@ -198,48 +219,176 @@ def zone_transitions(zone: ZoneInfo, first: datetime, last: datetime) -> list[da
     return found
 
 
+# How far around the events transitions are read: a year and a bit on each side, so every yearly
+# rule in force shows at least twice and the observance covering the first event starts before it.
+RULE_REACH = timedelta(days=370)
+# Where a zone has no transition near the events, the last one is looked for this far back,
+# week by week; the vzic-style 1970 onset stands in when there is none.
+ZONE_HISTORY_START = datetime(1970, 1, 1, tzinfo=UTC)
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One change of a zone's offset or abbreviation, as an observance would describe it."""
+
+    local_onset: datetime  # naive local time just before the change (RFC 5545 3.6.5)
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    daylight: bool
+
+    @property
+    def byday(self) -> str:
+        """The onset's weekday and its place in the month as BYDAY: 2SU, or -1SU for the last."""
+        onset = self.local_onset
+        month_days = monthrange(onset.year, onset.month)[1]
+        place = -1 if onset.day > month_days - 7 else (onset.day - 1) // 7 + 1
+        return f"{place}{DAYS[onset.weekday()]}"
+
+    @property
+    def rule(self) -> tuple[object, ...]:
+        """What a yearly RRULE repeats: offsets, name, month, BYDAY and the time of day."""
+        onset = self.local_onset
+        return (
+            self.daylight,
+            self.offset_from,
+            self.offset_to,
+            self.name,
+            onset.month,
+            self.byday,
+            onset.time(),
+        )
+
+
+def transition_at(zone: ZoneInfo, moment: datetime, tzid: str) -> Transition:
+    """The transition zoneinfo has at the UTC instant moment."""
+    before = (moment - timedelta(seconds=1)).astimezone(zone)
+    after = moment.astimezone(zone)
+    offset_from = before.utcoffset() or timedelta(0)
+    return Transition(
+        local_onset=(moment + offset_from).replace(tzinfo=None),
+        offset_from=offset_from,
+        offset_to=after.utcoffset() or timedelta(0),
+        name=after.tzname() or tzid,
+        daylight=bool(after.dst()),
+    )
+
+
+def last_transition_before(zone: ZoneInfo, moment: datetime) -> datetime | None:
+    """The latest UTC instant before moment where the zone changed, looking back to 1970."""
+    cursor = moment
+    here = moment.astimezone(zone)
+    while cursor > ZONE_HISTORY_START:
+        earlier = max(cursor - timedelta(days=7), ZONE_HISTORY_START)
+        there = earlier.astimezone(zone)
+        if (there.utcoffset(), there.tzname()) != (here.utcoffset(), here.tzname()):
+            return find_transition(zone, earlier, cursor)
+        cursor = earlier
+    return None
+
+
+def yearly_runs(transitions: Sequence[Transition]) -> list[list[Transition]]:
+    """Transitions grouped into runs that one yearly RRULE describes, in order of onset."""
+    runs: list[list[Transition]] = []
+    open_runs: dict[bool, list[Transition]] = {}
+    for transition in transitions:
+        run = open_runs.get(transition.daylight)
+        if (
+            run is not None
+            and run[-1].rule == transition.rule
+            and run[-1].local_onset.year + 1 == transition.local_onset.year
+        ):
+            run.append(transition)
+            continue
+        run = [transition]
+        runs.append(run)
+        open_runs[transition.daylight] = run
+    return runs
+
+
+def observance(run: Sequence[Transition], until: datetime | None) -> Component:
+    """A STANDARD or DAYLIGHT observance: one onset, or a yearly RRULE when the run repeats."""
+    first = run[0]
+    component = TimezoneDaylight() if first.daylight else TimezoneStandard()
+    component.add("dtstart", first.local_onset)
+    component.add("tzoffsetfrom", first.offset_from)
+    component.add("tzoffsetto", first.offset_to)
+    component.add("tzname", first.name)
+    if len(run) > 1:
+        rule: dict[str, object] = {
+            "freq": "YEARLY",
+            "bymonth": first.local_onset.month,
+            "byday": first.byday,
+        }
+        if until is not None:
+            rule["until"] = until
+        component.add("rrule", rule)
+    return component
+
+
 @lru_cache(maxsize=256)
 def timezone_component(tzid: str, first_day: date, last_day: date) -> Timezone:
-    """A VTIMEZONE for tzid computed from the IANA data, valid from first_day to last_day.
+    """A VTIMEZONE for tzid from the IANA data, valid from first_day to last_day.
 
-    One observance gives the offset at the start, then one STANDARD or DAYLIGHT observance per
-    transition, its DTSTART in local time before the change (RFC 5545 3.6.5), so each change
-    lands on the UTC instant zoneinfo has. One component per transition rather than RDATE
-    lists: ical.js skips an observance's DTSTART when it has RDATEs, and some clients ignore
-    RDATE altogether. (icalendar's own Timezone.from_tzid writes spring onsets an hour late.)
+    As the tzdata-derived VTIMEZONEs of vzic are, and as Outlook reads them ([MS-OXCICAL]
+    2.1.3.1.1.19): a STANDARD and a DAYLIGHT observance with a yearly RRULE for the rule in
+    force, explicit onsets only where a change does not repeat yearly, and no observance on a
+    date where nothing changes. Each DTSTART is the local time before the change (RFC 5545
+    3.6.5), so every change lands on the UTC instant zoneinfo has.
     """
     zone = ZoneInfo(tzid)
     first = datetime.combine(first_day, datetime.min.time(), UTC)
     last = datetime.combine(last_day, datetime.min.time(), UTC)
+    moments = zone_transitions(zone, first - RULE_REACH, last + RULE_REACH)
+    if not moments or moments[0] > first:
+        earlier = last_transition_before(zone, moments[0] if moments else first)
+        if earlier is not None:
+            moments.insert(0, earlier)
     component = Timezone()
     component.add("tzid", tzid)
-    start_local = first.astimezone(zone)
-    start_offset = start_local.utcoffset() or timedelta(0)
-    onsets = [(first, start_local, start_offset)]
-    for moment in zone_transitions(zone, first, last):
-        before = (moment - timedelta(seconds=1)).astimezone(zone)
-        onsets.append((moment, moment.astimezone(zone), before.utcoffset() or timedelta(0)))
-    for moment, after, offset_from in onsets:
-        observance = TimezoneDaylight() if after.dst() else TimezoneStandard()
-        observance.add("dtstart", (moment + offset_from).replace(tzinfo=None))
-        observance.add("tzoffsetfrom", offset_from)
-        observance.add("tzoffsetto", after.utcoffset() or timedelta(0))
-        observance.add("tzname", after.tzname() or tzid)
-        component.add_component(observance)
+    if not moments:
+        # A zone without changes since 1970 (e.g. UTC): its one offset, from 1970, as vzic does.
+        offset = first.astimezone(zone).utcoffset() or timedelta(0)
+        fixed = Transition(
+            datetime(1970, 1, 1), offset, offset, first.astimezone(zone).tzname() or tzid, False
+        )
+        component.add_component(observance([fixed], None))
+        return component
+    transitions = [transition_at(zone, moment, tzid) for moment in moments]
+    runs = yearly_runs(transitions)
+    observances: list[Component] = []
+    seen: set[bool] = set()
+    for run in reversed(runs):
+        kind = run[0].daylight
+        # The last run of each kind is the rule in force: it has no end. An earlier one ends
+        # with its last onset, in UTC (RFC 5545 3.3.10).
+        ending = (run[-1].local_onset - run[-1].offset_from).replace(tzinfo=UTC)
+        observances.append(observance(run, ending if kind in seen else None))
+        seen.add(kind)
+    for part in reversed(observances):
+        component.add_component(part)
     return component
 
 
-def calendar_shell(info: CalendarInfo) -> Calendar:
-    """A VCALENDAR with the properties every feed carries, escaped and typed correctly."""
+def calendar_shell(info: CalendarInfo | None) -> Calendar:
+    """A VCALENDAR with the properties every feed carries, escaped and typed correctly.
+
+    Without info it is a single appointment to import: [MS-OXCICAL] 2.1.3.1.1.1 says
+    X-WR-CALNAME must then be left out, or Outlook makes a new calendar of the file, so no
+    calendar-level name, description, refresh interval or TTL is written at all.
+    """
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    if info is None:
+        return calendar
     # icalendar writes unknown and X- properties raw; vText makes it escape , ; \ and newlines.
-    calendar.add("name", vText(info.name))
-    calendar.add("x-wr-calname", vText(info.name))
-    calendar.add("x-wr-caldesc", vText(info.description))
+    calendar.add("name", vText(clean_text(info.name)))
+    calendar.add("x-wr-calname", vText(clean_text(info.name)))
+    calendar.add("x-wr-caldesc", vText(clean_text(info.description)))
     # Without the explicit parameter icalendar drops VALUE=DURATION, which RFC 7986 requires,
     # and it writes X-PUBLISHED-TTL as "1:00:00" unless handed a vDuration.
     calendar.add("refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"})
@@ -262,7 +411,7 @@ def zone_ranges(events: Iterable[MeetingEvent]) -> dict[str, tuple[date, date]]:
 
 
 def build_calendar(
-    info: CalendarInfo,
+    info: CalendarInfo | None,
     meetings: Sequence[MeetingEvent] = (),
     deadlines: Sequence[DeadlineEvent] = (),
 ) -> Calendar:
@@ -332,7 +481,7 @@ def timezone_bytes(tzid: str, first_day: date, last_day: date) -> bytes:
 
 
 def serialize(
-    info: CalendarInfo,
+    info: CalendarInfo | None,
     meetings: Sequence[MeetingEvent] = (),
     deadlines: Sequence[DeadlineEvent] = (),
 ) -> bytes:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import hmac
 import secrets
 from base64 import urlsafe_b64encode
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -22,14 +24,18 @@ from tracker.calendar.export import (
 )
 from tracker.counters import read_counter
 from tracker.models import (
+    ActionItem,
+    ActionStatus,
     AgendaItem,
     CalendarToken,
     Deliverable,
     DeliverableStatus,
     Meeting,
     MeetingStatus,
+    Milestone,
     Organisation,
     Participation,
+    Person,
     Series,
     Topic,
     User,
@@ -69,6 +75,14 @@ def window_start(today: date, past_days: int) -> datetime:
     return datetime.combine(today - timedelta(days=past_days), datetime.min.time(), UTC)
 
 
+def window_end(today: date, future_months: int) -> datetime:
+    """The end of every feed's window: midnight UTC, future_months after today (day clamped)."""
+    month_index = today.month - 1 + future_months
+    year, month = today.year + month_index // 12, month_index % 12 + 1
+    day = min(today.day, calendar.monthrange(year, month)[1])
+    return datetime.combine(date(year, month, day), datetime.min.time(), UTC)
+
+
 def meeting_events(
     session: Session,
     since: datetime,
@@ -77,13 +91,28 @@ def meeting_events(
     series_id: int | None = None,
     organisation_id: int | None = None,
     meeting_id: int | None = None,
+    organisation_ids: Collection[int] | None = None,
+    until: datetime | None = None,
 ) -> list[MeetingEvent]:
-    """The feed events of live meetings ending after since, filtered, in start order."""
+    """The feed events of live meetings ending after since and starting before until, in order.
+
+    organisation_ids keeps the meetings any of those organisations takes part in.
+    """
     ids = sa.select(Meeting.id).where(Meeting.deleted_at.is_(None))
     if meeting_id is not None:
         ids = ids.where(Meeting.id == meeting_id)
     else:
         ids = ids.where(Meeting.ends_at >= since)
+        if until is not None:
+            ids = ids.where(Meeting.starts_at < until)
+    if organisation_ids is not None:
+        ids = ids.where(
+            Meeting.id.in_(
+                sa.select(Participation.meeting_id).where(
+                    Participation.organisation_id.in_(list(organisation_ids))
+                )
+            )
+        )
     if series_id is not None:
         ids = ids.where(Meeting.series_id == series_id)
     if organisation_id is not None:
@@ -188,14 +217,45 @@ def deadline_uid(deliverable_id: int) -> str:
     return f"deliverable-{deliverable_id}-due@borderless-ai-tracker"
 
 
-def deadline_events(session: Session, since: date, deliverable_url: UrlFor) -> list[DeadlineEvent]:
-    """All-day events for the due dates of live deliverables due on or after since."""
-    rows = session.execute(
+@dataclass(frozen=True)
+class DeadlineUrls:
+    """Absolute page addresses for deadline events: deliverables and a meeting's outcomes."""
+
+    deliverable: UrlFor
+    meeting_outcomes: UrlFor
+
+
+def milestone_uid(milestone_id: int) -> str:
+    """The UID of a milestone's due date."""
+    return f"milestone-{milestone_id}-due@borderless-ai-tracker"
+
+
+def action_uid(action_id: int) -> str:
+    """The UID of an action item's due date."""
+    return f"action-{action_id}-due@borderless-ai-tracker"
+
+
+def short(text: str, limit: int = 80) -> str:
+    """text on one line, cut to limit characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def deliverable_deadlines(
+    session: Session,
+    since: date,
+    until: date | None,
+    urls: DeadlineUrls,
+    organisation_id: int | None,
+) -> list[DeadlineEvent]:
+    """Due dates of live deliverables (dropped ones marked CANCELLED), optionally of one lead."""
+    query = (
         sa.select(
             Deliverable.id,
             Deliverable.title,
             Deliverable.due_date,
             Deliverable.status,
+            Deliverable.deadline_sequence,
             Deliverable.created_at,
             Deliverable.updated_at,
             Organisation.name.label("lead"),
@@ -207,23 +267,172 @@ def deadline_events(session: Session, since: date, deliverable_url: UrlFor) -> l
             Deliverable.due_date.is_not(None),
             Deliverable.due_date >= since,
         )
-        .order_by(Deliverable.due_date, Deliverable.id)
-    ).all()
+    )
+    if until is not None:
+        query = query.where(Deliverable.due_date < until)
+    if organisation_id is not None:
+        query = query.where(Deliverable.lead_organisation_id == organisation_id)
     events = []
-    for row in rows:
-        state = "dropped" if row.status == DeliverableStatus.DROPPED else row.status.value
+    for row in session.execute(query):
+        dropped = row.status == DeliverableStatus.DROPPED
+        published = row.status == DeliverableStatus.PUBLISHED
+        prefix = "Dropped: " if dropped else "Done: " if published else "Due: "
         events.append(
             DeadlineEvent(
                 uid=deadline_uid(row.id),
-                summary=f"Due: {row.title}",
+                summary=prefix + row.title,
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(row.updated_at, row.lead_updated_at),
-                url=deliverable_url(row.id),
+                url=urls.deliverable(row.id),
                 category="Deliverables",
-                notes=f"Led by {row.lead}. Status: {state.replace('_', ' ')}.",
+                notes=f"Led by {row.lead}. Status: {row.status.value.replace('_', ' ')}.",
+                status=STATUS_CANCELLED if dropped else STATUS_CONFIRMED,
+                sequence=row.deadline_sequence,
             )
         )
+    return events
+
+
+def milestone_deadlines(
+    session: Session,
+    since: date,
+    until: date | None,
+    urls: DeadlineUrls,
+    organisation_id: int | None,
+) -> list[DeadlineEvent]:
+    """Due dates of the milestones of live deliverables, owned by the deliverable's lead."""
+    query = (
+        sa.select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.due_date,
+            Milestone.done,
+            Milestone.done_at,
+            Milestone.sequence,
+            Milestone.created_at,
+            Deliverable.id.label("deliverable_id"),
+            Deliverable.title.label("deliverable"),
+            Deliverable.status.label("deliverable_status"),
+            Deliverable.updated_at.label("deliverable_updated_at"),
+            Organisation.name.label("lead"),
+        )
+        .join(Deliverable, Deliverable.id == Milestone.deliverable_id)
+        .join(Organisation, Organisation.id == Deliverable.lead_organisation_id)
+        .where(
+            Deliverable.deleted_at.is_(None),
+            Milestone.due_date.is_not(None),
+            Milestone.due_date >= since,
+        )
+    )
+    if until is not None:
+        query = query.where(Milestone.due_date < until)
+    if organisation_id is not None:
+        query = query.where(Deliverable.lead_organisation_id == organisation_id)
+    events = []
+    for row in session.execute(query):
+        dropped = row.deliverable_status == DeliverableStatus.DROPPED
+        changed = [row.created_at, row.deliverable_updated_at]
+        if row.done_at is not None:
+            changed.append(row.done_at)
+        events.append(
+            DeadlineEvent(
+                uid=milestone_uid(row.id),
+                summary=("Done: " if row.done else "Milestone: ") + short(row.title),
+                due=row.due_date,
+                created=row.created_at,
+                last_modified=max(changed),
+                url=urls.deliverable(row.deliverable_id),
+                category="Milestones",
+                notes=f"Milestone of {row.deliverable}, led by {row.lead}.",
+                status=STATUS_CANCELLED if dropped else STATUS_CONFIRMED,
+                sequence=row.sequence,
+            )
+        )
+    return events
+
+
+def action_deadlines(
+    session: Session,
+    since: date,
+    until: date | None,
+    urls: DeadlineUrls,
+    organisation_id: int | None,
+    person_id: int | None = None,
+) -> list[DeadlineEvent]:
+    """Due dates of the action items of live meetings, owned by the organisation or person."""
+    query = (
+        sa.select(
+            ActionItem.id,
+            ActionItem.text,
+            ActionItem.due_date,
+            ActionItem.status,
+            ActionItem.sequence,
+            ActionItem.created_at,
+            ActionItem.closed_at,
+            ActionItem.meeting_id,
+            Organisation.name.label("owner"),
+            Organisation.updated_at.label("owner_updated_at"),
+            Person.name.label("person"),
+        )
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .join(Organisation, Organisation.id == ActionItem.owner_organisation_id)
+        .outerjoin(Person, Person.id == ActionItem.owner_person_id)
+        .where(Meeting.deleted_at.is_(None), ActionItem.due_date >= since)
+    )
+    if until is not None:
+        query = query.where(ActionItem.due_date < until)
+    owners = []
+    if organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == organisation_id)
+    if person_id is not None:
+        owners.append(ActionItem.owner_person_id == person_id)
+    if owners:
+        query = query.where(sa.or_(*owners))
+    events = []
+    for row in session.execute(query):
+        changed = [row.created_at, row.owner_updated_at]
+        if row.closed_at is not None:
+            changed.append(row.closed_at)
+        owner = f"{row.owner} ({row.person})" if row.person else row.owner
+        prefix = {ActionStatus.DONE: "Done: ", ActionStatus.DROPPED: "Dropped: "}
+        events.append(
+            DeadlineEvent(
+                uid=action_uid(row.id),
+                summary=prefix.get(row.status, "Action: ") + short(row.text),
+                due=row.due_date,
+                created=row.created_at,
+                last_modified=max(changed),
+                url=urls.meeting_outcomes(row.meeting_id),
+                category="Actions",
+                notes=f"Owner: {owner}. Status: {row.status.value}.",
+                status=STATUS_CANCELLED if row.status == ActionStatus.DROPPED else STATUS_CONFIRMED,
+                sequence=row.sequence,
+            )
+        )
+    return events
+
+
+def deadline_events(
+    session: Session,
+    since: date,
+    until: date | None,
+    urls: DeadlineUrls,
+    *,
+    organisation_id: int | None = None,
+    person_id: int | None = None,
+) -> list[DeadlineEvent]:
+    """All-day events for deliverables, milestones and action items due in [since, until).
+
+    With organisation_id: what that organisation leads or owns; with person_id as well, also
+    the actions that person owns. In due-date order, then by UID.
+    """
+    events = [
+        *deliverable_deadlines(session, since, until, urls, organisation_id),
+        *milestone_deadlines(session, since, until, urls, organisation_id),
+        *action_deadlines(session, since, until, urls, organisation_id, person_id),
+    ]
+    events.sort(key=lambda event: (event.due, event.uid))
     return events
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,21 +26,23 @@ from tracker.auth.access import public_endpoint
 from tracker.calendar import bp
 from tracker.calendar.export import CalendarInfo, serialize
 from tracker.calendar.operations import (
+    DeadlineUrls,
     deadline_events,
     feed_state,
     feed_token,
     meeting_events,
     regenerate_feed_token,
     user_for_token,
+    window_end,
     window_start,
 )
 from tracker.extensions import db, login_manager
 from tracker.lru import LockedLRU
-from tracker.models import Meeting, Organisation, Series, utcnow
+from tracker.models import Meeting, Organisation, Series, User, utcnow
 
 CALENDAR_MIMETYPE = "text/calendar"
 # Bump when the serializer's output changes, so deployed feeds get new ETags.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 CACHE_SIZE = 64
 
 
@@ -51,7 +54,7 @@ class Feed:
     name: str
     description: str
     filename: str
-    build: Callable[[datetime, str], bytes]
+    build: Callable[[datetime, datetime, str], bytes]
 
 
 # Rendered feed bodies keyed by ETag; the ETag holds the feeds change counter.
@@ -62,6 +65,20 @@ def slug(text: str) -> str:
     """An ASCII file-name-safe form of text."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "calendar"
+
+
+def file_name(text: str) -> str:
+    """A file-name-safe form of text that keeps letters of every script."""
+    name = re.sub(r"[^\w]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-_")
+    return name or "calendar"
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """A Content-Disposition value with an ASCII filename and, if needed, RFC 6266 filename*."""
+    fallback = slug(filename.removesuffix(".ics")) + ".ics"
+    if filename.isascii():
+        return f'{kind}; filename="{fallback}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def base_url() -> str:
@@ -96,8 +113,8 @@ def deliverable_url(base: str) -> Callable[[int], str]:
 def meetings_feed(key: str, name: str, description: str, filename: str, **filters: int) -> Feed:
     """A feed of meetings, optionally filtered by series or organisation."""
 
-    def build(since: datetime, base: str) -> bytes:
-        events = meeting_events(db.session, since, meeting_url(base), **filters)
+    def build(since: datetime, until: datetime, base: str) -> bytes:
+        events = meeting_events(db.session, since, meeting_url(base), until=until, **filters)  # type: ignore[arg-type]
         return serialize(calendar_info(feed), meetings=events)
 
     feed = Feed(key, name, description, filename, build)
@@ -121,7 +138,7 @@ def series_feed(series_id: int) -> Feed:
         f"series-{series.id}",
         f"{series.name} meetings",
         f"Meetings of the series {series.name}, from the Borderless AI tracker.",
-        f"series-{slug(series.name)}.ics",
+        f"series-{file_name(series.name)}.ics",
         series_id=series.id,
     )
 
@@ -133,26 +150,111 @@ def organisation_feed(organisation_id: int) -> Feed:
         f"organisation-{organisation.id}",
         f"{organisation.name}: Borderless AI meetings",
         f"Meetings {organisation.name} takes part in, from the Borderless AI tracker.",
-        f"organisation-{slug(organisation.short_name)}.ics",
+        f"organisation-{file_name(organisation.short_name)}.ics",
         organisation_id=organisation.id,
     )
 
 
-def deadlines_feed() -> Feed:
-    """Deliverable due dates as all-day events."""
+def deadline_urls(base: str) -> DeadlineUrls:
+    """Absolute page addresses for deadline events under base."""
+    return DeadlineUrls(
+        deliverable=deliverable_url(base),
+        meeting_outcomes=lambda meeting_id: (
+            base + url_for("outcomes.meeting", meeting_id=meeting_id)
+        ),
+    )
 
-    def build(since: datetime, base: str) -> bytes:
-        events = deadline_events(db.session, since.date(), deliverable_url(base))
+
+def deadlines_feed(organisation_id: int | None = None) -> Feed:
+    """Due dates of deliverables, milestones and action items as all-day events.
+
+    With organisation_id: only what that organisation leads or owns.
+    """
+    organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
+
+    def build(since: datetime, until: datetime, base: str) -> bytes:
+        events = deadline_events(
+            db.session,
+            since.date(),
+            until.date(),
+            deadline_urls(base),
+            organisation_id=organisation_id,
+        )
         return serialize(calendar_info(feed), deadlines=events)
 
+    if organisation is None:
+        feed = Feed(
+            "deadlines",
+            "Borderless AI deadlines",
+            "Due dates of the Borderless AI Initiative's deliverables, milestones and actions.",
+            "borderless-ai-deadlines.ics",
+            build,
+        )
+    else:
+        feed = Feed(
+            f"organisation-{organisation.id}-deadlines",
+            f"{organisation.name}: Borderless AI deadlines",
+            f"Deliverables {organisation.name} leads, their milestones, and its actions.",
+            f"organisation-{file_name(organisation.short_name)}-deadlines.ics",
+            build,
+        )
+    return feed
+
+
+def personal_feed(user: User, all_meetings: bool) -> Feed:
+    """One user's own feed: meetings, their actions and their organisation's deadlines.
+
+    Meetings of the user's organisation (through their linked person) or all meetings; the
+    actions they or their organisation own; the deadlines and milestones of the deliverables
+    their organisation leads (deliverables have no owner person yet).
+    """
+    person = user.person
+    organisation_id = person.organisation_id if person is not None else None
+    person_id = person.id if person is not None else None
+
+    def build(since: datetime, until: datetime, base: str) -> bytes:
+        if all_meetings:
+            meetings = meeting_events(db.session, since, meeting_url(base), until=until)
+        elif organisation_id is not None:
+            meetings = meeting_events(
+                db.session,
+                since,
+                meeting_url(base),
+                until=until,
+                organisation_ids=[organisation_id],
+            )
+        else:
+            meetings = []
+        deadlines = []
+        if organisation_id is not None:
+            deadlines = deadline_events(
+                db.session,
+                since.date(),
+                until.date(),
+                deadline_urls(base),
+                organisation_id=organisation_id,
+                person_id=person_id,
+            )
+        return serialize(calendar_info(feed), meetings=meetings, deadlines=deadlines)
+
     feed = Feed(
-        "deadlines",
-        "Borderless AI deadlines",
-        "Due dates of the Borderless AI Initiative's deliverables, from the tracker.",
-        "borderless-ai-deadlines.ics",
+        f"user-{user.id}-{person_id}-{organisation_id}-{'all' if all_meetings else 'mine'}",
+        "My Borderless AI calendar",
+        "My meetings, actions and deadlines in the Borderless AI Initiative.",
+        "my-borderless-ai-calendar.ics",
         build,
     )
     return feed
+
+
+def not_found() -> Response:
+    """A plain-text 404 for calendar clients, which cannot use an HTML page."""
+    return Response("Not found.\n", status=404, content_type="text/plain; charset=utf-8")
+
+
+def hidden_in_private_mode() -> bool:
+    """Whether a public feed address must answer 404: private mode and no signed-in user."""
+    return not current_app.config["TRACKER_PUBLIC_READ"] and not current_user.is_authenticated
 
 
 def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Response:
@@ -163,7 +265,9 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     version, changed_at = feed_state(db.session)
     today = utcnow().date()
     past_days = int(current_app.config["TRACKER_FEED_PAST_DAYS"])
+    future_months = int(current_app.config["TRACKER_FEED_FUTURE_MONTHS"])
     since = window_start(today, past_days)
+    until = window_end(today, future_months)
     base = base_url()
     fingerprint = "|".join(
         (
@@ -171,6 +275,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
             feed.key,
             version,
             since.date().isoformat(),
+            until.date().isoformat(),
             base,
             str(current_app.config["TRACKER_FEED_REFRESH_MINUTES"]),
         )
@@ -178,15 +283,16 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     # Calendar apps send Accept-Encoding: gzip; a feed compresses about twentyfold. Each
     # encoding is its own representation with its own ETag (RFC 9110 8.8.3).
-    gzipped = "gzip" in request.accept_encodings
+    # quality() honours q=0, which means "not acceptable" (RFC 9110 12.5.3).
+    gzipped = request.accept_encodings.quality("gzip") > 0
     if gzipped:
         etag += "-gz"
     # The window moves at midnight UTC, which can change the feed without a database change.
     last_modified = max(changed_at, datetime.combine(today, datetime.min.time(), UTC))
     headers = {
         "Cache-Control": "private, no-cache" if private else "no-cache",
-        "Content-Disposition": (
-            f'{"attachment" if attachment else "inline"}; filename="{feed.filename}"'
+        "Content-Disposition": content_disposition(
+            "attachment" if attachment else "inline", feed.filename
         ),
         "Vary": "Accept-Encoding",
     }
@@ -197,7 +303,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     else:
         body = bodies.get(etag)
         if body is None:
-            body = bodies.get(etag.removesuffix("-gz")) or feed.build(since, base)
+            body = bodies.get(etag.removesuffix("-gz")) or feed.build(since, until, base)
             bodies.put(etag.removesuffix("-gz"), body)
             if gzipped:
                 body = gzip.compress(body, compresslevel=6, mtime=0)
@@ -221,47 +327,72 @@ def single_meeting_feed(meeting_id: int) -> Feed:
     if meeting is None or meeting.deleted_at is not None:
         abort(404)
 
-    def build(since: datetime, base: str) -> bytes:
+    def build(since: datetime, until: datetime, base: str) -> bytes:
         events = meeting_events(db.session, since, meeting_url(base), meeting_id=meeting_id)
-        return serialize(calendar_info(feed), meetings=events)
+        # A file to import once: no calendar-level properties, or Outlook makes a new calendar.
+        return serialize(None, meetings=events)
 
     feed = Feed(
         f"meeting-{meeting.id}",
         meeting.title,
         f"{meeting.series.name} #{meeting.number}",
-        f"meeting-{meeting.number}-{slug(meeting.title)}.ics",
+        f"meeting-{meeting.number}-{file_name(meeting.title)}.ics",
         build,
     )
     return feed
 
 
 @bp.route("/feeds/meetings.ics")
+@public_endpoint
 def meetings_ics() -> Response:
     """All meetings, as a subscribable feed."""
+    if hidden_in_private_mode():
+        return not_found()
     return serve(all_meetings_feed())
 
 
 @bp.route("/feeds/series/<int:series_id>.ics")
+@public_endpoint
 def series_ics(series_id: int) -> Response:
     """One series' meetings, as a subscribable feed."""
+    if hidden_in_private_mode():
+        return not_found()
     return serve(series_feed(series_id))
 
 
 @bp.route("/feeds/organisations/<int:organisation_id>.ics")
+@public_endpoint
 def organisation_ics(organisation_id: int) -> Response:
     """An organisation's meetings, as a subscribable feed."""
+    if hidden_in_private_mode():
+        return not_found()
     return serve(organisation_feed(organisation_id))
 
 
 @bp.route("/feeds/deadlines.ics")
+@public_endpoint
 def deadlines_ics() -> Response:
     """Deliverable deadlines, as a subscribable feed."""
+    if hidden_in_private_mode():
+        return not_found()
     return serve(deadlines_feed())
 
 
+@bp.route("/feeds/organisations/<int:organisation_id>/deadlines.ics")
+@public_endpoint
+def organisation_deadlines_ics(organisation_id: int) -> Response:
+    """What an organisation leads or owns, as a subscribable feed of due dates."""
+    if hidden_in_private_mode():
+        return not_found()
+    return serve(deadlines_feed(organisation_id))
+
+
 @bp.route("/meetings/<int:meeting_id>.ics")
+@public_endpoint
 def meeting_ics(meeting_id: int) -> Response:
     """One meeting as a file to import once ("Add to calendar")."""
+    if hidden_in_private_mode():
+        return not_found()
     return serve(single_meeting_feed(meeting_id), attachment=True)
 
 
@@ -295,6 +426,24 @@ def private_organisation_ics(token: str, organisation_id: int) -> Response:
     return serve(organisation_feed(organisation_id), private=True)
 
 
+@bp.route("/feeds/private/<token>/organisations/<int:organisation_id>/deadlines.ics")
+@public_endpoint
+def private_organisation_deadlines_ics(token: str, organisation_id: int) -> Response:
+    """What an organisation leads or owns, through a user's secret address."""
+    token_user_or_404(token)
+    return serve(deadlines_feed(organisation_id), private=True)
+
+
+@bp.route("/feeds/private/<token>/mine.ics")
+@public_endpoint
+def private_mine_ics(token: str) -> Response:
+    """A user's own feed through their secret address; ?meetings=all for every meeting."""
+    user = user_for_token(db.session, token)
+    if user is None:
+        abort(404)
+    return serve(personal_feed(user, request.args.get("meetings") == "all"), private=True)
+
+
 @bp.route("/feeds/private/<token>/deadlines.ics")
 @public_endpoint
 def private_deadlines_ics(token: str) -> Response:
@@ -305,19 +454,35 @@ def private_deadlines_ics(token: str) -> Response:
 
 @dataclass(frozen=True)
 class FeedLink:
-    """One feed on the subscribe page."""
+    """One feed on the subscribe page: its addresses and one-click links for calendar apps."""
 
     anchor: str
     title: str
-    https: str
+    address: str
+    scheme: str
     webcal: str
+    google: str
+    outlook_work: str
+    outlook_personal: str
 
 
 def feed_link(anchor: str, title: str, path: str) -> FeedLink:
-    """The https:// and webcal:// addresses of the feed at path."""
-    https = base_url() + path
-    webcal = "webcal://" + https.split("://", 1)[1]
-    return FeedLink(anchor, title, https, webcal)
+    """The addresses of the feed at path, and the subscribe links of Google and Outlook."""
+    address = base_url() + path
+    scheme, rest = address.split("://", 1)
+    webcal = "webcal://" + rest
+    add_from_web = urlencode({"url": address, "name": title})
+    return FeedLink(
+        anchor=anchor,
+        title=title,
+        address=address,
+        scheme=scheme,
+        webcal=webcal,
+        # Google's subscribe-by-URL link takes the webcal:// form of the address.
+        google="https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        outlook_work="https://outlook.office.com/calendar/0/addfromweb?" + add_from_web,
+        outlook_personal="https://outlook.live.com/calendar/0/addfromweb?" + add_from_web,
+    )
 
 
 def feed_links(token: str | None) -> list[FeedLink]:
@@ -331,7 +496,9 @@ def feed_links(token: str | None) -> list[FeedLink]:
     links = [
         feed_link("all", "All meetings", path(".meetings_ics", ".private_meetings_ics")),
         feed_link(
-            "deadlines", "Deliverable deadlines", path(".deadlines_ics", ".private_deadlines_ics")
+            "deadlines",
+            "All deadlines: deliverables, milestones and actions",
+            path(".deadlines_ics", ".private_deadlines_ics"),
         ),
     ]
     for series in db.session.scalars(select(Series).order_by(Series.name)):
@@ -354,7 +521,28 @@ def feed_links(token: str | None) -> list[FeedLink]:
                 ),
             )
         )
+        links.append(
+            feed_link(
+                f"organisation-{organisation.id}-deadlines",
+                f"Deadlines of {organisation.name}",
+                path(
+                    ".organisation_deadlines_ics",
+                    ".private_organisation_deadlines_ics",
+                    organisation_id=organisation.id,
+                ),
+            )
+        )
     return links
+
+
+def personal_links(token: str) -> list[FeedLink]:
+    """The signed-in user's own feed, with their organisation's meetings or with all."""
+    mine = url_for(".private_mine_ics", token=token)
+    every = url_for(".private_mine_ics", token=token, meetings="all")
+    return [
+        feed_link("mine", "My calendar: my organisation's meetings", mine),
+        feed_link("mine-all", "My calendar with every meeting", every),
+    ]
 
 
 @bp.route("/subscribe")
@@ -362,10 +550,21 @@ def subscribe() -> Response:
     """Feed addresses with copy buttons and how to subscribe in common calendar apps."""
     private = not current_app.config["TRACKER_PUBLIC_READ"]
     token = None
-    if private and current_user.is_authenticated:
+    if current_user.is_authenticated:
         token = feed_token(db.session, current_user, current_app.secret_key)  # type: ignore[arg-type]
-    links = feed_links(token) if (token or not private) else []
-    html = render_template("calendar/subscribe.html", links=links, private=private, token=token)
+    links = feed_links(token if private else None) if (token or not private) else []
+    person = current_user.person if current_user.is_authenticated else None
+    html = render_template(
+        "calendar/subscribe.html",
+        links=links,
+        mine=personal_links(token) if token else [],
+        person=person,
+        private=private,
+        token=token,
+        past_days=int(current_app.config["TRACKER_FEED_PAST_DAYS"]),
+        future_months=int(current_app.config["TRACKER_FEED_FUTURE_MONTHS"]),
+        refresh_minutes=int(current_app.config["TRACKER_FEED_REFRESH_MINUTES"]),
+    )
     response = Response(html, content_type="text/html; charset=utf-8")
     # The page can carry a secret address: never leak it through a Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -241,6 +241,8 @@ class Deliverable(Versioned, Timestamped, Base):
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
     document_url: Mapped[str] = mapped_column(sa.String(500), default="")
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # SEQUENCE of the due-date event in the feeds: rises when the due date or status changes.
+    deadline_sequence: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     lead_organisation: Mapped[Organisation] = relationship()
     contributors: Mapped[list[Organisation]] = relationship(

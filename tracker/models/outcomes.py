@@ -122,6 +122,8 @@ class ActionItem(Base):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # SEQUENCE of its event in the deadline feeds: rises when the due date or status changes.
+    sequence: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     meeting: Mapped[Meeting] = relationship()
     agenda_item: Mapped[AgendaItem | None] = relationship()

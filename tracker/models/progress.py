@@ -78,6 +78,8 @@ class Milestone(Base):
     done: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SEQUENCE of its event in the deadline feeds: rises when the due date or done changes.
+    sequence: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     deliverable: Mapped[Deliverable] = relationship()
 
