@@ -35,7 +35,10 @@ from tracker.models.changes import DATA, FEEDS
 STATED_ORDER = [
     "bump_sequences",
     "bump_deadline_sequences",
-    "touch_parents",, "record_audit", "count_changes"]
+    "touch_parents",
+    "record_audit",
+    "count_changes",
+]
 
 
 def counter(name: str) -> int:
