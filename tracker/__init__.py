@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
     from tracker.progress import bp as progress_bp
+    from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
 
@@ -97,13 +98,14 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         calendar_bp,
         admin_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, page_cache, request_log, security, templating
+    from tracker import database, errors, page_cache, request_log, search, security, templating
     from tracker.auth import access
 
     request_log.register(app)
@@ -113,6 +115,7 @@ def register_hooks(app: Flask) -> None:
     database.register(app)
     security.register(app)
     page_cache.register(app)
+    search.register(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -39,6 +39,7 @@ from tracker.models.progress import (
     Milestone,
     ProgressUpdate,
 )
+from tracker.models.search import SearchDocument
 from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
 
@@ -72,6 +73,7 @@ __all__ = [
     "PersonAttendance",
     "ProgressUpdate",
     "Role",
+    "SearchDocument",
     "Series",
     "Topic",
     "TopicStatus",
