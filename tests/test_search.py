@@ -13,8 +13,8 @@ from tests.conftest import CSRFClient, login_as
 from tracker.extensions import db
 from tracker.models import (
     AgendaItem,
-    MinutesApproval,
     Milestone,
+    MinutesApproval,
     ProgressUpdate,
     SearchDocument,
     User,
