@@ -258,3 +258,11 @@ def test_reindex_command_rebuilds(app: Flask) -> None:
 def test_empty_queries_get_a_hint(client: CSRFClient, q: str) -> None:
     response = client.get("/search", query_string={"q": q})
     assert response.status_code == 200
+
+
+def test_generated_data_is_searchable(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["generate-data", "--years", "1", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "search documents" in result.output
+    assert found("public procurement", kind="topic")
+    assert found("public procurement", kind="deliverable")
