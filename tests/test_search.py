@@ -266,3 +266,25 @@ def test_generated_data_is_searchable(app: Flask) -> None:
     assert "search documents" in result.output
     assert found("public procurement", kind="topic")
     assert found("public procurement", kind="deliverable")
+
+
+def test_one_query_path_gives_the_same_pages(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    hidden = factories.make_meeting(title="Heron hidden", deleted_at=datetime.now(UTC))
+    for n in range(23):
+        factories.make_topic(title=f"Heron {n}", description="heron " * (n % 4))
+    first = search(db.session, "heron", Filters(), member=False)
+    second = search(db.session, "heron", Filters(), member=False, page=2)
+    monkeypatch.setattr("tracker.search.queries.OVERFETCH_CAP", 0)
+    assert search(db.session, "heron", Filters(), member=False) == first
+    assert search(db.session, "heron", Filters(), member=False, page=2) == second
+    assert len(first.hits) == 20 and first.has_next and len(second.hits) == 3
+    assert ("meeting", hidden.id) not in [(h.kind, h.ref_id) for h in first.hits + second.hits]
+
+
+def test_highlight_folds_and_escapes() -> None:
+    from tracker.search.queries import highlight
+
+    words = [("cafe", False), ("reg", True)]
+    assert str(highlight("<i>Café</i> & Regulation", words, whole=True)) == (
+        "&lt;i&gt;<mark>Café</mark>&lt;/i&gt; &amp; <mark>Regulation</mark>"
+    )

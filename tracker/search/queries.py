@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -25,6 +26,8 @@ from tracker.search.syntax import (
 )
 
 PER_PAGE = 20
+# Rank at most this many matches before filtering them all in one query instead.
+OVERFETCH_CAP = 6400
 SNIPPET_WORDS = 30
 TOKEN = re.compile(r"[^\W_]+")
 KIND_LABELS = {
@@ -152,52 +155,98 @@ def visible(member: bool, filters: Filters) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
+def ranked(session: Session, query: Query) -> sa.Select[Any] | None:
+    """A select of (id, score) of every match, best first; None when nothing can match."""
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = pg_tsquery(query)
+        if tsquery is None:
+            return None
+        tsv: sa.ColumnClause[Any] = sa.literal_column("search_document.tsv")
+        score = sa.func.ts_rank(tsv, tsquery)
+        statement = sa.select(doc.c.id, score.label("score")).where(tsv.op("@@")(tsquery))
+        return statement.order_by(score.desc(), doc.c.id)
+    score = sa.func.bm25(sa.literal_column("search_fts"), 5.0, 1.0)
+    rowid: sa.ColumnClause[Any] = sa.literal_column("search_fts.rowid")
+    statement = (
+        sa.select(rowid.label("id"), score.label("score"))
+        .select_from(sa.table("search_fts"))
+        .where(fts5_match(query))
+    )
+    return statement.order_by(score, rowid)
+
+
+def details(ids: list[int] | None) -> sa.Select[Any]:
+    """The shown fields of the documents with these ids, with their meeting and deliverable."""
+    m, d = Meeting.__table__, Deliverable.__table__
+    return (
+        sa.select(
+            doc.c.id,
+            doc.c.kind,
+            doc.c.ref_id,
+            doc.c.title,
+            doc.c.body,
+            doc.c.meeting_id,
+            doc.c.deliverable_id,
+            doc.c.on_date,
+            m.c.title.label("meeting_title"),
+            d.c.title.label("deliverable_title"),
+        )
+        .select_from(doc)
+        .outerjoin(m, m.c.id == doc.c.meeting_id)
+        .outerjoin(d, d.c.id == doc.c.deliverable_id)
+        .where(doc.c.id.in_(ids) if ids is not None else sa.true())
+    )
+
+
+def visible_page(
+    session: Session, query: Query, filters: Filters, member: bool, page: int
+) -> list[Any] | None:
+    """Rows offset..offset+PER_PAGE (one more to tell a next page), best first.
+
+    Ranks the engine's matches alone first, then reads details and checks visibility for the
+    best few only, fetching more when too many of them are hidden or filtered out; with many
+    hidden, one query does it all.
+    """
+    statement = ranked(session, query)
+    if statement is None:
+        return None
+    need = page * PER_PAGE + 1
+    limit = max(100, need * 3)
+    while limit <= OVERFETCH_CAP:
+        ids = [row.id for row in session.execute(statement.limit(limit))]
+        shown = {
+            row.id: row for row in session.execute(details(ids).where(*visible(member, filters)))
+        }
+        ordered = [shown[i] for i in ids if i in shown]
+        if len(ordered) >= need or len(ids) < limit:
+            return ordered[(page - 1) * PER_PAGE : need]
+        limit *= 4
+    matches = statement.order_by(None).subquery()
+    score = matches.c.score.desc() if is_descending(session) else matches.c.score
+    everything = (
+        details(None)
+        .join(matches, matches.c.id == doc.c.id)
+        .where(*visible(member, filters))
+        .order_by(score, doc.c.id)
+        .limit(PER_PAGE + 1)
+        .offset((page - 1) * PER_PAGE)
+    )
+    return list(session.execute(everything))
+
+
+def is_descending(session: Session) -> bool:
+    """PostgreSQL's ts_rank grows with relevance; SQLite's bm25 shrinks."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def search(session: Session, raw: str, filters: Filters, *, member: bool, page: int = 1) -> Results:
     """The page-th page of hits for raw, best first, that this reader may see."""
     query = parse(raw)
     if query.is_empty:
         return Results(page=page, empty_query=True)
-    m, d = Meeting.__table__, Deliverable.__table__
-    columns = [
-        doc.c.kind,
-        doc.c.ref_id,
-        doc.c.title,
-        doc.c.body,
-        doc.c.meeting_id,
-        doc.c.deliverable_id,
-        doc.c.on_date,
-        m.c.title.label("meeting_title"),
-        d.c.title.label("deliverable_title"),
-    ]
-    if session.get_bind().dialect.name == "postgresql":
-        tsquery = pg_tsquery(query)
-        if tsquery is None:
-            return Results(page=page, empty_query=True)
-        tsv: sa.ColumnClause[Any] = sa.literal_column("search_document.tsv")
-        statement = (
-            sa.select(*columns)
-            .select_from(doc)
-            .where(tsv.op("@@")(tsquery))
-            .order_by(sa.func.ts_rank(tsv, tsquery).desc(), doc.c.id)
-        )
-    else:
-        rank = sa.func.bm25(sa.literal_column("search_fts"), 5.0, 1.0)
-        statement = (
-            sa.select(*columns)
-            .select_from(
-                sa.table("search_fts").join(doc, doc.c.id == sa.literal_column("search_fts.rowid"))
-            )
-            .where(fts5_match(query))
-            .order_by(rank, doc.c.id)
-        )
-    statement = (
-        statement.outerjoin(m, m.c.id == doc.c.meeting_id)
-        .outerjoin(d, d.c.id == doc.c.deliverable_id)
-        .where(*visible(member, filters))
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    )
-    rows = session.execute(statement).all()
+    rows = visible_page(session, query, filters, member, page)
+    if rows is None:
+        return Results(page=page, empty_query=True)
     words = query.words()
     hits = [
         Hit(
@@ -224,10 +273,17 @@ def context_of(kind: str, meeting_title: str | None, deliverable_title: str | No
     return ""
 
 
-def matches(token: str, words: list[tuple[str, bool]]) -> bool:
-    """Whether a text token matches one of the query's words (folded, prefix-aware)."""
-    folded = fold(token)
-    return any(folded.startswith(word) if prefix else folded == word for word, prefix in words)
+def matcher(words: list[tuple[str, bool]]) -> Callable[[str], bool]:
+    """A test of whether a text token matches one of the query's words (folded, prefix-aware)."""
+    exact = {word for word, prefix in words if not prefix}
+    prefixes = tuple(word for word, prefix in words if prefix)
+
+    def matches(token: str) -> bool:
+        lowered = token.lower()
+        folded = lowered if lowered.isascii() else fold(lowered)
+        return folded in exact or (bool(prefixes) and folded.startswith(prefixes))
+
+    return matches
 
 
 def highlight(text: str, words: list[tuple[str, bool]], *, whole: bool = False) -> Markup:
@@ -235,27 +291,28 @@ def highlight(text: str, words: list[tuple[str, bool]], *, whole: bool = False) 
     tokens = list(TOKEN.finditer(text))
     if not tokens:
         return Markup("")
-    hit_indexes = [i for i, t in enumerate(tokens) if matches(t.group(), words)]
+    matches = matcher(words)
     if whole:
         start, end = 0, len(text)
     else:
-        first = hit_indexes[0] if hit_indexes else 0
+        first = next((i for i, t in enumerate(tokens) if matches(t.group())), 0)
         low = max(0, first - SNIPPET_WORDS // 3)
         high = min(len(tokens) - 1, low + SNIPPET_WORDS)
         start, end = tokens[low].start(), tokens[high].end()
-    out: list[Markup] = [Markup("… ") if start > 0 else Markup("")]
+        tokens = tokens[low : high + 1]
+    out = ["… " if start > 0 else ""]
     position = start
-    for i in hit_indexes:
-        token = tokens[i]
-        if token.start() < start or token.end() > end:
+    for token in tokens:
+        if not matches(token.group()):
             continue
-        out.append(escape(text[position : token.start()]))
-        out.append(Markup("<mark>{}</mark>").format(token.group()))
+        out.append(str(escape(text[position : token.start()])))
+        out.append(f"<mark>{escape(token.group())}</mark>")
         position = token.end()
-    out.append(escape(text[position:end]))
+    out.append(str(escape(text[position:end])))
     if end < len(text):
-        out.append(Markup(" …"))
-    return Markup("").join(out)
+        out.append(" …")
+    # Every piece of text above went through escape(); only our <mark> tags are markup.
+    return Markup("".join(out))  # noqa: S704
 
 
 def series_choices(session: Session) -> list[tuple[int, str]]:
