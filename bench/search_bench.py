@@ -54,7 +54,8 @@ def fetch(port: int, path: str) -> tuple[int, float, str]:
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()
-        return response.status, time.perf_counter() - started, response.getheader("X-Page-Cache", "")
+        cache = response.getheader("X-Page-Cache", "")
+        return response.status, time.perf_counter() - started, cache
     finally:
         connection.close()
 
@@ -85,7 +86,8 @@ def load(pool, port: int, paths: list[str], requests: int, clients: int) -> dict
     elapsed = time.perf_counter() - started
     latencies = sorted(x for chunk in results for x in chunk)
     quantiles = statistics.quantiles(latencies, n=100)
-    return {"p50": quantiles[49] * 1000, "p99": quantiles[98] * 1000, "rps": len(latencies) / elapsed}
+    rps = len(latencies) / elapsed
+    return {"p50": quantiles[49] * 1000, "p99": quantiles[98] * 1000, "rps": rps}
 
 
 def run(command: list[str], env: dict[str, str]) -> str:
@@ -138,9 +140,7 @@ def stop(server: subprocess.Popen) -> None:
 
 def search_paths(count: int) -> list[str]:
     """Distinct addresses of the typical queries (a nonce keeps the page cache out)."""
-    return [
-        f"/search?q={QUERIES[i % len(QUERIES)].replace(' ', '+')}&n={i}" for i in range(count)
-    ]
+    return [f"/search?q={QUERIES[i % len(QUERIES)].replace(' ', '+')}&n={i}" for i in range(count)]
 
 
 def hello_world(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> dict[str, float]:
