@@ -34,6 +34,7 @@ ACCESS: dict[str, str] = {
     "static": ALWAYS_PUBLIC,
     "main.healthz": ALWAYS_PUBLIC,
     "main.home": PUBLIC_READ,
+    "search.results": PUBLIC_READ,
     "auth.login": ALWAYS_PUBLIC,
     "auth.logout": PUBLIC_READ,  # harmless for anyone; private mode sends strangers to login
     "auth.account": LOGIN,

@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
     from tracker.progress import bp as progress_bp
+    from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
 
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         calendar_bp,
         admin_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
 

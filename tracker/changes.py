@@ -20,7 +20,11 @@ BEFORE_FLUSH_STEPS run while session.new, dirty and deleted still show what is t
    for a change that a feed shows. Last, so that what the steps before did is counted too.
 
 AFTER_FLUSH_STEPS run after the rows are written, while session.new, dirty and deleted still
-show the flushed objects, now with their primary keys. None yet.
+show the flushed objects, now with their primary keys:
+
+1. index_search: the full-text index rewrites the documents of what was added, changed or
+   deleted (tracker.search.indexing), in the same transaction as the write. After the flush,
+   because a new record's document is keyed by its id.
 
 AFTER_FLUSH_POSTEXEC_STEPS run when the flush is done:
 
@@ -64,6 +68,7 @@ from tracker.extensions import db
 from tracker.models import ChangeCounter, Meeting
 from tracker.models.changes import DATA, FEEDS
 from tracker.operations import touch
+from tracker.search.indexing import index_search
 
 Step = Callable[[Session], None]
 BulkStep = Callable[[ORMExecuteState], None]
@@ -120,7 +125,7 @@ BEFORE_FLUSH_STEPS: tuple[Step, ...] = (
     record_audit,
     count_changes,
 )
-AFTER_FLUSH_STEPS: tuple[Step, ...] = ()
+AFTER_FLUSH_STEPS: tuple[Step, ...] = (index_search,)
 AFTER_FLUSH_POSTEXEC_STEPS: tuple[Step, ...] = (fill_audit_ids,)
 AFTER_ROLLBACK_STEPS: tuple[Step, ...] = (forget_pending_audit,)
 BULK_STEPS: tuple[BulkStep, ...] = (count_bulk_changes,)

@@ -40,6 +40,7 @@ from tracker.models.progress import (
     Milestone,
     ProgressUpdate,
 )
+from tracker.models.search import SearchDocument
 from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
 
@@ -73,6 +74,7 @@ __all__ = [
     "PersonAttendance",
     "ProgressUpdate",
     "Role",
+    "SearchDocument",
     "Series",
     "Topic",
     "TopicStatus",
