@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
+    from tracker.notify import bp as notify_bp
     from tracker.organisations import bp as organisations_bp
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
@@ -97,13 +98,14 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         calendar_bp,
         admin_bp,
+        notify_bp,
     ):
         app.register_blueprint(bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers and database tuning."""
-    from tracker import database, errors, page_cache, request_log, security, templating
+    from tracker import database, errors, notify, page_cache, request_log, security, templating
     from tracker.auth import access
 
     request_log.register(app)
@@ -113,6 +115,7 @@ def register_hooks(app: Flask) -> None:
     database.register(app)
     security.register(app)
     page_cache.register(app)
+    notify.register(app)  # the outbox; the integrator moves it into tracker/changes.py
 
 
 def register_cli(app: Flask) -> None:

@@ -13,6 +13,7 @@ from flask import Flask
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role
+from tracker.notify.cli import notify_group
 
 
 def read_password() -> str:
@@ -122,3 +123,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(generate_data_command)
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(notify_group)

@@ -24,6 +24,7 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
+from tracker.models.notify import NotificationPreference, OutboxMessage, OutboxStatus
 from tracker.models.outcomes import (
     ActionItem,
     ActionStatus,
@@ -63,8 +64,11 @@ __all__ = [
     "Milestone",
     "MinutesApproval",
     "MinutesRevision",
+    "NotificationPreference",
     "Organisation",
     "OrganisationKind",
+    "OutboxMessage",
+    "OutboxStatus",
     "Outcome",
     "OutcomeKind",
     "Participation",
