@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -373,3 +374,46 @@ def test_send_command_delivers_through_the_configured_server(app: Flask) -> None
         assert result.exit_code == 0, result.output
         assert "1 sent" in result.output
         assert len(server.inbox.raw) == 1
+
+
+def test_account_profile_sets_name_and_zone_with_errors_next_to_the_field(
+    app: Flask, client: CSRFClient
+) -> None:
+    user = login_as(client, make_user(Role.VIEWER, email="vi@example.org"))
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert b"Profile" in page.data and b"E-mail notifications" in page.data
+    bad = client.post(
+        "/account/profile", data={"profile-name": "Vi Tran", "profile-timezone": "Mars/Olympus"}
+    )
+    assert bad.status_code == 400
+    html = bad.data.decode()
+    assert 'id="profile-timezone-error"' in html and "real IANA time zone" in html
+    assert 'value="Vi Tran"' in html  # the input is kept
+    ok = client.post(
+        "/account/profile", data={"profile-name": "Vi Tran", "profile-timezone": "Asia/Tokyo"}
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert (user.name, user.timezone) == ("Vi Tran", "Asia/Tokyo")
+    client.post("/account/profile", data={"profile-name": "Vi Tran", "profile-timezone": ""})
+    db.session.expire_all()
+    assert user.timezone is None
+
+
+def test_account_notification_choices_cover_the_linked_person(
+    app: Flask, client: CSRFClient
+) -> None:
+    person = make_person(email="vi.work@example.org")
+    user = make_user(Role.VIEWER, email="vi@example.org", person_id=person.id)
+    login_as(client, user)
+    response = client.post("/account/notifications", data={"notify-weekly_digest": "y"})
+    assert response.status_code == 302
+    for address in ("vi@example.org", "vi.work@example.org"):
+        assert db.session.get(NotificationPreference, (address, "weekly_digest")).enabled
+        assert not db.session.get(NotificationPreference, (address, "meeting_invitation")).enabled
+    page = client.get("/account").data.decode()
+    digest = re.search(r'<input[^>]*name="notify-weekly_digest"[^>]*>', page)
+    invitation = re.search(r'<input[^>]*name="notify-meeting_invitation"[^>]*>', page)
+    assert digest and "checked" in digest.group(0)
+    assert invitation and "checked" not in invitation.group(0)
