@@ -93,8 +93,8 @@ def render_row(
     """One outbox row: both parts rendered for this recipient, with a fresh Message-ID."""
     secret = str(current_app.config["SECRET_KEY"])
     token = preference_token(secret, recipient.email)
-    preferences_url = absolute_url("notify.preferences_page", token=token)
-    unsubscribe_url = absolute_url("notify.unsubscribe", token=token, kind=kind)
+    preferences_url = absolute_url("notify.preferences_page", signed=token)
+    unsubscribe_url = absolute_url("notify.unsubscribe", signed=token, kind=kind)
     context = {
         "body": body,
         "recipient": recipient,

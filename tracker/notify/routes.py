@@ -26,37 +26,37 @@ def token_email_or_404(token: str) -> str:
     return email
 
 
-@bp.route("/preferences/<token>", methods=["GET", "POST"])
+@bp.route("/preferences/<signed>", methods=["GET", "POST"])
 @public_endpoint
-def preferences_page(token: str) -> str | Response:
+def preferences_page(signed: str) -> str | Response:
     """Choose which messages an address gets, without an account: the signed link is the key."""
-    email = token_email_or_404(token)
+    email = token_email_or_404(signed)
     current = preferences(db.session, email)
     form = PreferencesForm(data=current)
     if form.validate_on_submit():
         set_preferences(db.session, email, {k.key: bool(form[k.key].data) for k in KINDS})
         db.session.commit()
         flash("Your choices are saved.", "success")
-        return redirect(url_for(".preferences_page", token=token))
+        return redirect(url_for(".preferences_page", signed=signed))
     return render_template("notify/preferences.html", form=form, email=email, kinds=KINDS)
 
 
-@bp.route("/unsubscribe/<token>/<kind>", methods=["GET", "POST"])
+@bp.route("/unsubscribe/<signed>/<kind>", methods=["GET", "POST"])
 @public_endpoint
 @csrf.exempt
-def unsubscribe(token: str, kind: str) -> str | Response | tuple[str, int]:
+def unsubscribe(signed: str, kind: str) -> str | Response | tuple[str, int]:
     """RFC 8058 one-click unsubscribe (POST); a GET only shows a confirmation button."""
-    email = token_email_or_404(token)
+    email = token_email_or_404(signed)
     if kind not in KIND_KEYS:
         abort(404)
     if request.method == "POST":
         set_preferences(db.session, email, {kind: False})
         db.session.commit()
         return render_template(
-            "notify/unsubscribed.html", email=email, label=LABELS[kind], token=token
+            "notify/unsubscribed.html", email=email, label=LABELS[kind], signed=signed
         )
     return render_template(
-        "notify/unsubscribe.html", email=email, label=LABELS[kind], token=token, kind=kind
+        "notify/unsubscribe.html", email=email, label=LABELS[kind], signed=signed, kind=kind
     )
 
 
