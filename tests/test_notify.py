@@ -32,6 +32,7 @@ from tracker.models import (
     NotificationPreference,
     OutboxMessage,
     OutboxStatus,
+    Participation,
     Role,
 )
 from tracker.notify.scheduled import queue_scheduled
@@ -417,3 +418,13 @@ def test_account_notification_choices_cover_the_linked_person(
     invitation = re.search(r'<input[^>]*name="notify-meeting_invitation"[^>]*>', page)
     assert digest and "checked" in digest.group(0)
     assert invitation and "checked" not in invitation.group(0)
+
+
+def test_an_organisation_added_to_a_confirmed_meeting_is_invited_once(app: Flask) -> None:
+    meeting = confirmed_meeting(["ana@example.org"])
+    late = make_organisation()
+    make_person(organisation=late, email="bo@example.org")
+    meeting.participations.append(Participation(organisation=late))
+    db.session.commit()
+    rows = outbox("meeting_invitation")
+    assert sorted(r.recipient for r in rows) == ["ana@example.org", "bo@example.org"]

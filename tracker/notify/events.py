@@ -25,6 +25,7 @@ from tracker.models import (
     MeetingStatus,
     MinutesApproval,
     MinutesRevision,
+    Participation,
     Person,
 )
 from tracker.models.enums import label
@@ -199,6 +200,7 @@ WATCHED: dict[type, tuple[str, ...]] = {
     Meeting: tuple(NOTICE_FIELDS),
     MinutesRevision: (),
     MinutesApproval: (),
+    Participation: (),
     ActionItem: ("owner_organisation_id", "owner_person_id"),
     Deliverable: ("status",),
 }
@@ -251,6 +253,11 @@ def queue_notifications(session: Session) -> None:
             queue_meeting_messages(session, obj, change)
             if not change.is_new and change.changed("status"):
                 queue_minutes_ready(session, obj)
+        elif isinstance(obj, Participation) and change.is_new:
+            meeting = session.get(Meeting, obj.meeting_id)
+            confirmed = meeting is not None and meeting.status == MeetingStatus.CONFIRMED
+            if meeting is not None and confirmed and meeting.deleted_at is None:
+                queue_invitation(session, meeting)  # only people not invited yet get one
         elif isinstance(obj, MinutesRevision) and change.is_new:
             meeting = session.get(Meeting, obj.meeting_id)
             if meeting is not None:

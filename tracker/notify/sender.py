@@ -186,9 +186,7 @@ def connect(settings: MailSettings) -> smtplib.SMTP:
 
 def mark(session: Session, row_id: int, **values: Any) -> None:
     """Update one row and commit at once: its state must survive whatever comes next."""
-    session.execute(
-        sa.update(TABLE).where(OutboxMessage.id == row_id).values(**values)
-    )
+    session.execute(sa.update(TABLE).where(OutboxMessage.id == row_id).values(**values))
     session.commit()
 
 
