@@ -428,3 +428,16 @@ def test_an_organisation_added_to_a_confirmed_meeting_is_invited_once(app: Flask
     db.session.commit()
     rows = outbox("meeting_invitation")
     assert sorted(r.recipient for r in rows) == ["ana@example.org", "bo@example.org"]
+
+
+def test_deleting_a_confirmed_meeting_sends_a_cancellation(app: Flask) -> None:
+    meeting = confirmed_meeting(["ana@example.org"])
+    sequence = meeting.sequence
+    meeting.deleted_at = datetime.now(UTC)
+    db.session.commit()
+    [row] = outbox("meeting_change")
+    assert row.subject.startswith("Cancelled: ")
+    event = next(iter(icalendar.Calendar.from_ical(row.ics).walk("VEVENT")))
+    assert str(event["UID"]) == meeting.uid and str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) > sequence
+    assert vobject.readOne(row.ics).vevent.status.value == "CANCELLED"

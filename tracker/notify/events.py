@@ -16,7 +16,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from tracker.calendar.export import CalendarInfo, serialize
+from tracker.calendar.export import STATUS_CANCELLED, CalendarInfo, MeetingEvent, serialize
 from tracker.calendar.operations import meeting_events
 from tracker.models import (
     ActionItem,
@@ -27,6 +27,7 @@ from tracker.models import (
     MinutesRevision,
     Participation,
     Person,
+    utcnow,
 )
 from tracker.models.enums import label
 from tracker.notify import messages
@@ -67,6 +68,37 @@ def meeting_ics(session: Session, meeting: Meeting) -> bytes:
     return serialize(info, meetings=events)
 
 
+def deleted_meeting_ics(meeting: Meeting) -> bytes:
+    """A cancelled event for a meeting taken out of the feeds (deleted), one SEQUENCE higher."""
+    event = MeetingEvent(
+        uid=meeting.uid,
+        summary=f"Cancelled: {meeting.title}",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        timezone=meeting.timezone,
+        status=STATUS_CANCELLED,
+        sequence=(meeting.sequence or 0) + 1,
+        created=meeting.created_at,
+        last_modified=utcnow(),
+        url=absolute_url("meetings.detail", meeting_id=meeting.id),
+        location=meeting.location,
+    )
+    info = CalendarInfo(meeting.title, f"{meeting.series.name} #{meeting.number}")
+    return serialize(info, meetings=[event])
+
+
+def queue_cancellation(session: Session, meeting: Meeting, ics: bytes) -> None:
+    """The cancellation with a cancelled event, once per meeting and recipient."""
+    queue(
+        session,
+        "meeting_change",
+        f"meeting_cancelled:{meeting.id}",
+        meeting_recipients(session, meeting),
+        lambda r: messages.cancellation(meeting, r),
+        ics,
+    )
+
+
 def meeting_recipients(session: Session, meeting: Meeting) -> list[Recipient]:
     """The representatives of the organisations taking part in the meeting."""
     return organisation_people(session, (p.organisation_id for p in meeting.participations))
@@ -75,6 +107,8 @@ def meeting_recipients(session: Session, meeting: Meeting) -> list[Recipient]:
 def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -> None:
     """Invitation, change notice or cancellation for one created or changed meeting."""
     if meeting.deleted_at is not None:
+        if change.changed("deleted_at") and meeting.status in ANNOUNCED:
+            queue_cancellation(session, meeting, deleted_meeting_ics(meeting))
         return
     status = meeting.status
     status_changed = change.changed("status")
@@ -84,16 +118,7 @@ def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -
             queue_invitation(session, meeting)
         return
     if status_changed and status == MeetingStatus.CANCELLED:
-        recipients = meeting_recipients(session, meeting)
-        ics = meeting_ics(session, meeting)
-        queue(
-            session,
-            "meeting_change",
-            f"meeting_cancelled:{meeting.id}",
-            recipients,
-            lambda r: messages.cancellation(meeting, r),
-            ics,
-        )
+        queue_cancellation(session, meeting, meeting_ics(session, meeting))
         return
     if (
         status_changed
@@ -102,7 +127,7 @@ def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -
     ):
         queue_invitation(session, meeting)  # once per meeting and person: see the key
         return
-    changed = sorted({NOTICE_FIELDS[key] for key in change.changes})
+    changed = sorted({NOTICE_FIELDS[key] for key in change.changes if key in NOTICE_FIELDS})
     if changed and status in ANNOUNCED:
         recipients = meeting_recipients(session, meeting)
         ics = meeting_ics(session, meeting)
@@ -197,7 +222,7 @@ def queue_deliverable_change(
 
 
 WATCHED: dict[type, tuple[str, ...]] = {
-    Meeting: tuple(NOTICE_FIELDS),
+    Meeting: (*NOTICE_FIELDS, "deleted_at"),
     MinutesRevision: (),
     MinutesApproval: (),
     Participation: (),
