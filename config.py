@@ -58,6 +58,24 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # Outgoing mail (issue 19). With no MAIL_SERVER, messages wait in the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USE_STARTTLS = env_bool("MAIL_USE_STARTTLS", True)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Borderless AI tracker <tracker@localhost>")
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+    NOTIFY_ENABLED = env_bool("NOTIFY_ENABLED", True)
+    NOTIFY_REMINDER_HOURS = env_int("NOTIFY_REMINDER_HOURS", 24)
+    NOTIFY_DUE_SOON_DAYS = env_int("NOTIFY_DUE_SOON_DAYS", 3)
+    NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 1)
+    NOTIFY_DEFAULT_TIMEZONE = os.environ.get("NOTIFY_DEFAULT_TIMEZONE", "Europe/Brussels")
+    NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)
+    NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
+    NOTIFY_CLAIM_SECONDS = env_int("NOTIFY_CLAIM_SECONDS", 900)
     DEBUG = False
     TESTING = False
 
@@ -84,6 +102,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     TRACKER_PUBLIC_READ = True
     TRACKER_BASE_URL = "http://tracker.test"
+    MAIL_SERVER = ""  # tests start their own SMTP server and set it
+    MAIL_SENDER = "Borderless AI tracker <tracker@tracker.test>"
+    MAIL_REPLY_TO = "organiser@tracker.test"
     TRUSTED_HOSTS = None
     # Pages are rendered fresh in tests; tests/test_page_cache.py switches the cache on.
     TRACKER_PAGE_CACHE = False

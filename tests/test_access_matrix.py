@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 
 from tests import factories
 from tests.conftest import build_app
@@ -21,6 +21,7 @@ from tests.formtools import seed_records
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role
+from tracker.notify.signing import preference_token
 
 ALWAYS_PUBLIC = "always-public"  # anyone, even when reading is private
 PUBLIC_READ = "public-read"  # anyone when reading is public; any logged-in user when private
@@ -38,6 +39,11 @@ ACCESS: dict[str, str] = {
     "auth.login": ALWAYS_PUBLIC,
     "auth.logout": PUBLIC_READ,  # harmless for anyone; private mode sends strangers to login
     "auth.account": LOGIN,
+    "auth.account_profile": LOGIN,
+    "auth.account_notifications": LOGIN,
+    "notify.outbox": ADMIN,
+    "notify.preferences_page": TOKEN,
+    "notify.unsubscribe": TOKEN,
     "admin.users": ADMIN,
     "admin.create": ADMIN,
     "admin.user": ADMIN,
@@ -153,7 +159,13 @@ def may_enter(access: str, role: Role | None, public_read: bool) -> bool:
 
 def url_values() -> dict[str, Any]:
     """One fresh record of each kind; URL arguments by name (tests/formtools.py seed_records)."""
-    return {"filename": "css/app.css", **seed_records()}
+    signed = preference_token(current_app.config["SECRET_KEY"], "someone@example.org")
+    return {
+        "filename": "css/app.css",
+        "signed": signed,
+        "kind": "meeting_invitation",
+        **seed_records(),
+    }
 
 
 def endpoints() -> list[str]:

@@ -19,6 +19,7 @@ from tests.conftest import login_as
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 from tracker.models import Attendance, Milestone, ProgressUpdate, Role
+from tracker.notify.signing import preference_token
 
 # URL argument name -> the kind of record whose id fills it.
 PARAMETERS: dict[str, str] = {
@@ -31,6 +32,8 @@ PARAMETERS: dict[str, str] = {
     "user_id": "user",
     "item_id": "agenda_item",
     "token": "feed_token",
+    "signed": "preference_token",
+    "kind": "notify_kind",
 }
 SKIPPED_ENDPOINTS = {"static"}
 
@@ -120,6 +123,8 @@ def populate(n: int, k: int) -> dict[str, int | str]:
     assert len(meetings[0].participations) == k and len(meetings[0].agenda_items) == k
     return {
         "feed_token": token,
+        "preference_token": preference_token(str(current_app.secret_key), "reader@example.org"),
+        "notify_kind": "meeting_invitation",
         "series": series.id,
         "organisation": organisations[0].id,
         "topic": topics[0].id,

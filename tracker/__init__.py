@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.deliverables import bp as deliverables_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
+    from tracker.notify import bp as notify_bp
     from tracker.organisations import bp as organisations_bp
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         calendar_bp,
         admin_bp,
         search_bp,
+        notify_bp,
     ):
         app.register_blueprint(bp)
 

@@ -25,10 +25,15 @@ show the flushed objects, now with their primary keys:
 1. index_search: the full-text index rewrites the documents of what was added, changed or
    deleted (tracker.search.indexing), in the same transaction as the write. After the flush,
    because a new record's document is keyed by its id.
+2. note_changes: notes which changes call for e-mail (tracker.notify.events), while the old
+   values of the flushed rows are still known.
 
 AFTER_FLUSH_POSTEXEC_STEPS run when the flush is done:
 
 1. fill_audit_ids: create events get the id of their new record (written by the next flush).
+2. queue_notifications: the messages noted by note_changes go into the outbox, in the same
+   transaction as the change (a rollback drops them too). After the flush has finished, so
+   that new rows have their relationships and a meeting its bumped SEQUENCE for the .ics.
 
 AFTER_ROLLBACK_STEPS: 1. forget_pending_audit drops the create events of a rolled-back flush.
 
@@ -67,6 +72,7 @@ from tracker.counters import bump_counter
 from tracker.extensions import db
 from tracker.models import ChangeCounter, Meeting
 from tracker.models.changes import DATA, FEEDS
+from tracker.notify.events import note_changes, queue_notifications
 from tracker.operations import touch
 from tracker.search.indexing import index_search
 
@@ -125,8 +131,8 @@ BEFORE_FLUSH_STEPS: tuple[Step, ...] = (
     record_audit,
     count_changes,
 )
-AFTER_FLUSH_STEPS: tuple[Step, ...] = (index_search,)
-AFTER_FLUSH_POSTEXEC_STEPS: tuple[Step, ...] = (fill_audit_ids,)
+AFTER_FLUSH_STEPS: tuple[Step, ...] = (index_search, note_changes)
+AFTER_FLUSH_POSTEXEC_STEPS: tuple[Step, ...] = (fill_audit_ids, queue_notifications)
 AFTER_ROLLBACK_STEPS: tuple[Step, ...] = (forget_pending_audit,)
 BULK_STEPS: tuple[BulkStep, ...] = (count_bulk_changes,)
 

@@ -14,6 +14,7 @@ from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.search.cli import search_group
+from tracker.notify.cli import notify_group
 
 
 def read_password() -> str:
@@ -129,3 +130,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(search_group)
+    app.cli.add_command(notify_group)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from werkzeug.routing import BuildError, Rule
 
 from tracker.extensions import db
 from tracker.models import Base
+from tracker.notify.signing import preference_token
 
 # Endpoints that answer with something other than an HTML page (files, feeds, data, probes).
 NON_HTML_ENDPOINTS = {
@@ -52,6 +54,11 @@ URL_ARGUMENTS = {
     "deliverable_id": "deliverable",
     "user_id": "user",
     "item_id": "agenda_item",
+}
+# URL arguments that are not record ids: name -> the text to use, made for this app.
+TEXT_ARGUMENTS: dict[str, Callable[[Flask], str]] = {
+    "signed": lambda app: preference_token(app.config["SECRET_KEY"], "demo.reader@example.org"),
+    "kind": lambda app: "meeting_invitation",
 }
 # Detail pages also visited with the record whose name is one 200-character word.
 LONG_WORD_ARGUMENTS = {
@@ -160,7 +167,12 @@ def argument_value(app: Flask, name: str, key: str, ids: dict[str, int]) -> int:
 
 def build_path(app: Flask, target: Target, ids: dict[str, int]) -> str:
     """The path of a target page with demo records filled in."""
-    values = {name: argument_value(app, name, key, ids) for name, key in target.arguments.items()}
+    values: dict[str, int | str] = {
+        name: TEXT_ARGUMENTS[name](app)
+        if name in TEXT_ARGUMENTS
+        else argument_value(app, name, key, ids)
+        for name, key in target.arguments.items()
+    }
     with app.test_request_context():
         try:
             return url_for(target.endpoint, **values)

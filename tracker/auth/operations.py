@@ -65,3 +65,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise AccountError("Your current password is not correct.")
     set_password(user, new_password)
+
+
+def update_profile(user: User, name: str, timezone: str | None) -> None:
+    """Set the display name and the home time zone (None: each meeting's own zone)."""
+    user.name = name.strip()
+    user.timezone = timezone or None
+
+
+def account_addresses(user: User) -> list[str]:
+    """The addresses mail for this account goes to: its login and its person's, if any."""
+    addresses = [user.email.lower()]
+    if user.person is not None and user.person.email:
+        addresses.append(user.person.email.lower())
+    return sorted(set(addresses))

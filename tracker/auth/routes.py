@@ -9,11 +9,21 @@ from werkzeug.wrappers import Response
 from tracker.audit import record_login
 from tracker.auth import bp
 from tracker.auth.forms import LoginForm, PasswordChangeForm
-from tracker.auth.operations import AccountError, authenticate, change_password, end_sessions
+from tracker.auth.operations import (
+    AccountError,
+    account_addresses,
+    authenticate,
+    change_password,
+    end_sessions,
+    update_profile,
+)
 from tracker.auth.throttle import clear_account, is_throttled, note_failure, throttle_keys
 from tracker.extensions import db
 from tracker.inputs import local_path_or
 from tracker.models import User, utcnow
+from tracker.notify.forms import PreferencesForm, ProfileForm
+from tracker.notify.kinds import KINDS
+from tracker.notify.recipients import preferences, set_preferences
 
 LOGIN_FAILED = "That email and password do not match an active account."
 THROTTLED = "Too many failed logins. Wait a few minutes and try again."
@@ -80,10 +90,32 @@ def logout() -> Response:
     return redirect(url_for("main.home"))
 
 
+def account_page(
+    form: PasswordChangeForm | None = None,
+    profile_form: ProfileForm | None = None,
+    notify_form: PreferencesForm | None = None,
+) -> str:
+    """The account page with its three forms; a form handed in keeps its input and errors."""
+    user = current_user
+    if profile_form is None:
+        profile_form = ProfileForm(
+            prefix="profile", data={"name": user.name, "timezone": user.timezone or ""}
+        )
+    if notify_form is None:
+        notify_form = PreferencesForm(prefix="notify", data=preferences(db.session, user.email))
+    return render_template(
+        "auth/account.html",
+        form=form or PasswordChangeForm(),
+        profile_form=profile_form,
+        notify_form=notify_form,
+        kinds=KINDS,
+    )
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> str | Response:
-    """One's own account: change the password, which ends every other session."""
+    """One's own account: profile, e-mail choices, and a password change (ends other sessions)."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
@@ -98,4 +130,36 @@ def account() -> str | Response:
             login_user(user)  # this session continues under the new session token
             flash("Your password was changed. Other sessions have been logged out.", "success")
             return redirect(url_for(".account"))
-    return render_template("auth/account.html", form=form)
+    return account_page(form=form)
+
+
+@bp.route("/account/profile", methods=["POST"])
+@login_required
+def account_profile() -> str | Response | tuple[str, int]:
+    """Save one's display name and home time zone."""
+    profile_form = ProfileForm(prefix="profile")
+    if not profile_form.validate_on_submit():
+        return account_page(profile_form=profile_form), 400
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    update_profile(user, profile_form.name.data or "", profile_form.timezone.data or None)
+    db.session.commit()
+    flash("Your profile is saved.", "success")
+    return redirect(url_for(".account"))
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def account_notifications() -> str | Response | tuple[str, int]:
+    """Save which e-mails one gets, for the account's address and its person's."""
+    notify_form = PreferencesForm(prefix="notify")
+    if not notify_form.validate_on_submit():
+        return account_page(notify_form=notify_form), 400
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    choices = {kind.key: bool(notify_form[kind.key].data) for kind in KINDS}
+    for address in account_addresses(user):
+        set_preferences(db.session, address, choices)
+    db.session.commit()
+    flash("Your e-mail choices are saved.", "success")
+    return redirect(url_for(".account"))

@@ -25,6 +25,7 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
+from tracker.models.notify import NotificationPreference, OutboxMessage, OutboxStatus
 from tracker.models.outcomes import (
     ActionItem,
     ActionStatus,
@@ -65,8 +66,11 @@ __all__ = [
     "Milestone",
     "MinutesApproval",
     "MinutesRevision",
+    "NotificationPreference",
     "Organisation",
     "OrganisationKind",
+    "OutboxMessage",
+    "OutboxStatus",
     "Outcome",
     "OutcomeKind",
     "Participation",

@@ -1,0 +1,41 @@
+"""Forms for notification preferences and the account's profile."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from tracker.forms import select_choices
+from tracker.notify.kinds import KINDS
+from tracker.timefmt import is_zone, zone_choices
+
+
+class PreferencesForm(FlaskForm):
+    """One checkbox per kind of message."""
+
+    submit = SubmitField("Save my choices")
+
+
+for _kind in KINDS:
+    setattr(PreferencesForm, _kind.key, BooleanField(_kind.label))
+
+
+def valid_optional_zone(form: FlaskForm, field: Field) -> None:
+    """Empty, or a real IANA zone name."""
+    value = (field.data or "").strip()
+    if value and not is_zone(value):
+        raise ValidationError("Enter a real IANA time zone, such as Europe/Sofia or Asia/Tokyo.")
+
+
+class ProfileForm(FlaskForm):
+    """The name others see and the zone times are shown in."""
+
+    name = StringField("Display name", validators=[DataRequired(), Length(max=200)])
+    timezone = SelectField(
+        "Home time zone",
+        validators=[Optional(), Length(max=64), valid_optional_zone],
+        choices=select_choices(zone_choices(), "Each meeting's own zone"),
+        validate_choice=False,
+    )
+    submit = SubmitField("Save profile")
