@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.extensions import db
 from tracker.forms import VersionedForm
+from tracker.inputs import parse_int
 from tracker.models import Base
 from tracker.operations import Conflict, Refused
 
@@ -32,8 +33,7 @@ def paginate(query: Select[Any]) -> Pagination:
 def int_arg(name: str) -> int | None:
     """An integer query-string argument, or None when absent, not a number or out of range."""
     raw = request.args.get(name, "")
-    # isdigit() alone accepts "²"; more than 9 digits overflows database integers.
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    return parse_int(raw)
 
 
 def conflict_response(
