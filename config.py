@@ -40,7 +40,12 @@ class Config:
     TRACKER_FEED_PAST_DAYS = env_int("TRACKER_FEED_PAST_DAYS", 30)
     TRACKER_FEED_REFRESH_MINUTES = env_int("TRACKER_FEED_REFRESH_MINUTES", 60)
     TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 20)
+    # Failed logins per (account, client address) pair, and per client address over all
+    # accounts, within the window; the address is the one ProxyFix takes from X-Forwarded-For
+    # when TRACKER_PROXY_COUNT trusted proxies sit in front of the app.
     TRACKER_LOGIN_LIMIT = env_int("TRACKER_LOGIN_LIMIT", 5)
+    TRACKER_LOGIN_ADDRESS_LIMIT = env_int("TRACKER_LOGIN_ADDRESS_LIMIT", 100)
+    TRACKER_PROXY_COUNT = env_int("TRACKER_PROXY_COUNT", 0)
     TRACKER_LOGIN_WINDOW_SECONDS = env_int("TRACKER_LOGIN_WINDOW_SECONDS", 300)
     TRACKER_RATE_LIMITS = env_bool("TRACKER_RATE_LIMITS", True)
     TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)

@@ -19,6 +19,10 @@ class AccountError(ValueError):
     """An account operation was refused; the message says why."""
 
 
+class WrongPassword(AccountError):
+    """The current password given to prove who one is was not correct."""
+
+
 def find_user(session: Session, email: str) -> User | None:
     """The user with this email, matched case-insensitively."""
     return session.scalars(select(User).where(User.email == email.strip().lower())).first()
@@ -68,5 +72,5 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change one's own password after proving the current one."""
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("Your current password is not correct.")
+        raise WrongPassword("Your current password is not correct.")
     set_password(user, new_password)
