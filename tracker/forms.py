@@ -81,6 +81,8 @@ class IntegerField(PlainIntegerField):
     Here such a value never becomes data: the field gets an error and data stays None.
     """
 
+    data: Any
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         """Parse the submitted value, refusing files, non-ASCII digits and huge numbers."""
         if not valuelist:

@@ -78,4 +78,6 @@ def register(app: Flask) -> None:
             return None
         if request.endpoint is None:
             return None
+        if request.path.startswith("/api/"):
+            abort(401)  # a JSON answer for programs, not a redirect to the login page
         return login_manager.unauthorized()

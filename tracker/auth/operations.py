@@ -35,7 +35,7 @@ def create_user(session: Session, email: str, password: str, role: Role, name: s
         raise AccountError("Enter an email address.")
     if find_user(session, email) is not None:
         raise AccountError(f"A user with the email {email} already exists.")
-    problem = password_problem(password)
+    problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
     user = User(email=email, name=name, password_hash=hash_password(password), role=role)
@@ -62,7 +62,7 @@ def end_sessions(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     """Give user a new password (after the policy check) and end all their sessions."""
-    problem = password_problem(password)
+    problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.models import LoginAttempt
 
-ATTEMPTS = LoginAttempt.__table__
+ATTEMPTS = cast(sa.Table, LoginAttempt.__table__)
 REFUSALS_PER_AUDIT = 100
 
 
@@ -63,7 +64,7 @@ def note_attempt(
     ids = []
     for key in keys:
         result = connection.execute(sa.insert(ATTEMPTS).values(key=key, at=now))
-        ids.append(int(result.inserted_primary_key[0]))
+        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[index]
     return ids
 
 
