@@ -6,12 +6,14 @@ from typing import Any
 
 import pycountry
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import Field, HiddenField, SelectField
 from wtforms import IntegerField as PlainIntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
 
-from tracker.inputs import MAX_ID, parse_int
+from tracker.extensions import db
+from tracker.inputs import MAX_ID, name_key, parse_int
 from tracker.timefmt import is_zone, zone_choices
 
 
@@ -71,6 +73,18 @@ class CountryField(SelectField):
         kwargs.setdefault("choices", select_choices(country_choices(), "Choose a country"))
         kwargs.setdefault("validate_choice", False)
         super().__init__(label, **kwargs)
+
+
+def name_taken(column: Any, value: str, exclude: tuple[Any, int] | None = None) -> bool:
+    """Whether another row already has value in column, comparing by name_key (NFKC, case
+    folded, invisible characters removed). exclude is (id column, id) of the row edited."""
+    key = name_key(value)
+    if not key:
+        return False
+    query = select(column)
+    if exclude is not None:
+        query = query.where(exclude[0] != exclude[1])
+    return any(name_key(existing or "") == key for existing in db.session.scalars(query))
 
 
 class IntegerField(PlainIntegerField):

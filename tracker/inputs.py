@@ -7,7 +7,10 @@ file, and a file sent in place of a text field would reach validators that expec
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Flask, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -36,6 +39,36 @@ def parse_int(raw: object, maximum: int = MAX_ID) -> int | None:
     return value if value <= maximum else None
 
 
+# Invisible characters that make two equal-looking names differ: zero-width characters, the
+# soft hyphen, the word joiner, the byte-order mark and the bidirectional controls.
+INVISIBLE = dict.fromkeys(
+    [
+        *(0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+)
+# Control characters no form field should keep: C0 except tab, line feed and carriage
+# return, DEL, C1, and the Unicode line and paragraph separators (which some parsers, such
+# as JavaScript's and iCalendar readers', treat as line breaks).
+CONTROLS = dict.fromkeys(
+    [*(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)), *range(0x7F, 0xA0), 0x2028, 0x2029]
+)
+
+
+def name_key(name: str) -> str:
+    """The form two names are compared in: NFKC, invisible characters removed, case folded
+    and spaces collapsed, so that a full-width "AI Austria", "AI\u200bAustria" and an NFD "Café"
+    match "AI Austria" and "Café"."""
+    text = unicodedata.normalize("NFKC", name).translate(INVISIBLE)
+    return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
+
+
+def without_controls(value: str) -> str:
+    """value without control characters (tab and line breaks stay, for text areas)."""
+    return value.translate(CONTROLS)
+
+
 def has_nul(values: object) -> bool:
     """Whether any value of a MultiDict contains a NUL character."""
     return any("\x00" in value for value in values.values())  # type: ignore[attr-defined]
@@ -61,6 +94,16 @@ def register(app: Flask) -> None:
     def refuse_nul_characters() -> None:
         if has_nul(request.args) or (request.method == "POST" and has_nul(request.form)):
             abort(400)
+
+    @app.before_request
+    def strip_control_characters() -> None:
+        # Centrally for every field: no form keeps C0/C1 controls or U+2028/U+2029.
+        if request.method == "POST" and any(
+            without_controls(value) != value for value in request.form.values()
+        ):
+            form = request.form.items(multi=True)
+            cleaned = [(key, without_controls(value)) for key, value in form]
+            request.form = ImmutableMultiDict(cleaned)  # type: ignore[misc]
 
     @app.before_request
     def refuse_file_uploads() -> None:

@@ -11,6 +11,7 @@ from tracker.auth.passwords import (
     password_problem,
     verify_password,
 )
+from tracker.inputs import name_key
 from tracker.models import Role, User
 from tracker.models.user import new_session_token
 
@@ -24,14 +25,14 @@ class WrongPassword(AccountError):
 
 
 def find_user(session: Session, email: str) -> User | None:
-    """The user with this email, matched case-insensitively."""
-    return session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    """The user with this email, compared as name_key (case, width, invisible characters)."""
+    return session.scalars(select(User).where(User.email == name_key(email))).first()
 
 
 def create_user(session: Session, email: str, password: str, role: Role, name: str = "") -> User:
     """Add a user after checking the email is free and the password acceptable."""
-    email = email.strip().lower()
-    if "@" not in email:
+    email = name_key(email)
+    if "@" not in email or " " in email:
         raise AccountError("Enter an email address.")
     if find_user(session, email) is not None:
         raise AccountError(f"A user with the email {email} already exists.")
