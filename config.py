@@ -23,6 +23,12 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    """Read a number (such as seconds) from an environment variable."""
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def default_database_url() -> str:
     """The embedded SQLite file in the instance folder."""
     return f"sqlite:///{BASE_DIR / 'instance' / 'tracker.sqlite3'}"
@@ -35,13 +41,24 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # A stalled database answers 503 within seconds instead of hanging a worker: seconds to
+    # wait for a PostgreSQL connection, for one statement (PostgreSQL's statement_timeout; we
+    # stop waiting for an answer 2 s later), and for a SQLite lock (busy_timeout). 0 = none.
+    TRACKER_DB_CONNECT_TIMEOUT = env_float("TRACKER_DB_CONNECT_TIMEOUT", 3)
+    TRACKER_DB_STATEMENT_TIMEOUT = env_float("TRACKER_DB_STATEMENT_TIMEOUT", 5)
+    TRACKER_SQLITE_BUSY_TIMEOUT = env_float("TRACKER_SQLITE_BUSY_TIMEOUT", 5)
     TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
     TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "")
     TRACKER_FEED_PAST_DAYS = env_int("TRACKER_FEED_PAST_DAYS", 30)
     TRACKER_FEED_FUTURE_MONTHS = env_int("TRACKER_FEED_FUTURE_MONTHS", 18)
     TRACKER_FEED_REFRESH_MINUTES = env_int("TRACKER_FEED_REFRESH_MINUTES", 60)
     TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 20)
+    # Failed logins per (account, client address) pair, and per client address over all
+    # accounts, within the window; the address is the one ProxyFix takes from X-Forwarded-For
+    # when TRACKER_PROXY_COUNT trusted proxies sit in front of the app.
     TRACKER_LOGIN_LIMIT = env_int("TRACKER_LOGIN_LIMIT", 5)
+    TRACKER_LOGIN_ADDRESS_LIMIT = env_int("TRACKER_LOGIN_ADDRESS_LIMIT", 100)
+    TRACKER_PROXY_COUNT = env_int("TRACKER_PROXY_COUNT", 0)
     TRACKER_LOGIN_WINDOW_SECONDS = env_int("TRACKER_LOGIN_WINDOW_SECONDS", 300)
     TRACKER_RATE_LIMITS = env_bool("TRACKER_RATE_LIMITS", True)
     TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)

@@ -195,6 +195,9 @@ def outcome_problem(
     """Why the response does not match the expectation, or None."""
     code = response.status_code
     to_login = code == 302 and "/login" in response.headers.get("Location", "")
+    if response.request is not None and response.request.path.startswith("/api/"):
+        # Programs get a JSON 401 instead of a redirect to the login page (issue 13).
+        to_login = code == 401 and response.is_json
     if code >= 500:
         return f"server error {code}"
     if not allowed:

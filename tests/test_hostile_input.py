@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ from tests.conftest import build_app, login_as
 from tests.formtools import Form, endpoint_url, page_form, post_get_endpoints, seed_records
 from tracker import create_app
 from tracker.extensions import db
+from tracker.inputs import parse_int
 from tracker.models import Role, User
 
 SCRIPT = "<script>alert(1)</script>"
@@ -42,7 +44,13 @@ HOSTILE = [
     "{{ 7 * 7 }} {% raw %}",
     "   ",
     "",
+    "²",  # str.isdigit() is true, int() refuses it
+    "٣٤",  # Arabic-Indic digits: int() takes them, databases do not
+    "9223372036854775808",  # one past a 64-bit integer
+    "-99999999999999999999",
 ]
+# Values that looked like numbers to one check and not to the next: each goes into every field.
+CRAFTED_NUMBERS = ["²", "٣٤", "9223372036854775808", "99999999999999999999", "-9223372036854775809"]
 # Markup that would be live if echoed back unescaped.
 LIVE_MARKERS = [
     "<script>alert(1)",
@@ -237,6 +245,42 @@ def test_hostile_input_is_harmless(endpoint: str, tmp_path: Path) -> None:
     assert not traces, f"{endpoint}: extra form fields had an effect: {traces}"
 
 
+@pytest.mark.parametrize("endpoint", form_endpoints())
+def test_crafted_numbers_and_files_in_every_field(endpoint: str, tmp_path: Path) -> None:
+    """Every field of every form gets a file upload, odd digits and 20-digit numbers in turn:
+    each answer is a 400 or the form again (a message next to the field), never a 500."""
+    app = build_app(tmp_path)
+    with app.app_context():
+        values = seed_records()
+        admin = factories.make_user(Role.ADMIN)
+        url = endpoint_url(app, endpoint, values)
+        client = app.test_client()
+        login_as(client, admin)
+        form = page_form(client.get(url).get_data(as_text=True), url)
+        if form is None:  # a form for visitors, such as the login page
+            client = app.test_client()
+            form = page_form(client.get(url).get_data(as_text=True), url)
+    if form is None:
+        form = Form(action=url)
+    names = sorted(
+        {f.name for f in form.fields if f.name not in SKIP_FIELDS and f.kind != "submit"}
+        | {"version", "base_revision", "series_id", "number"}
+    )
+    problems: list[str] = []
+    with app.app_context():
+        for name in names:
+            for value in CRAFTED_NUMBERS:
+                payload: dict[str, Any] = {**baseline(form), name: value}
+                response = client.post(url, data=payload)
+                if response.status_code >= 500:
+                    problems.append(f"{response.status_code} for {name}={value!r}")
+            upload: dict[str, Any] = {**baseline(form), name: (io.BytesIO(b"x" * 50), "a.txt")}
+            response = client.post(url, data=upload, content_type="multipart/form-data")
+            if response.status_code != 400:
+                problems.append(f"{response.status_code} for a file in {name}")
+    assert not problems, f"{endpoint}: {problems[:5]}"
+
+
 def test_live_markup_finder_tells_markup_from_text():
     assert live_markup('<p>" onmouseover="alert(1)</p>') == []
     assert live_markup("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == []
@@ -245,3 +289,40 @@ def test_live_markup_finder_tells_markup_from_text():
         "<script>alert(1)</script>"
     )
     assert len(found) >= 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("²", None),
+        ("٣٤", None),
+        ("-1", None),
+        ("", None),
+        ("1e3", None),
+        ("2147483647", 2147483647),
+        ("2147483648", None),
+        ("9223372036854775808", None),
+    ],
+)
+def test_parse_int_takes_ascii_digits_a_column_can_hold(raw: str, number: int | None) -> None:
+    assert parse_int(raw) == number
+
+
+def test_no_isdigit_parsing_or_unbounded_integer_fields_left() -> None:
+    """The class of bug, not the examples: numbers from requests go through parse_int and
+    tracker.forms.IntegerField, never str.isdigit() or WTForms' unbounded IntegerField."""
+    root = Path(__file__).resolve().parent.parent / "tracker"
+    offenders = []
+    for path in root.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if path.name not in ("inputs.py", "gunicorn_conf.py") and ".isdigit()" in source:
+            offenders.append(f"{path.name}: isdigit()")
+        if path.name != "forms.py" or path.parent != root:
+            for line in source.splitlines():
+                if line.startswith("from wtforms") and "IntegerField" in line:
+                    offenders.append(f"{path.relative_to(root)}: {line}")
+                if line.strip() == "IntegerField,":
+                    offenders.append(f"{path.relative_to(root)}: imports IntegerField from wtforms")
+    assert not offenders

@@ -259,4 +259,7 @@ def test_api_is_read_only(client, data):
 def test_private_mode_hides_progress_pages_exports_and_api(client, app, url):
     app.config["TRACKER_PUBLIC_READ"] = False
     response = client.get(url)
+    if url.startswith("/api/"):  # programs get a JSON 401, not a login page (issue 13)
+        assert response.status_code == 401 and response.is_json
+        return
     assert response.status_code == 302 and "/login" in response.location

@@ -89,12 +89,21 @@ def audit_choices(session: Session) -> tuple[list[str], list[str]]:
 
 
 def record_login(
-    session: Session, *, success: bool, email: str, user: User | None, address: str | None
+    session: Session,
+    *,
+    success: bool,
+    email: str,
+    user: User | None,
+    address: str | None,
+    action: str = "",
 ) -> AuditEvent:
-    """Note a login success or failure: who tried and from where, never the password."""
+    """Note a login success or failure: who tried and from where, never the password.
+
+    action overrides the default "login"/"login_failed", e.g. "login_throttled" or
+    "password_failed" (the current-password check on the account page)."""
     event = AuditEvent(
         user_id=user.id if user is not None and success else None,
-        action="login" if success else "login_failed",
+        action=action or ("login" if success else "login_failed"),
         entity=LOGIN_ENTITY,
         entity_id=user.id if user is not None else None,
         summary=email.strip().lower()[:254],

@@ -13,8 +13,8 @@ from flask import Flask
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role
-from tracker.search.cli import search_group
 from tracker.notify.cli import notify_group
+from tracker.search.cli import search_group
 
 
 def read_password() -> str:

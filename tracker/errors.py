@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from tracker.extensions import db, login_manager
 
 MESSAGES = {
+    401: ("Login required", "Log in to read this."),
     400: (
         "Bad request",
         "The request could not be understood. Go back, reload the page and try again.",
@@ -26,6 +27,18 @@ MESSAGES = {
     500: ("Something went wrong", "The error has been logged. Please try again in a moment."),
     503: ("Temporarily unavailable", "The database cannot be reached. Please try again shortly."),
 }
+
+
+def is_api_request() -> bool:
+    """Whether the request is for the JSON API, which answers errors in JSON."""
+    return bool(request_ctx) and request.path.startswith("/api/")
+
+
+def json_error(code: int) -> Response:
+    """A JSON error answer for the API."""
+    response = jsonify(error=MESSAGES.get(code, ("error",))[0])
+    response.status_code = code
+    return response
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
@@ -54,12 +67,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | Response | HTTPException:
         if error.code is None or error.code < 400:
             return error
-        if request.path.startswith("/api/"):
-            return Response(
-                f'{{"error": "{MESSAGES.get(error.code, ("error",))[0]}"}}',
-                status=error.code,
-                mimetype="application/json",
-            )
+        if is_api_request():
+            response = json_error(error.code)
+            if error.code == 401:
+                response.headers["WWW-Authenticate"] = 'Session realm="tracker"'
+            return response
         return render_error(error.code, getattr(error, "tracker_detail", None))
 
     @app.errorhandler(StaleDataError)
@@ -74,15 +86,19 @@ def register(app: Flask) -> None:
         return render_error(400, "A value was too long or out of range. Check the input.")
 
     @app.errorhandler(OperationalError)
-    def unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:
+    def unavailable(error: OperationalError) -> tuple[str | Response, int, dict[str, str]]:
         with suppress(OperationalError):
             db.session.rollback()
+        if is_api_request():
+            return json_error(503), 503, {"Retry-After": "30"}
         # Render the page as an anonymous visitor: loading the user would need the database.
         g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
         return body, code, {"Retry-After": "30"}
 
     @app.errorhandler(500)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> tuple[str, int] | Response:
         db.session.rollback()
+        if is_api_request():
+            return json_error(500)
         return render_error(500)

@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from tracker.inputs import parse_int
+
 E = TypeVar("E", bound=StrEnum)
 
 
 def int_value(args: Mapping[str, str], name: str) -> int | None:
     """An integer argument, or None when absent, not a number or out of range."""
-    raw = args.get(name, "")
-    # isdigit() alone accepts "²"; more than 9 digits overflows database integers.
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    return parse_int(args.get(name, ""))
 
 
 def text_value(args: Mapping[str, str], name: str) -> str:

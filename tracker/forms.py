@@ -8,10 +8,12 @@ import pycountry
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import Field, HiddenField, SelectField
+from wtforms import IntegerField as PlainIntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
 
 from tracker.extensions import db
+from tracker.inputs import MAX_ID, name_key, parse_int
 from tracker.models import Organisation
 from tracker.timefmt import is_zone, zone_choices
 
@@ -84,6 +86,47 @@ class CountryField(SelectField):
         super().__init__(label, **kwargs)
 
 
+def name_taken(column: Any, value: str, exclude: tuple[Any, int] | None = None) -> bool:
+    """Whether another row already has value in column, comparing by name_key (NFKC, case
+    folded, invisible characters removed). exclude is (id column, id) of the row edited."""
+    key = name_key(value)
+    if not key:
+        return False
+    query = select(column)
+    if exclude is not None:
+        query = query.where(exclude[0] != exclude[1])
+    return any(name_key(existing or "") == key for existing in db.session.scalars(query))
+
+
+class IntegerField(PlainIntegerField):
+    """A whole number of ASCII digits that a database integer column can hold.
+
+    WTForms' own field passes any int() result on, so a 20-digit number reached validators
+    that query the database (and overflowed there) after NumberRange had already refused it.
+    Here such a value never becomes data: the field gets an error and data stays None.
+    """
+
+    data: Any
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse the submitted value, refusing files, non-ASCII digits and huge numbers."""
+        if not valuelist:
+            return
+        raw = valuelist[0]
+        text = raw.strip() if isinstance(raw, str) else ""
+        if text == "":
+            self.data = None
+            if not isinstance(raw, str):
+                raise ValueError(self.gettext("Not a valid integer value."))
+            return
+        negative = text.startswith("-")
+        value = parse_int(text.removeprefix("-"), MAX_ID)
+        if value is None:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        self.data = -value if negative else value
+
+
 class VersionedForm(FlaskForm):
     """An edit form carrying the version of the record it was loaded from."""
 
@@ -96,10 +139,11 @@ class VersionedForm(FlaskForm):
 
     def validate_version(self, field: HiddenField) -> None:
         """An edit without the version it was based on could overwrite someone's change."""
-        if self.editing and not (field.raw_data and str(field.raw_data[0]).isdigit()):
+        sent = field.raw_data[0] if field.raw_data else None
+        if self.editing and parse_int(sent) is None:
             raise ValidationError("This form lost track of the record's version; reload the page.")
 
     def submitted_version(self) -> int | None:
         """The version the user started from, if the form carried one."""
         raw = self.version.raw_data[0] if self.version.raw_data else self.version.data
-        return int(raw) if raw and str(raw).isdigit() else None
+        return parse_int(raw) if raw else None

@@ -20,7 +20,7 @@ def bind_address() -> str:
 def worker_count() -> int:
     """WEB_CONCURRENCY worker processes (default 2)."""
     raw = os.environ.get("WEB_CONCURRENCY", "").strip()
-    return max(1, int(raw)) if raw.isdigit() else 2
+    return max(1, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 5 else 2
 
 
 # gunicorn serves production: the factory then refuses to start without a real SECRET_KEY.

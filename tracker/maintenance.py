@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -89,11 +90,22 @@ def sqlite_path(database_uri: str) -> Path | None:
     return Path(url.database)
 
 
+def create_private_file(path: Path) -> None:
+    """Create path empty, readable by its owner only (0600); never follow a symbolic link or
+    reuse a file that appeared in the meantime."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    os.close(os.open(path, flags, 0o600))
+    os.chmod(path, 0o600)  # whatever the umask
+
+
 def backup_sqlite(source: Path, destination: Path) -> int:
     """Copy a live SQLite database consistently with the backup API; return its page count."""
+    if destination.is_symlink():
+        raise FileExistsError(f"{destination} is a symbolic link; refusing to write through it.")
     if destination.exists():
         raise FileExistsError(f"{destination} exists already; choose a new file name.")
     destination.parent.mkdir(parents=True, exist_ok=True)
+    create_private_file(destination)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(destination)
     try:

@@ -22,6 +22,20 @@ REDACTED = "[redacted]"
 # Paths whose later segments are secrets (feed tokens); add e.g. password-reset paths here.
 SECRET_PATH_PREFIXES = ("/feeds/private/",)
 SECRET_PARAMETERS = re.compile(r"token|secret|password|key|signature", re.IGNORECASE)
+# The same secrets inside free text, such as Flask's "Exception on /feeds/private/... [GET]".
+SECRET_IN_TEXT = [
+    (re.compile(re.escape(prefix) + r"[^\s?#\"'\]\[]+"), prefix + REDACTED)
+    for prefix in SECRET_PATH_PREFIXES
+] + [
+    (
+        re.compile(
+            r"([?&;][^=&\s\"']*(?:token|secret|password|key|signature)[^=&\s\"']*=)[^&\s\"']+", re.I
+        ),
+        r"\g<1>" + REDACTED,
+    )
+]
+# Loggers whose lines can carry a request path: Flask's app logger is added in register().
+REDACTED_LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access", "tracker.request")
 
 
 def request_id_from(header: str | None) -> str:
@@ -50,6 +64,37 @@ def safe_query(query: str) -> str:
         [(name, REDACTED if SECRET_PARAMETERS.search(name) else value) for name, value in pairs],
         safe="[]",
     )
+
+
+def redact_text(text: str) -> str:
+    """text with feed tokens in paths and token-like query values replaced."""
+    for pattern, replacement in SECRET_IN_TEXT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites every record of a logger so that its message and traceback carry no secret
+    feed token or token-like query value."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the formatted message and exception text in place; never drop a record."""
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        return True
+
+
+def install_redaction(*loggers: logging.Logger) -> None:
+    """Attach the redacting filter to loggers (once each)."""
+    for log in loggers:
+        if not any(isinstance(f, RedactSecrets) for f in log.filters):
+            log.addFilter(RedactSecrets())
 
 
 def log_line(response: Response) -> str:
@@ -83,6 +128,7 @@ def configure_logger() -> None:
 def register(app: Flask) -> None:
     """Give every request an id (echoed in X-Request-ID) and log one line when it ends."""
     configure_logger()
+    install_redaction(app.logger, *(logging.getLogger(name) for name in REDACTED_LOGGERS))
 
     def start_request() -> None:
         g.request_started = time.perf_counter()

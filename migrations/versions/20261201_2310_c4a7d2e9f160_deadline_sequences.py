@@ -1,7 +1,7 @@
 """SEQUENCE of deadline events: deliverables, milestones and action items
 
 Revision ID: c4a7d2e9f160
-Revises: 7a1e0c2d9b10
+Revises: c4a9d2e6f1b3
 Create Date: 2026-12-01 23:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a7d2e9f160'
-down_revision = '7a1e0c2d9b10'
+down_revision = 'c4a9d2e6f1b3'
 branch_labels = None
 depends_on = None
 

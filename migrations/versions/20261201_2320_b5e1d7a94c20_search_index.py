@@ -1,7 +1,7 @@
 """full-text search index: search_document with FTS5 (SQLite) or a tsvector column (PostgreSQL)
 
 Revision ID: b5e1d7a94c20
-Revises: 7a1e0c2d9b10
+Revises: c4a7d2e9f160
 Create Date: 2026-12-01 23:20:00
 
 """
@@ -13,7 +13,7 @@ from tracker.models.search import POSTGRESQL_CREATE, SQLITE_CREATE, SQLITE_DROP
 
 # revision identifiers, used by Alembic.
 revision = 'b5e1d7a94c20'
-down_revision = '7a1e0c2d9b10'
+down_revision = 'c4a7d2e9f160'
 branch_labels = None
 depends_on = None
 

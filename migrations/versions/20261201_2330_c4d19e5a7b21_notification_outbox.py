@@ -1,7 +1,7 @@
 """notification outbox and per-address notification preferences
 
 Revision ID: c4d19e5a7b21
-Revises: 7a1e0c2d9b10
+Revises: b5e1d7a94c20
 Create Date: 2026-12-01 23:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d19e5a7b21'
-down_revision = '7a1e0c2d9b10'
+down_revision = 'b5e1d7a94c20'
 branch_labels = None
 depends_on = None
 

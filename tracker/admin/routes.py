@@ -124,7 +124,12 @@ def password(user_id: int) -> str | Response:
     account = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        reset_password(account, form.password.data or "")
+        try:
+            reset_password(account, form.password.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            form.password.errors = [str(error)]
+            return render_template("admin/password.html", account=account, form=form)
         db.session.commit()
         flash(f"The password of {account.email} was reset; their sessions ended.", "success")
         return redirect(url_for(".user", user_id=account.id))

@@ -10,6 +10,7 @@ from flask import Flask, abort, request
 from flask_login import current_user
 
 from tracker.extensions import db, login_manager
+from tracker.inputs import parse_int
 from tracker.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,9 +59,10 @@ def register(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         raw_id, _, token = user_id.partition(":")
-        if not raw_id.isdigit() or not token:
+        number = parse_int(raw_id)
+        if number is None or not token:
             return None
-        user = db.session.get(User, int(raw_id))
+        user = db.session.get(User, number)
         if user is None or not user.active or user.session_token != token:
             return None
         return user
@@ -75,4 +77,6 @@ def register(app: Flask) -> None:
             return None
         if request.endpoint is None:
             return None
+        if request.path.startswith("/api/"):
+            abort(401)  # a JSON answer for programs, not a redirect to the login page
         return login_manager.unauthorized()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -10,8 +11,13 @@ from tracker.auth.passwords import password_problem
 
 
 def acceptable_password(form: FlaskForm, field: PasswordField) -> None:
-    """At least 8 characters and not a common password; no composition rules."""
-    problem = password_problem(field.data or "")
+    """At least 8 characters, not a common password, not the email's name; no composition
+    rules. The email is the form's own field, or the logged-in user's for their account."""
+    email_field = getattr(form, "email", None)
+    email = str(email_field.data or "") if email_field is not None else ""
+    if not email and current_user.is_authenticated and "current_password" in form:
+        email = current_user.email
+    problem = password_problem(field.data or "", email)
     if problem:
         raise ValidationError(problem)
 

@@ -11,6 +11,7 @@ from tracker.auth.passwords import (
     verify_password,
 )
 from tracker.auth.queries import find_user
+from tracker.inputs import name_key
 from tracker.models import Role, User
 from tracker.models.user import new_session_token
 
@@ -19,14 +20,18 @@ class AccountError(ValueError):
     """An account operation was refused; the message says why."""
 
 
+class WrongPassword(AccountError):
+    """The current password given to prove who one is was not correct."""
+
+
 def create_user(session: Session, email: str, password: str, role: Role, name: str = "") -> User:
     """Add a user after checking the email is free and the password acceptable."""
-    email = email.strip().lower()
-    if "@" not in email:
+    email = name_key(email)
+    if "@" not in email or " " in email:
         raise AccountError("Enter an email address.")
     if find_user(session, email) is not None:
         raise AccountError(f"A user with the email {email} already exists.")
-    problem = password_problem(password)
+    problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
     user = User(email=email, name=name, password_hash=hash_password(password), role=role)
@@ -53,7 +58,7 @@ def end_sessions(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     """Give user a new password (after the policy check) and end all their sessions."""
-    problem = password_problem(password)
+    problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
@@ -63,7 +68,7 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change one's own password after proving the current one."""
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("Your current password is not correct.")
+        raise WrongPassword("Your current password is not correct.")
     set_password(user, new_password)
 
 

@@ -44,10 +44,15 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
-def password_problem(password: str) -> str | None:
-    """Why password is unacceptable, or None. Length and common-list only, no composition."""
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why password is unacceptable, or None: too short, common, or built on the account's
+    email name. No composition rules."""
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
     if password.lower() in common_passwords():
         return "This password is on a list of common passwords. Choose another."
+    local = email.strip().partition("@")[0].casefold()
+    folded = password.casefold()
+    if local and (folded == local or (len(local) >= 3 and local in folded)):
+        return "Do not use the name of your email address in the password. Choose another."
     return None

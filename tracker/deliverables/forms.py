@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from wtforms import (
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,12 +25,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.extensions import db
 from tracker.forms import (
+    IntegerField,
     VersionedForm,
     optional_url,
     organisation_choices,
     safe_url,
     select_choices,
 )
+from tracker.inputs import parse_int
 from tracker.models import (
     Deliverable,
     DeliverableKind,
@@ -65,7 +66,7 @@ def meeting_choices(keep: int | None = None) -> list[tuple[str, str]]:
 
 def ids(values: list[str] | None) -> list[int]:
     """The integer ids among submitted values."""
-    return sorted({int(v) for v in values or [] if str(v).isdigit()})
+    return sorted({n for n in map(parse_int, values or []) if n is not None})
 
 
 class DeliverableForm(VersionedForm):
@@ -149,6 +150,6 @@ class DeliverableForm(VersionedForm):
             "due_date": self.due_date.data,
             "status": DeliverableStatus(self.status.data),
             "progress": int(self.progress.data),
-            "meeting_id": int(meeting) if meeting and str(meeting).isdigit() else None,
+            "meeting_id": parse_int(meeting) if meeting else None,
             "document_url": self.document_url.data or "",
         }

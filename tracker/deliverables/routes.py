@@ -27,6 +27,7 @@ from tracker.deliverables.queries import (
     topics_by_id,
 )
 from tracker.extensions import db
+from tracker.inputs import parse_int
 from tracker.models import (
     Deliverable,
     DeliverableKind,
@@ -77,9 +78,9 @@ def create() -> str | Response:
     """Add a deliverable."""
     form = DeliverableForm()
     if request.method == "GET":
-        if request.args.get("meeting", "").isdigit():
+        if parse_int(request.args.get("meeting", "")) is not None:
             form.meeting_id.data = request.args["meeting"]
-        if request.args.get("lead", "").isdigit():
+        if parse_int(request.args.get("lead", "")) is not None:
             form.lead_organisation_id.data = request.args["lead"]
     if form.validate_on_submit():
         try:

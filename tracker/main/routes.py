@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 
 from flask import jsonify, render_template
@@ -31,7 +32,25 @@ def healthz() -> tuple[Response, int]:
     """Liveness and database reachability, for load balancers."""
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
+    except Exception as error:
+        with suppress(Exception):
+            db.session.rollback()
+        response = jsonify(status="error", database=database_problem(error))
+        response.headers["Retry-After"] = "30"
+        return response, 503
     return jsonify(status="ok", database="ok"), 200
+
+
+def database_problem(error: Exception) -> str:
+    """Why the database did not answer: "timeout" (it stalled), "locked" (SQLite was busy)
+    or "unreachable" (refused, missing or failing)."""
+    message = str(error).lower()
+    if (
+        "did not answer within" in message
+        or "timeout" in message
+        or "canceling statement" in message
+    ):
+        return "timeout"
+    if "database is locked" in message:
+        return "locked"
+    return "unreachable"

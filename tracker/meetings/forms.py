@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -27,7 +26,8 @@ from wtforms.validators import (
 )
 
 from tracker.extensions import db
-from tracker.forms import VersionedForm, ZoneField, safe_url, select_choices
+from tracker.forms import IntegerField, VersionedForm, ZoneField, safe_url, select_choices
+from tracker.inputs import parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.meetings.queries import number_taken
 from tracker.models import Attendance, Meeting, MeetingStatus, Organisation, Series, Topic
@@ -126,7 +126,7 @@ class MeetingForm(VersionedForm):
     def chosen_series_id(self) -> int | None:
         """The chosen series id, if it is a number."""
         raw = self.series_id.data or ""
-        return int(raw) if str(raw).isdigit() else None
+        return parse_int(raw)
 
     def start_utc(self) -> datetime | None:
         """The start as UTC, or None when it cannot be worked out yet."""

@@ -170,7 +170,8 @@ def queue_minutes_ready(session: Session, meeting: Meeting) -> None:
 
 def queue_minutes_approved(session: Session, approval: MinutesApproval) -> None:
     """Send the approved report to the participants."""
-    from tracker.outcomes.operations import meeting_outcomes, report_markdown
+    from tracker.outcomes.queries import meeting_outcomes
+    from tracker.outcomes.report import report_markdown
 
     meeting = session.get(Meeting, approval.meeting_id)
     if meeting is None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.extensions import db
 from tracker.forms import (
     CountryField,
     VersionedForm,
     ZoneField,
+    name_taken,
     optional_url,
     safe_url,
     select_choices,
@@ -37,11 +36,9 @@ class OrganisationForm(VersionedForm):
         self.current = current
 
     def unique(self, column: Any, value: str) -> bool:
-        """Whether no other organisation uses value in column (case-insensitive)."""
-        query = select(Organisation.id).where(func.lower(column) == value.strip().lower())
-        if self.current is not None:
-            query = query.where(Organisation.id != self.current.id)
-        return db.session.execute(query).first() is None
+        """Whether no other organisation uses value in column (compared by name_key)."""
+        exclude = (Organisation.id, self.current.id) if self.current is not None else None
+        return not name_taken(column, value, exclude)
 
     def validate_name(self, field: StringField) -> None:
         """Names are unique."""

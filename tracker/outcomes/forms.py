@@ -10,6 +10,7 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, Te
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import select_choices
+from tracker.inputs import parse_int
 from tracker.models import (
     ActionStatus,
     Attendance,
@@ -174,8 +175,8 @@ class MinutesForm(FlaskForm):
 
     def base_number(self) -> int:
         """The revision number the user started from (0 before the first save)."""
-        raw = str(self.base_revision.data or "0")
-        return int(raw) if raw.isdigit() else -1
+        number = parse_int(self.base_revision.data or "0")
+        return -1 if number is None else number
 
 
 class CloseActionForm(FlaskForm):

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.inputs import parse_int
 from tracker.models import Organisation, Person
 from tracker.people import bp
 from tracker.people.forms import PersonForm
@@ -67,7 +68,7 @@ def detail(person_id: int) -> str:
 def create() -> str | Response:
     """Add a person."""
     form = PersonForm()
-    if request.method == "GET" and request.args.get("organisation", "").isdigit():
+    if request.method == "GET" and parse_int(request.args.get("organisation", "")) is not None:
         form.organisation_id.data = request.args["organisation"]
     if form.validate_on_submit():
         person = create_person(db.session, form.values())

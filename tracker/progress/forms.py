@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,8 +15,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tracker.forms import select_choices
-from tracker.inputs import is_local_path
+from tracker.forms import IntegerField, select_choices
+from tracker.inputs import is_local_path, parse_int
 from tracker.models import DeliverableStatus
 from tracker.models.enums import choices
 
@@ -38,7 +38,7 @@ class StatusForm(FlaskForm):
     def submitted_version(self) -> int | None:
         """The deliverable version the form was rendered from, if sent."""
         raw = self.version.data
-        return int(raw) if raw and str(raw).isdigit() else None
+        return parse_int(raw) if raw else None
 
     def target(self) -> DeliverableStatus:
         """The chosen status."""

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.extensions import db
-from tracker.forms import VersionedForm, ZoneField
+from tracker.forms import VersionedForm, ZoneField, name_taken
 from tracker.models import Series
 
 
@@ -25,13 +23,9 @@ class SeriesForm(VersionedForm):
         self.current = current
 
     def validate_name(self, field: StringField) -> None:
-        """Names are unique."""
-        query = select(Series.id).where(
-            func.lower(Series.name) == (field.data or "").strip().lower()
-        )
-        if self.current is not None:
-            query = query.where(Series.id != self.current.id)
-        if db.session.execute(query).first() is not None:
+        """Names are unique, compared by name_key (case, width and invisible characters)."""
+        exclude = (Series.id, self.current.id) if self.current is not None else None
+        if name_taken(Series.name, field.data or "", exclude):
             raise ValidationError("Another series already has this name.")
 
     def values(self) -> dict[str, Any]:

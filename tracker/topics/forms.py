@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.extensions import db
-from tracker.forms import VersionedForm, select_choices
+from tracker.forms import VersionedForm, name_taken, select_choices
 from tracker.models import Topic, TopicStatus
 from tracker.models.enums import choices
 
@@ -26,13 +24,11 @@ class TopicForm(VersionedForm):
         self.current = current
 
     def validate_title(self, field: StringField) -> None:
-        """Titles are unique, ignoring case."""
+        """Titles are unique, compared by name_key (case, width and invisible characters)."""
         if not field.data:
             return
-        query = select(Topic.id).where(func.lower(Topic.title) == field.data.strip().lower())
-        if self.current is not None:
-            query = query.where(Topic.id != self.current.id)
-        if db.session.execute(query).first() is not None:
+        exclude = (Topic.id, self.current.id) if self.current is not None else None
+        if name_taken(Topic.title, field.data, exclude):
             raise ValidationError("Another topic already has this title.")
 
     def values(self) -> dict[str, Any]:
