@@ -35,7 +35,7 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Deliverable, Meeting, utcnow
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
 
 TARGETS = pages.targets(create_app("testing"))
 # Form pages also checked after submitting them empty (errors shown next to the fields).
