@@ -12,6 +12,7 @@ from tests import factories
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 from tracker.models import Milestone, Role
+from tracker.notify.signing import preference_token
 
 
 @dataclass
@@ -153,6 +154,8 @@ def seed_records() -> dict[str, Any]:
         "person_id": person.id,
         "user_id": viewer.id,
         "token": token,
+        "signed": preference_token(current_app.config["SECRET_KEY"], person.email or "x@example.org"),
+        "kind": "meeting_invitation",
     }
 
 

@@ -40,6 +40,7 @@ def test_concurrent_changes_leave_an_active_admin(
     with app.app_context():
         clean_slate(db.engine)
         first, second = factories.make_user(Role.ADMIN), factories.make_user(Role.ADMIN)
+        db.session.commit()
         ids = (first.id, second.id)
         db.session.remove()
     outcomes: list[str] = []

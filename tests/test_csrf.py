@@ -19,10 +19,28 @@ def test_test_config_keeps_production_protections_on():
     assert TestConfig.TRACKER_RATE_LIMITS is True
 
 
+# RFC 8058: a mail client's one-click unsubscribe POST cannot carry a token; the signed URL
+# itself is the proof (tests/test_notify.py checks a forged or altered one is refused).
+CSRF_EXEMPT = {"notify.unsubscribe"}
+
+
 def post_rules() -> list[str]:
     """Every rule that accepts POST, as endpoint names."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
-    return sorted({r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())})
+    rules = {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
+    return sorted(rules - CSRF_EXEMPT)
+
+
+def test_only_the_one_click_unsubscribe_is_exempt_from_csrf() -> None:
+    from tracker.extensions import csrf
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    exempt = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if f"{view.__module__}.{view.__name__}" in csrf._exempt_views
+    }
+    assert exempt == CSRF_EXEMPT
 
 
 @pytest.mark.parametrize("endpoint", post_rules())

@@ -114,6 +114,7 @@ def test_stalled_postgresql_answers_503_within_seconds(tmp_path: Path, proxied_u
     try:
         with app.app_context():
             factories.make_series(name="Stall test series")
+            db.session.commit()
         client = app.test_client()
         assert client.get("/series/").status_code == 200  # a pooled connection exists now
 

@@ -16,7 +16,7 @@ from tracker.models import DeliverableKind, DeliverableStatus, MeetingStatus
 
 def test_readers_ignore_what_they_cannot_use() -> None:
     args = MultiDict(
-        {"n": "12", "big": "1234567890", "sup": "²", "s": " hi ", "e": "held", "f": "1"}
+        {"n": "12", "big": "2147483648", "sup": "²", "s": " hi ", "e": "held", "f": "1"}
     )
     assert int_value(args, "n") == 12
     assert int_value(args, "big") is None and int_value(args, "sup") is None

@@ -76,6 +76,7 @@ def make_account(app: Flask, role: Role = Role.ADMIN) -> tuple[int, str]:
     """A user's id and email."""
     with app.app_context():
         user = factories.make_user(role)
+        db.session.commit()
         return user.id, user.email
 
 
@@ -126,6 +127,7 @@ def test_client_address_comes_from_trusted_proxies_only(tmp_path, proxies):
     app = build_app(tmp_path, TRACKER_LOGIN_LIMIT=2, TRACKER_PROXY_COUNT=proxies)
     with app.app_context():
         email = factories.make_user(Role.ADMIN).email
+        db.session.commit()
     client = app.test_client()
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
 

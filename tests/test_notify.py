@@ -95,6 +95,7 @@ def test_invitation_is_queued_in_the_same_transaction(app: Flask) -> None:
     organisation = make_organisation()
     make_person(organisation=organisation, email="ana@example.org")
     meeting = make_meeting(organisations=[organisation])
+    db.session.commit()
     meeting.status = MeetingStatus.CONFIRMED
     db.session.flush()
     assert [row.recipient for row in outbox("meeting_invitation")] == ["ana@example.org"]
