@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from tracker.archive.cli import archive_group
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role
@@ -122,3 +123,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(generate_data_command)
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(archive_group)
