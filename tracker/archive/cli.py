@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker.extensions import db
@@ -73,7 +74,7 @@ def export_html_dir(path: Path) -> None:
         raise click.ClickException(f"{path} is not empty; choose a new directory.")
     started = time.perf_counter()
     data = load_archive(db.session)
-    pages = write_archive(data, DirectoryTarget(path))
+    pages = write_archive(data, current_app.jinja_env, DirectoryTarget(path))
     click.echo(f"Wrote {pages} files to {path} in {time.perf_counter() - started:.1f} s.")
 
 
