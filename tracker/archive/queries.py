@@ -209,7 +209,7 @@ def load_archive(session: Session, today: date | None = None) -> Archive:
             .where(Outcome.kind == OutcomeKind.DECISION, LIVE_MEETING)
             .order_by(Meeting.starts_at, Meeting.id, AgendaItem.position, Outcome.id)
             .options(selectinload(AgendaItem.topic))
-        ).tuples()
+        )
     ]
     actions = list(
         session.scalars(
