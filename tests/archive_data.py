@@ -75,7 +75,8 @@ def fill_initiative(secret_key: str = "test-secret") -> Initiative:
     held.participations[0].attendance = Attendance.ATTENDED
     held.participations[1].attendance = Attendance.APOLOGISED
     db.session.add(PersonAttendance(meeting_id=held.id, person_id=person.id))
-    factories.make_minutes_revision(held, "First draft of the kick-off minutes.", author_id=admin.id)
+    factories.make_minutes_revision(held, "First draft of the kick-off minutes.",
+                                    author_id=admin.id)
     factories.make_minutes_revision(held, APPROVED_MINUTES, author_id=admin.id)
     db.session.add(
         MinutesApproval(meeting_id=held.id, approved_by_id=admin.id, revision_number=2)

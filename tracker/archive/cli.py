@@ -1,4 +1,4 @@
-"""`flask archive export` and `flask archive import`: the initiative's archive on the command line."""
+"""`flask archive export` and `flask archive import`: the archive on the command line."""
 
 from __future__ import annotations
 
@@ -86,7 +86,6 @@ def import_command(source: Path) -> None:
     from tracker.archive.importer import ImportRefused, import_json
 
     started = time.perf_counter()
-    db.session.remove()
     try:
         with source.open("rb") as stream:
             report = import_json(db.engine, stream)

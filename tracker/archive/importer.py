@@ -195,20 +195,14 @@ def reset_sequences(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     for table in Base.metadata.sorted_tables:
-        for column in table.primary_key.columns:
-            if column.autoincrement is not True and not (
-                column.autoincrement == "auto"
-                and isinstance(column.type, sa.Integer)
-                and len(table.primary_key.columns) == 1
-            ):
-                continue
-            connection.execute(
-                sa.text(
-                    "SELECT setval(pg_get_serial_sequence(:table, :column), "
-                    f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'
-                ),
-                {"table": table.name, "column": column.name},
-            )
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        sequence = sa.func.pg_get_serial_sequence(table.name, column.name)
+        largest = sa.select(sa.func.max(column)).scalar_subquery()
+        connection.execute(
+            sa.select(sa.func.setval(sequence, sa.func.coalesce(largest, 0) + 1, False))
+        )
 
 
 class Parser:
