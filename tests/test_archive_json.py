@@ -336,3 +336,82 @@ def test_cli_export_and_import(tmp_path: Path) -> None:
     assert "not empty" in result.output and "Nothing was imported" in result.output
     usage = target.test_cli_runner().invoke(args=["archive", "export"])
     assert usage.exit_code == 2 and "Give --html DIR, --json FILE or both" in usage.output
+
+
+class CountingSink(io.StringIO):
+    """A text sink that only counts what is written to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        """Count, keep nothing."""
+        self.size += len(text)
+        return len(text)
+
+
+def export_peak(app: Flask) -> tuple[int, int]:
+    """Peak traced Python memory of an export of app's database (after a warm-up export), and
+    the export's size."""
+    import tracemalloc
+
+    export_text(app)
+    sink = CountingSink()
+    with app.app_context(), db.engine.connect() as connection:
+        tracemalloc.start()
+        export_json(connection, sink)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak, sink.size
+
+
+def import_peak(app: Flask, text: str) -> int:
+    """Peak traced Python memory of importing text into app's (empty) database."""
+    import tracemalloc
+
+    with app.app_context():
+        tracemalloc.start()
+        import_json(db.engine, io.BytesIO(text.encode()))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+def held_in_memory(text: str) -> int:
+    """What holding every row of an export as Python objects takes (json.loads of it all)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    document = json.loads(text)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert document["tables"]
+    return peak
+
+
+@pytest.mark.slow
+def test_export_and_import_stream_rather_than_hold_the_data(tmp_path: Path) -> None:
+    """Exporting peaks at less than half of what holding the rows would take; importing three
+    times the data costs less than half the extra memory that holding them would: rows go
+    through a batch at a time, never all at once."""
+    from tracker import scale
+
+    measured = {}
+    for years in (1, 3):
+        source = sqlite_app_in(tmp_path / f"source{years}")
+        with source.app_context():
+            scale.generate(db.session, years, seed=5)
+            db.session.commit()
+        exported, size = export_peak(source)
+        text = export_text(source, with_secrets=False)
+        holding = held_in_memory(text)
+        target = sqlite_app_in(tmp_path / f"target{years}")
+        imported = import_peak(target, text)
+        assert export_text(target, with_secrets=False) == text
+        assert exported < holding / 2, (exported, holding)
+        measured[years] = (imported, holding, size)
+    assert measured[3][2] > 2.5 * measured[1][2]
+    extra_import = measured[3][0] - measured[1][0]
+    extra_holding = measured[3][1] - measured[1][1]
+    assert extra_import < extra_holding / 2, measured
