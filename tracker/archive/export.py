@@ -25,6 +25,10 @@ FORMAT = "borderless-ai-tracker"
 VERSION = 1
 ROWS_PER_FETCH = 1000
 
+# Per-database bookkeeping, not records: the change counters behind page caches and feed
+# ETags (a new database keeps its own, so caches and calendar apps refetch once after a move)
+# and the failed-login throttle.
+NOT_EXPORTED: frozenset[str] = frozenset({"change_counter", "login_attempt"})
 # Columns left out unless the export is made --with-secrets; the importer fills them in
 # (see tracker.archive.importer.SECRET_FILLERS). Tables in SECRET_TABLES are left empty.
 SECRET_COLUMNS: dict[str, tuple[str, ...]] = {"user_account": ("password_hash", "session_token")}
@@ -32,8 +36,8 @@ SECRET_TABLES: frozenset[str] = frozenset({"calendar_token"})
 
 
 def exported_tables() -> list[sa.Table]:
-    """Every table of the models, parents before children."""
-    return list(Base.metadata.sorted_tables)
+    """Every table of the models but the bookkeeping ones, parents before children."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in NOT_EXPORTED]
 
 
 def exported_columns(table: sa.Table, with_secrets: bool) -> list[sa.Column[Any]]:

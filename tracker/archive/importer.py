@@ -23,14 +23,14 @@ import ijson
 import jsonschema
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
-from tracker.archive.export import FORMAT, VERSION
+from tracker.archive.export import FORMAT, NOT_EXPORTED, VERSION
+from tracker.counters import bump_counter
 from tracker.models import Base
-from tracker.models.changes import ChangeCounter
+from tracker.models.changes import DATA, FEEDS
 
 ROWS_PER_INSERT = 1000
-# Seeded by the migrations in every new database; an import replaces its rows.
-REPLACED_TABLES = frozenset({ChangeCounter.__tablename__})
 # Left out of an export made without secrets: what an imported account gets instead.
 # "!" is no argon2 hash, so nobody can log in until an admin sets a new password.
 SECRET_FILLERS: dict[tuple[str, str], Callable[[], Any]] = {
@@ -135,6 +135,8 @@ class TableLoader:
         table = Base.metadata.tables.get(name)
         if table is None:
             raise ImportRefused(f"The file has a table this tracker does not know: {name}.")
+        if name in NOT_EXPORTED:
+            raise ImportRefused(f"Table {name} is per-database bookkeeping and is not imported.")
         unknown = [column for column in columns if column not in table.columns]
         if unknown:
             raise ImportRefused(f"Table {name} has unknown columns: {', '.join(unknown)}.")
@@ -175,7 +177,7 @@ class TableLoader:
 
 
 def holding_data(connection: Connection) -> list[str]:
-    """The tables that already hold rows (not counting those an import replaces)."""
+    """The tables that already hold rows (not counting the bookkeeping ones)."""
     inspector = sa.inspect(connection)
     missing = [t.name for t in Base.metadata.sorted_tables if not inspector.has_table(t.name)]
     if missing:
@@ -185,7 +187,7 @@ def holding_data(connection: Connection) -> list[str]:
     return [
         table.name
         for table in Base.metadata.sorted_tables
-        if table.name not in REPLACED_TABLES
+        if table.name not in NOT_EXPORTED
         and connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first()
     ]
 
@@ -304,6 +306,10 @@ def load(connection: Connection, source: IO[bytes]) -> ImportReport:
         raise ImportRefused(f"The file is not valid JSON: {error}.") from error
     report.secrets = bool(parser.header.get("secrets"))
     reset_sequences(connection)
+    # Every page cache and feed ETag made from the database before the import is stale now.
+    with Session(bind=connection) as session:
+        bump_counter(session, DATA)
+        bump_counter(session, FEEDS)
     return report
 
 
@@ -311,10 +317,7 @@ def insert_rows(connection: Connection, loader: TableLoader, rows: Iterator[list
     """Insert the rows in batches; how many."""
     count = 0
     batch: list[dict[str, Any]] = []
-    replaced = loader.table.name in REPLACED_TABLES
     for row in rows:
-        if replaced and count == 0:
-            connection.execute(loader.table.delete())
         count += 1
         batch.append(loader.values(row, count))
         if len(batch) >= ROWS_PER_INSERT:
