@@ -19,7 +19,7 @@ from tests.calendar_parsers import icalendar_events
 from tests.conftest import build_app
 from tests.databases import DatabaseServer, require_postgres
 from tracker.archive.export import NOT_EXPORTED, export_json
-from tracker.archive.importer import ImportRefused, import_json, schema
+from tracker.archive.importer import ImportRefused, import_json, row_matches, schema, validator
 from tracker.auth.passwords import verify_password
 from tracker.calendar.operations import feed_token
 from tracker.extensions import db
@@ -245,6 +245,15 @@ def test_export_matches_the_shipped_schema(tmp_path: Path) -> None:
     assert names == [t.name for t in Base.metadata.sorted_tables if t.name not in NOT_EXPORTED]
     assert "change_counter" not in names and "login_attempt" not in names
     assert names.index("series") < names.index("meeting") < names.index("agenda_item")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [[1], [None, True, 1.5, "x", {"a": [1]}, [2]], [], {}, "row", 1, None, [[]], [{}]],
+)
+def test_the_fast_row_check_agrees_with_the_schema(row: Any) -> None:
+    """The importer's quick check of a row accepts exactly what the schema's row accepts."""
+    assert row_matches(row) == validator("row").is_valid(row)
 
 
 def refusal(app: Flask, text: str) -> str:

@@ -87,6 +87,12 @@ def check(value: Any, definition: str | None, where: str) -> None:
         )
 
 
+def row_matches(row: Any) -> bool:
+    """The schema's $defs/row, checked a thousand times faster than by jsonschema: a non-empty
+    array (its cells may be any JSON value). tests/test_archive_json.py holds the two equal."""
+    return isinstance(row, list) and len(row) > 0
+
+
 def parse_datetime(value: str) -> datetime:
     """An ISO 8601 instant."""
     return datetime.fromisoformat(value)
@@ -267,7 +273,8 @@ class Parser:
             if prefix == "tables.item.rows" and kind == "end_array":
                 return
             row = self.build((prefix, kind, value))
-            check(row, "row", "a row")
+            if not row_matches(row):
+                check(row, "row", "a row")
             yield row
 
     def check_header(self) -> None:
