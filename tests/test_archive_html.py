@@ -205,9 +205,7 @@ def test_admin_downloads_the_archive_as_a_zip(
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert "attachment" in response.headers["Content-Disposition"]
-    body = response.data
-    response.close()  # closes the temporary file the zip was built in
-    with zipfile.ZipFile(io.BytesIO(body)) as archive_zip:
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive_zip:
         names = archive_zip.namelist()
         assert all(name.startswith("tracker-archive-") for name in names)
         archive_zip.extractall(tmp_path / "unzipped")

@@ -32,10 +32,7 @@ PARAMETERS: dict[str, str] = {
     "item_id": "agenda_item",
     "token": "feed_token",
 }
-# archive.download is not a page but the whole initiative as a zip of pages (the same as
-# `flask archive export --html`): its queries grow with the number of pages it writes, each
-# page's loader running a fixed number (tests/test_archive_html.py).
-SKIPPED_ENDPOINTS = {"static", "archive.download"}
+SKIPPED_ENDPOINTS = {"static"}
 
 
 def get_routes(app) -> list[tuple[str, tuple[str, ...]]]:
