@@ -26,7 +26,7 @@ def admin() -> str:
 @bp.route("/archive.zip")
 @admin_required
 def download() -> Response:
-    """The browsable archive as a zip file (compressed, about 6 MB for ten years of data)."""
+    """The browsable archive as a zip file (about 14 MB for ten years of data)."""
     today = utcnow().date().isoformat()
     spool = io.BytesIO()
     with zipfile.ZipFile(spool, "w") as archive_zip:
