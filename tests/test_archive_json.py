@@ -430,3 +430,23 @@ def test_export_and_import_stream_rather_than_hold_the_data(tmp_path: Path) -> N
     extra_import = measured[3][0] - measured[1][0]
     extra_holding = measured[3][1] - measured[1][1]
     assert extra_import < extra_holding / 2, measured
+
+
+def test_import_refuses_rows_that_point_nowhere(
+    tmp_path: Path, good_export: dict[str, Any]
+) -> None:
+    """A meeting of a series the file does not hold breaks a foreign key: refused, rolled back."""
+    target = sqlite_app_in(tmp_path / "target")
+    meeting = next(t for t in good_export["tables"] if t["name"] == "meeting")
+    meeting["rows"][0][meeting["columns"].index("series_id")] = 999
+    assert "Table meeting could not be loaded" in refusal(target, json.dumps(good_export))
+    assert row_count(target) == 0
+
+
+def test_import_asks_for_the_schema_first(tmp_path: Path, good_export: dict[str, Any]) -> None:
+    """A database without the tracker's tables is told to run the migrations."""
+    bare = sqlite_app_in(tmp_path / "bare")
+    with bare.app_context():
+        db.drop_all()
+    with pytest.raises(ImportRefused, match="flask db upgrade"):
+        import_text(bare, json.dumps(good_export))
