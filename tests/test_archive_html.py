@@ -7,6 +7,7 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -244,3 +245,20 @@ def test_cli_refuses_a_directory_that_holds_files(app: Flask, tmp_path: Path) ->
     result = app.test_cli_runner().invoke(args=["archive", "export", "--html", str(tmp_path)])
     assert result.exit_code == 1 and "is not empty" in result.output
     assert db.session.query(User).count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.sqlite_only
+def test_every_page_fits_a_390_px_phone_from_the_file_system(site: Path, browser: Any) -> None:
+    """Opened from file:// in Chromium at 390 px, no page scrolls sideways."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        wide = {}
+        for path in sorted(site.rglob("*.html")):
+            page.goto(path.resolve().as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[str(path.relative_to(site))] = width
+    finally:
+        page.close()
+    assert wide == {}
