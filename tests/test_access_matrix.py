@@ -52,6 +52,8 @@ ACCESS: dict[str, str] = {
     "admin.password": ADMIN,
     "admin.audit": ADMIN,
     "admin.deleted": ADMIN,
+    "archive.admin": ADMIN,
+    "archive.download": ADMIN,
     "series.list": PUBLIC_READ,
     "series.detail": PUBLIC_READ,
     "series.create": EDITOR,

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, explicitly."""
     from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
+    from tracker.archive import bp as archive_bp
     from tracker.auth import bp as auth_bp
     from tracker.calendar import bp as calendar_bp
     from tracker.deliverables import bp as deliverables_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         search_bp,
         notify_bp,
+        archive_bp,
     ):
         app.register_blueprint(bp)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from tracker.archive.cli import archive_group
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.models import Role
@@ -131,3 +132,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(search_group)
     app.cli.add_command(notify_group)
+    app.cli.add_command(archive_group)

@@ -1,0 +1,45 @@
+"""The admin page that offers the HTML archive as a .zip download."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from flask import current_app, render_template, send_file
+from werkzeug.wrappers import Response
+
+from tracker.archive import bp
+from tracker.archive.html import ZipTarget, write_archive
+from tracker.archive.queries import load_archive
+from tracker.auth.access import admin_required
+from tracker.extensions import db
+from tracker.models import utcnow
+
+
+@bp.route("/")
+@admin_required
+def admin() -> str:
+    """What the archive holds, how to download it, and the command-line exports."""
+    return render_template("archive/admin.html")
+
+
+@bp.route("/archive.zip")
+@admin_required
+def download() -> Response:
+    """The browsable archive as a zip file (about 14 MB for ten years of data)."""
+    today = utcnow().date().isoformat()
+    spool = io.BytesIO()
+    with zipfile.ZipFile(spool, "w") as archive_zip:
+        write_archive(
+            load_archive(db.session),
+            current_app.jinja_env,
+            ZipTarget(archive_zip, folder=f"tracker-archive-{today}"),
+        )
+    spool.seek(0)
+    return send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"tracker-archive-{today}.zip",
+        max_age=0,
+    )
