@@ -84,6 +84,7 @@ def export_html_dir(path: Path) -> None:
 def import_command(source: Path) -> None:
     """Load a JSON export into this (empty) database; all or nothing."""
     from tracker.archive.importer import ImportRefused, import_json
+    from tracker.search.indexing import rebuild
 
     started = time.perf_counter()
     try:
@@ -91,6 +92,9 @@ def import_command(source: Path) -> None:
             report = import_json(db.engine, stream)
     except ImportRefused as error:
         raise click.ClickException(f"{error} Nothing was imported.") from error
+    # The search index is derived, not exported: build it from the imported records.
+    documents = rebuild(db.session.connection())
+    db.session.commit()
     note = (
         ""
         if report.secrets
@@ -99,5 +103,6 @@ def import_command(source: Path) -> None:
     )
     click.echo(
         f"Imported {report.total} rows into {len(report.rows)} tables "
+        f"and indexed {documents} search documents "
         f"in {time.perf_counter() - started:.1f} s.{note}"
     )

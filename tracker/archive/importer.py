@@ -314,7 +314,6 @@ def load(connection: Connection, source: IO[bytes]) -> ImportReport:
         raise ImportRefused(f"The file is not valid JSON: {error}.") from error
     report.secrets = bool(parser.header.get("secrets"))
     reset_sequences(connection)
-    rebuild_search_index(connection)
     # Every page cache and feed ETag made from the database before the import is stale now.
     with Session(bind=connection) as session:
         bump_counter(session, DATA)
