@@ -326,3 +326,63 @@ def test_no_isdigit_parsing_or_unbounded_integer_fields_left() -> None:
                 if line.strip() == "IntegerField,":
                     offenders.append(f"{path.relative_to(root)}: imports IntegerField from wtforms")
     assert not offenders
+
+
+def form_classes() -> list[type]:
+    """Every form class the app defines (its packages imported by create_app)."""
+    from flask_wtf import FlaskForm
+    from wtforms import Form as PlainForm
+
+    create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    found: list[type] = []
+    pending: list[type] = [FlaskForm, PlainForm]
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("tracker.") and sub not in found:
+                found.append(sub)
+            pending.append(sub)
+    return found
+
+
+def test_every_one_line_field_drops_tabs_and_line_breaks() -> None:
+    """The class, not the example: every text, e-mail and URL input of every form is one of
+    tracker.forms' one-line fields; text areas, passwords and hidden fields are left as sent."""
+    from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+    from wtforms.fields.core import UnboundField
+
+    from tracker.forms import SingleLine
+
+    classes = form_classes()
+    assert len(classes) > 20
+    offenders = []
+    for cls in classes:
+        for name in dir(cls):
+            unbound = getattr(cls, name, None)
+            if not isinstance(unbound, UnboundField):
+                continue
+            field_class = unbound.field_class
+            if (
+                issubclass(field_class, StringField)
+                and not issubclass(field_class, TextAreaField | PasswordField | HiddenField)
+                and not issubclass(field_class, SingleLine)
+            ):
+                offenders.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert not offenders
+
+
+def test_one_line_fields_lose_tabs_and_line_breaks_text_areas_keep_them(admin_client):
+    from tracker.models import Topic
+
+    response = admin_client.post(
+        "/topics/new",
+        data={
+            "title": "Data\tspaces\r\nrules",
+            "description": "line one\r\n\tline two",
+            "status": "open",
+        },
+    )
+    assert response.status_code in (302, 303)
+    topic = db.session.scalars(select(Topic)).one()
+    assert topic.title == "Data spaces  rules"
+    assert "\n" in topic.description and "\t" in topic.description

@@ -9,9 +9,7 @@ from wtforms import (
     DateField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -26,6 +24,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.extensions import db
 from tracker.forms import (
     IntegerField,
+    StringField,
+    URLField,
     VersionedForm,
     optional_url,
     organisation_choices,

@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -26,7 +25,14 @@ from wtforms.validators import (
 )
 
 from tracker.extensions import db
-from tracker.forms import IntegerField, VersionedForm, ZoneField, safe_url, select_choices
+from tracker.forms import (
+    IntegerField,
+    StringField,
+    VersionedForm,
+    ZoneField,
+    safe_url,
+    select_choices,
+)
 from tracker.inputs import parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.meetings.queries import number_taken
