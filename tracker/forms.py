@@ -7,6 +7,7 @@ from typing import Any
 import pycountry
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import DateField as PlainDateField
 from wtforms import EmailField as PlainEmailField
 from wtforms import Field, HiddenField, SelectField
 from wtforms import IntegerField as PlainIntegerField
@@ -16,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
 
 from tracker.extensions import db
-from tracker.inputs import MAX_ID, name_key, parse_int
+from tracker.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, in_date_range, name_key, parse_int
 from tracker.models import Organisation
 from tracker.timefmt import is_zone, zone_choices
 
@@ -132,6 +133,15 @@ class EmailField(SingleLine, PlainEmailField):
 
 class URLField(SingleLine, PlainURLField):
     """WTForms' URLField, one line only."""
+
+
+class DateField(PlainDateField):
+    """WTForms' DateField, refusing years outside MIN_YEAR..MAX_YEAR next to the field."""
+
+    def pre_validate(self, form: Any) -> None:
+        """A date in year 1 or 9999 is a typing mistake that later overflows date arithmetic."""
+        if self.data is not None and not in_date_range(self.data):
+            raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
 
 
 class IntegerField(PlainIntegerField):

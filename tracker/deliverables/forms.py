@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from wtforms import (
-    DateField,
     SelectField,
     SelectMultipleField,
     TextAreaField,
@@ -23,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.extensions import db
 from tracker.forms import (
+    DateField,
     IntegerField,
     StringField,
     URLField,

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.forms import select_choices
+from tracker.forms import DateField, select_choices
 from tracker.inputs import parse_int
 from tracker.models import (
     ActionStatus,
