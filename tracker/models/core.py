@@ -198,7 +198,7 @@ class Participation(Base):
         return f"<Participation m{self.meeting_id} o{self.organisation_id} {self.attendance}>"
 
 
-class AgendaItem(Base):
+class AgendaItem(Versioned, Base):
     """A topic on a meeting's ordered agenda."""
 
     __tablename__ = "agenda_item"
