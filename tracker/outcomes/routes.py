@@ -268,6 +268,8 @@ def actions() -> str:
 def close(action_id: int) -> BaseResponse | tuple[str, int]:
     """Close an open action as done or dropped, then go back where the button was."""
     action = db.get_or_404(ActionItem, action_id)
+    if action.meeting.deleted_at is not None:
+        abort(404)  # deleted means read-only: the actions of a deleted meeting too
     form = CloseActionForm()
     back = local_path_or(form.next.data, url_for("outcomes.actions"))
     if not form.validate_on_submit():
