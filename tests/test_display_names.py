@@ -67,3 +67,32 @@ def test_admins_see_the_email_too(app, edited_meeting):
     for url in pages(edited_meeting.id):
         body = client.get(url).get_data(as_text=True)
         assert "Ilze Ozola (ilze.secret@example.org)" in body, url
+
+
+def test_progress_history_names_the_author_by_display_name(app):
+    from tracker.models import ProgressUpdate
+
+    person = factories.make_person(name="Milan Petrovic")
+    author = factories.make_user(
+        Role.ORGANISER, name="", email="milan.secret@example.org", person=person
+    )
+    deliverable = factories.make_deliverable()
+    db.session.add(
+        ProgressUpdate(
+            deliverable=deliverable,
+            recorded_on=deliverable.start_date,
+            previous_percent=0,
+            percent=20,
+            note="First draft",
+            user=author,
+        )
+    )
+    db.session.commit()
+    viewer = factories.make_user(Role.VIEWER)
+    db.session.commit()
+    client = app.test_client()
+    login_as(client, viewer)
+    for url in (f"/deliverables/{deliverable.id}/progress", "/deliverables/progress.csv"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Milan Petrovic" in body, url
+        assert "milan.secret" not in body, url
