@@ -48,6 +48,9 @@ HOSTILE = [
     "٣٤",  # Arabic-Indic digits: int() takes them, databases do not
     "9223372036854775808",  # one past a 64-bit integer
     "-99999999999999999999",
+    "9999-12-31",  # a real date no form may take: it overflowed the feeds and charts
+    "0001-01-01",
+    "a\tb\r\nc",  # tab and line breaks: one-line fields drop them
 ]
 # Values that looked like numbers to one check and not to the next: each goes into every field.
 CRAFTED_NUMBERS = ["²", "٣٤", "9223372036854775808", "99999999999999999999", "-9223372036854775809"]
