@@ -36,7 +36,7 @@ def who(user: User | None, missing: str = "unknown") -> str:
     """The one way pages name a user: the display name, with the e-mail for admins only."""
     if user is None:
         return missing
-    if current_user.is_authenticated and current_user.is_admin:
+    if getattr(current_user, "is_admin", False):  # also safe outside a request (e-mails)
         return f"{user.display_name} ({user.email})"
     return user.display_name
 
