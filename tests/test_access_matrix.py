@@ -291,3 +291,70 @@ def test_access(endpoint: str, public_read: bool, tmp_path: Path, seeded: Seeded
     with app.app_context():
         db.engine.dispose()
     assert not problems, f"{endpoint} ({access}):\n" + "\n".join(problems)
+
+
+# Form values that would make any edit route change something if it let the request through.
+PLAUSIBLE_EDIT = {
+    "status": "done",
+    "notes": "Written after the meeting was deleted",
+    "text": "Written after the deletion",
+    "kind": "decision",
+    "percent": "55",
+    "note": "Changed after the deletion",
+    "recorded_on": "2026-01-05",
+    "title": "Added after the deletion",
+    "due_date": "2027-01-05",
+    "mode": "copy",
+    "step": "held",
+    "follow_milestones": "y",
+    "people": "",
+    "version": "1",
+    "base_revision": "0",
+    "next": "/",
+}
+# Routes that act on a deleted record on purpose.
+UNDELETE = {"meetings.restore", "deliverables.restore"}
+CHILD_ARGUMENTS = {"meeting_id", "item_id", "deliverable_id", "milestone_id", "action_id"}
+
+
+def test_children_of_soft_deleted_records_are_read_only(tmp_path: Path) -> None:
+    """Deleted means read-only everywhere: every POST route addressing a soft-deleted meeting or
+    deliverable, or one of their children (agenda item, action, milestone), answers 404 and
+    writes nothing."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from tracker.models import AuditEvent, Deliverable, Meeting
+
+    app = build_app(tmp_path)
+    with app.app_context():
+        values = seed_records()
+        for model, key in ((Meeting, "meeting_id"), (Deliverable, "deliverable_id")):
+            record = db.session.get(model, values[key])
+            assert record is not None
+            record.deleted_at = datetime.now(UTC)
+        editor = factories.make_user(Role.ADMIN)
+        db.session.commit()
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = editor.get_id()
+            session["_fresh"] = True
+    checked, problems = [], []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in (rule.methods or set()) or rule.endpoint in UNDELETE:
+            continue
+        if not set(rule.arguments) & CHILD_ARGUMENTS:
+            continue
+        with app.test_request_context():
+            url = app.url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+        response = client.post(url, data=PLAUSIBLE_EDIT)
+        checked.append(rule.endpoint)
+        if response.status_code != 404:
+            problems.append(f"{rule.endpoint}: {response.status_code}")
+    with app.app_context():
+        after = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert "outcomes.close" in checked and "progress.add_milestone" in checked
+    assert not problems
+    assert after == before, "a route wrote to a deleted record's children"

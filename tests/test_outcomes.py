@@ -144,7 +144,9 @@ def test_notes_are_saved_and_rendered_as_markdown(organiser_client, setting):
     item = setting["item"]
     url = f"/meetings/{setting['first'].id}/agenda/{item.id}/notes"
     assert organiser_client.get(url).status_code == 200
-    response = organiser_client.post(url, data={"notes": "We **agreed** <script>x()</script>"})
+    response = organiser_client.post(
+        url, data={"notes": "We **agreed** <script>x()</script>", "version": str(item.version)}
+    )
     assert response.status_code == 302
     assert db.session.get(AgendaItem, item.id).notes.startswith("We **agreed**")
     page = text(organiser_client.get(f"/meetings/{setting['first'].id}/outcomes"))
@@ -506,6 +508,7 @@ def test_mark_attendance_of_organisations_and_people(organiser_client, setting):
             f"org_{setting['austria'].id}": "attended",
             f"org_{setting['serbia'].id}": "apologised",
             "people": [str(setting["anna"].id)],
+            "version": str(meeting.version),
         },
     )
     assert response.status_code == 302
@@ -516,12 +519,14 @@ def test_mark_attendance_of_organisations_and_people(organiser_client, setting):
     assert present == [setting["anna"].id]
     page = text(organiser_client.get(f"/meetings/{meeting.id}/outcomes"))
     assert "1 of 2 organisations attended" in page and "Anna Huber" in page
+    db.session.refresh(meeting)
     organiser_client.post(
         url,
         data={
             f"org_{setting['austria'].id}": "attended",
             f"org_{setting['serbia'].id}": "attended",
             "people": [str(setting["milan"].id)],
+            "version": str(meeting.version),
         },
     )
     present = db.session.scalars(db.select(PersonAttendance.person_id)).all()

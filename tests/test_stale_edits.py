@@ -18,10 +18,15 @@ from tracker.models import Role
 TEXT_KINDS = ("text", "textarea")
 
 
+# Edit forms not named <feature>.edit that change a record two people may open at once.
+OTHER_EDITS = {"outcomes.notes"}
+
+
 def edit_endpoints() -> list[str]:
-    """Every endpoint named <feature>.edit."""
+    """Every endpoint named <feature>.edit, and the other edit forms."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
-    return sorted({r.endpoint for r in app.url_map.iter_rules() if r.endpoint.endswith(".edit")})
+    found = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.endswith(".edit")}
+    return sorted(found | OTHER_EDITS)
 
 
 def test_edit_routes_are_found():
@@ -69,7 +74,7 @@ def test_stale_save_gets_409_with_both_versions(endpoint: str, tmp_path: Path) -
     assert second.post(url, data=retry).status_code == 302
 
 
-@pytest.mark.parametrize("endpoint", edit_endpoints())
+@pytest.mark.parametrize("endpoint", [*edit_endpoints(), "outcomes.attendance"])
 def test_save_without_version_is_refused(endpoint: str, tmp_path: Path) -> None:
     app = build_app(tmp_path)
     with app.app_context():
@@ -85,3 +90,52 @@ def test_save_without_version_is_refused(endpoint: str, tmp_path: Path) -> None:
     response = client.post(url, data=data)
     assert response.status_code in (200, 409)
     assert "lost track of the record" in response.get_data(as_text=True)
+
+
+def test_attendance_saved_by_two_people_at_once_gets_the_conflict_page(tmp_path: Path) -> None:
+    """Two people open a meeting's attendance; the second save is refused with a 409 that keeps
+    what they chose, and saving that page again keeps their version."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from tracker.models import Attendance, Participation, PersonAttendance
+
+    app = build_app(tmp_path)
+    with app.app_context():
+        austria = factories.make_organisation(short_name="AIA")
+        anna = factories.make_person(name="Anna Steiner", organisation=austria)
+        meeting = factories.make_meeting(
+            organisations=[austria], starts_at=datetime.now(UTC) - timedelta(days=1)
+        )
+        first, second = app.test_client(), app.test_client()
+        login_as(first, factories.make_user(Role.ORGANISER))
+        login_as(second, factories.make_user(Role.ORGANISER))
+        db.session.commit()
+        url, field = f"/meetings/{meeting.id}/attendance", f"org_{austria.id}"
+        meeting_id, anna_id = meeting.id, anna.id
+    loaded = page_form(first.get(url).get_data(as_text=True), url)
+    also = page_form(second.get(url).get_data(as_text=True), url)
+    assert loaded is not None and also is not None
+    theirs = {**loaded.values(), field: "apologised"}
+    assert first.post(url, data=theirs).status_code == 302
+    mine = {**also.values(), field: "attended", "people": str(anna_id)}
+    stale = second.post(url, data=mine)
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "changed while you were editing" in page
+    again = page_form(page, url)
+    assert again is not None
+    kept = again.values()
+    assert kept[field] == "attended" and kept.get("people") == str(anna_id)
+    with app.app_context():
+        participation = db.session.get(Participation, (meeting_id, austria.id))
+        assert participation is not None and participation.attendance is Attendance.APOLOGISED
+    assert second.post(url, data=kept).status_code == 302
+    with app.app_context():
+        participation = db.session.get(Participation, (meeting_id, austria.id))
+        assert participation is not None and participation.attendance is Attendance.ATTENDED
+        present = db.session.scalars(
+            select(PersonAttendance.person_id).where(PersonAttendance.meeting_id == meeting_id)
+        ).all()
+        assert present == [anna_id]

@@ -22,7 +22,10 @@ from tracker.filters import int_value, text_value
 from tracker.models import AuditEvent, Base, User
 
 LOGIN_ENTITY = "login"
-AUDITED_SKIP = {"updated_at", "created_at", "version", "password_hash", "session_token"}
+# Secrets never go into the trail; a password change is noted without any value.
+SECRETS = {"password_hash", "session_token"}
+AUDITED_SKIP = {"updated_at", "created_at", "version", *SECRETS}
+PASSWORD_CHANGED = ["(hidden)", "(changed)"]
 
 
 def audit_for(session: Session, entity: str, entity_id: int, limit: int = 20) -> list[AuditEvent]:
@@ -128,13 +131,40 @@ def plain(value: Any) -> str | None:
 
 
 def audited(obj: object) -> bool:
-    """Whether changes to obj belong in the audit trail."""
-    return (
-        isinstance(obj, Base)
-        and not isinstance(obj, AuditEvent)
-        and hasattr(obj, "id")
-        and getattr(type(obj), "tracker_audited", True)
-    )
+    """Whether changes to obj belong in the audit trail: records with an id, and records
+    without one that say so with tracker_audited = True (attendance)."""
+    if not isinstance(obj, Base) or isinstance(obj, AuditEvent):
+        return False
+    if hasattr(obj, "id"):
+        return bool(getattr(type(obj), "tracker_audited", True))
+    return bool(getattr(type(obj), "tracker_audited", False))
+
+
+def audit_id(obj: Base) -> int | None:
+    """The id an event files obj under: its own, else its first key (a participation's
+    meeting); the summary names the whole key."""
+    own = getattr(obj, "id", None)
+    if own is not None or hasattr(obj, "id"):
+        return own  # type: ignore[no-any-return]
+    mapper = inspect(obj).mapper
+    first = mapper.get_property_by_column(mapper.primary_key[0]).key
+    value = getattr(obj, first, None)
+    return value if isinstance(value, int) else None
+
+
+def deleted_values(obj: Base) -> dict[str, list[str | None]]:
+    """Every column of a record about to be deleted (secrets left out), old -> None, so that
+    it could be put back by hand from the trail."""
+    values: dict[str, list[str | None]] = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key not in SECRETS and attr.key != "version":
+            values[attr.key] = [plain(getattr(obj, attr.key)), None]
+    return values
+
+
+def password_changed(obj: Base) -> bool:
+    """Whether a user's password is being changed in this flush."""
+    return isinstance(obj, User) and inspect(obj).attrs["password_hash"].history.has_changes()
 
 
 def column_changes(obj: Base, *, new: bool) -> dict[str, list[str | None]]:
@@ -187,15 +217,20 @@ def record_audit(session: Session) -> None:
     for obj in list(session.dirty):
         if audited(obj) and session.is_modified(obj, include_collections=False):
             changes = column_changes(obj, new=False)
+            action = "update"
+            if password_changed(obj):
+                # Who set whose password: one's own change, or an admin's (or a script's) reset.
+                changes["password"] = list(PASSWORD_CHANGED)
+                own = actor_id is not None and actor_id == getattr(obj, "id", None)
+                action = "password_change" if own else "password_reset"
             if not changes:
                 continue
-            action = "update"
             if "deleted_at" in changes:
                 action = "delete" if changes["deleted_at"][1] else "restore"
             events.append(make_event(obj, action, changes, actor_id))
     for obj in list(session.deleted):
         if audited(obj):
-            events.append(make_event(obj, "delete", {}, actor_id))
+            events.append(make_event(obj, "delete", deleted_values(obj), actor_id))
     session.add_all(events)
     pending = session.info.setdefault("audit_pending_ids", [])
     pending.extend(event for event in events if event.entity_id is None)
@@ -209,7 +244,7 @@ def make_event(
         user_id=actor_id,
         action=action,
         entity=type(obj).__tablename__,
-        entity_id=getattr(obj, "id", None),
+        entity_id=audit_id(obj),
         summary=str(obj)[:300],
         changes=json.loads(json.dumps(changes)),
     )
@@ -222,8 +257,8 @@ def fill_audit_ids(session: Session) -> None:
     pending = session.info.pop("audit_pending_ids", [])
     for audit in pending:
         subject = getattr(audit, "subject", None)
-        if audit.entity_id is None and getattr(subject, "id", None) is not None:
-            audit.entity_id = subject.id  # type: ignore[union-attr]
+        if audit.entity_id is None and subject is not None:
+            audit.entity_id = audit_id(subject)
 
 
 def forget_pending_audit(session: Session) -> None:

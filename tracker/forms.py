@@ -7,13 +7,17 @@ from typing import Any
 import pycountry
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import DateField as PlainDateField
+from wtforms import EmailField as PlainEmailField
 from wtforms import Field, HiddenField, SelectField
 from wtforms import IntegerField as PlainIntegerField
+from wtforms import StringField as PlainStringField
+from wtforms import URLField as PlainURLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
 
 from tracker.extensions import db
-from tracker.inputs import MAX_ID, name_key, parse_int
+from tracker.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, in_date_range, name_key, parse_int
 from tracker.models import Organisation
 from tracker.timefmt import is_zone, zone_choices
 
@@ -96,6 +100,48 @@ def name_taken(column: Any, value: str, exclude: tuple[Any, int] | None = None) 
     if exclude is not None:
         query = query.where(exclude[0] != exclude[1])
     return any(name_key(existing or "") == key for existing in db.session.scalars(query))
+
+
+# Line breaks and tabs: kept in text areas, never in a one-line field.
+LINE_BREAKS = str.maketrans("\t\r\n", "   ")
+
+
+def one_line(value: Any) -> Any:
+    """value with tabs and line breaks turned into spaces."""
+    return value.translate(LINE_BREAKS) if isinstance(value, str) else value
+
+
+class SingleLine:
+    """A one-line text field: a tab, CR or LF sent in it becomes a space.
+
+    A browser's <input> cannot hold them, but a crafted request can, and they would end up in
+    page titles, CSV cells and calendar summaries. Text areas keep them.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Store the submitted text without tabs and line breaks."""
+        super().process_formdata([one_line(value) for value in valuelist])  # type: ignore[misc]
+
+
+class StringField(SingleLine, PlainStringField):
+    """WTForms' StringField, one line only."""
+
+
+class EmailField(SingleLine, PlainEmailField):
+    """WTForms' EmailField, one line only."""
+
+
+class URLField(SingleLine, PlainURLField):
+    """WTForms' URLField, one line only."""
+
+
+class DateField(PlainDateField):
+    """WTForms' DateField, refusing years outside MIN_YEAR..MAX_YEAR next to the field."""
+
+    def pre_validate(self, form: Any) -> None:
+        """A date in year 1 or 9999 is a typing mistake that later overflows date arithmetic."""
+        if self.data is not None and not in_date_range(self.data):
+            raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
 
 
 class IntegerField(PlainIntegerField):

@@ -8,6 +8,7 @@ file, and a file sent in place of a text field would reach validators that expec
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, request
@@ -17,6 +18,10 @@ from werkzeug.routing import IntegerConverter
 
 # The largest id an INTEGER column holds on PostgreSQL (and every database we support).
 MAX_ID = 2**31 - 1
+# The years a date typed into a form may have; dates outside were typing mistakes, and
+# year 1 or 9999 would overflow date arithmetic in the calendar feeds and the charts.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+FIRST_DAY, LAST_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 
 
 class IdConverter(IntegerConverter):
@@ -38,6 +43,16 @@ def parse_int(raw: object, maximum: int = MAX_ID) -> int | None:
         return None
     value = int(text)
     return value if value <= maximum else None
+
+
+def in_date_range(day: date) -> bool:
+    """Whether day lies in the years forms accept."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def clamp_day(day: date) -> date:
+    """day moved into the years forms accept: what charts draw a far-off imported date at."""
+    return min(max(day, FIRST_DAY), LAST_DAY)
 
 
 # Invisible characters that make two equal-looking names differ: zero-width characters, the

@@ -7,7 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 
+from tracker.models import User
 from tracker.models.enums import label
 from tracker.timefmt import city, human_date, human_datetime, zones_line
 
@@ -30,11 +32,21 @@ def enum_label(value: StrEnum | str | None) -> str:
     return str(value).replace("_", " ").capitalize()
 
 
+def who(user: User | None, missing: str = "unknown") -> str:
+    """The one way pages name a user: the display name, with the e-mail for admins only."""
+    if user is None:
+        return missing
+    if getattr(current_user, "is_admin", False):  # also safe outside a request (e-mails)
+        return f"{user.display_name} ({user.email})"
+    return user.display_name
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["city"] = city
+    app.jinja_env.filters["who"] = who
     app.jinja_env.globals["human_datetime"] = human_datetime
     app.jinja_env.globals["zones_line"] = zones_line
     app.jinja_env.globals["page_url"] = page_url

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, PasswordField, SelectField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Email, Length
 
 from tracker.auth.forms import acceptable_password
-from tracker.forms import select_choices
+from tracker.forms import EmailField, StringField, select_choices
 from tracker.models import Role
 from tracker.models.enums import choices
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.auth.passwords import password_problem
+from tracker.forms import EmailField
 
 
 def acceptable_password(form: FlaskForm, field: PasswordField) -> None:

@@ -174,7 +174,8 @@ def deadline_component(event: DeadlineEvent) -> Event:
     component.add("uid", event.uid)
     component.add("dtstamp", utc(event.last_modified))
     component.add("dtstart", event.due)
-    component.add("dtend", event.due + timedelta(days=1))
+    if event.due < date.max:  # without DTEND an all-day event lasts its one day anyway
+        component.add("dtend", event.due + timedelta(days=1))
     component.add("summary", clean_text(event.summary))
     description = "\n\n".join(part for part in (event.notes.strip(), event.url) if part)
     if description:

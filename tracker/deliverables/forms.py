@@ -6,12 +6,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from wtforms import (
-    DateField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -25,7 +22,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.extensions import db
 from tracker.forms import (
+    DateField,
     IntegerField,
+    StringField,
+    URLField,
     VersionedForm,
     optional_url,
     organisation_choices,

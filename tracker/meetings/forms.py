@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -26,8 +25,15 @@ from wtforms.validators import (
 )
 
 from tracker.extensions import db
-from tracker.forms import IntegerField, VersionedForm, ZoneField, safe_url, select_choices
-from tracker.inputs import parse_int
+from tracker.forms import (
+    IntegerField,
+    StringField,
+    VersionedForm,
+    ZoneField,
+    safe_url,
+    select_choices,
+)
+from tracker.inputs import MAX_YEAR, MIN_YEAR, parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.meetings.queries import number_taken
 from tracker.models import Attendance, Meeting, MeetingStatus, Organisation, Series, Topic
@@ -37,7 +43,6 @@ from tracker.timefmt import is_zone
 PARTICIPANT_ROWS = 6
 AGENDA_ROWS = 6
 EXTRA_ROWS = 3
-MIN_YEAR, MAX_YEAR = 1900, 2200
 # Browsers send and expect "2027-01-14T15:00" in <input type=datetime-local>; render that first.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 

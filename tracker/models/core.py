@@ -182,6 +182,7 @@ class Participation(Base):
     """An organisation taking part in a meeting, with its attendance state."""
 
     __tablename__ = "participation"
+    tracker_audited = True  # attendance changes belong in the trail (filed under the meeting id)
 
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -198,7 +199,7 @@ class Participation(Base):
         return f"<Participation m{self.meeting_id} o{self.organisation_id} {self.attendance}>"
 
 
-class AgendaItem(Base):
+class AgendaItem(Versioned, Base):
     """A topic on a meeting's ordered agenda."""
 
     __tablename__ = "agenda_item"

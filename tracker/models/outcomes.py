@@ -157,6 +157,7 @@ class PersonAttendance(Base):
     """A person who attended a meeting on behalf of their organisation."""
 
     __tablename__ = "person_attendance"
+    tracker_audited = True  # who attended belongs in the trail (filed under the meeting id)
 
     meeting_id: Mapped[int] = mapped_column(
         sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True

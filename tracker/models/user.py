@@ -62,6 +62,16 @@ class User(Timestamped, Base):
         return f"{self.id}:{self.session_token}"
 
     @property
+    def display_name(self) -> str:
+        """How pages name this user to readers: their name, else their person's name, else
+        their organisation; never the login e-mail (only admins see that, via the who filter)."""
+        if self.name.strip():
+            return self.name.strip()
+        if self.person is not None:
+            return self.person.name or self.person.organisation.name
+        return "A tracker user"
+
+    @property
     def can_edit(self) -> bool:
         """Organisers and admins may change data."""
         return self.active and self.role in (Role.ADMIN, Role.ORGANISER)

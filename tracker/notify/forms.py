@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, SelectField, StringField, SubmitField
+from wtforms import BooleanField, Field, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tracker.forms import select_choices
+from tracker.forms import StringField, select_choices
 from tracker.notify.kinds import KINDS
 from tracker.timefmt import is_zone, zone_choices
 

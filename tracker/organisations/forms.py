@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import SelectField, StringField, TextAreaField, URLField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import (
     CountryField,
+    StringField,
+    URLField,
     VersionedForm,
     ZoneField,
     name_taken,

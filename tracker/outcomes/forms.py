@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.forms import select_choices
+from tracker.forms import DateField, VersionedForm, select_choices
 from tracker.inputs import parse_int
 from tracker.models import (
     ActionStatus,
@@ -152,8 +152,8 @@ class OutcomeForm(FlaskForm):
         }
 
 
-class NotesForm(FlaskForm):
-    """The notes of one agenda topic."""
+class NotesForm(VersionedForm):
+    """The notes of one agenda topic, with the version of the item they were loaded from."""
 
     notes = TextAreaField(
         "Notes (Markdown)",
@@ -203,11 +203,13 @@ class CarryForm(FlaskForm):
     mode = SelectField("Carry", choices=select_choices([("copy", "Copy"), ("move", "Move")]))
 
 
-def attendance_form(rows: list[Any]) -> FlaskForm:
-    """A form with one attendance select per organisation and the people who attended."""
+def attendance_form(rows: list[Any], version: int) -> VersionedForm:
+    """A form with one attendance select per organisation and the people who attended,
+    carrying the meeting's version."""
 
-    class AttendanceForm(FlaskForm):
-        """Who attended: per organisation a state, and the people present."""
+    class AttendanceForm(VersionedForm):
+        """Who attended: per organisation a state, and the people present; the version is the
+        meeting's, so that two people saving attendance at once do not overwrite each other."""
 
         people = SelectMultipleField("People present", validate_choice=True)
 
@@ -223,7 +225,9 @@ def attendance_form(rows: list[Any]) -> FlaskForm:
             ),
         )
     form = AttendanceForm()
+    form.editing = True
     form.people.choices = select_choices([(str(p.id), p.name) for row in rows for p in row.people])
     if not form.is_submitted():
         form.people.data = [str(p.id) for row in rows for p in row.present]
+        form.version.data = str(version)
     return form

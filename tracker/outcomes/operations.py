@@ -29,7 +29,7 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.operations import Refused
+from tracker.operations import Refused, check_version, touch
 from tracker.outcomes.queries import (
     STEPS,
     available_steps,
@@ -169,8 +169,10 @@ def close_action(action: ActionItem, status: ActionStatus, user: User | None) ->
     action.closed_by_id = user.id if user else None
 
 
-def update_notes(item: AgendaItem, notes: str) -> bool:
-    """Change an agenda topic's notes; whether they changed."""
+def update_notes(item: AgendaItem, notes: str, version: int | None = None) -> bool:
+    """Change an agenda topic's notes; whether they changed. Raises Conflict when someone
+    saved them after the version the user started from."""
+    check_version(item, version)
     if item.notes == notes:
         return False
     item.notes = notes
@@ -182,13 +184,22 @@ def record_attendance(
     meeting: Meeting,
     states: Mapping[int, Attendance],
     person_ids: Iterable[int],
+    version: int | None = None,
 ) -> None:
-    """Set each organisation's attendance and exactly which of their people attended."""
+    """Set each organisation's attendance and exactly which of their people attended.
+
+    Attendance is part of the meeting: a change touches it (its version goes up), and a save
+    started from an older version of the meeting raises Conflict.
+    """
+    check_version(meeting, version)
+    changed = False
     participations = {p.organisation_id: p for p in meeting.participations}
     for organisation_id, state in states.items():
         if organisation_id not in participations:
             raise Refused("That organisation does not take part in this meeting.")
-        participations[organisation_id].attendance = state
+        if participations[organisation_id].attendance != state:
+            participations[organisation_id].attendance = state
+            changed = True
     wanted = set(person_ids)
     people = session.scalars(select(Person).where(Person.id.in_(wanted))).all()
     if len(people) != len(wanted) or any(p.organisation_id not in participations for p in people):
@@ -202,8 +213,12 @@ def record_attendance(
     for person_id, row in existing.items():
         if person_id not in wanted:
             session.delete(row)
+            changed = True
     for person_id in wanted - set(existing):
         session.add(PersonAttendance(meeting_id=meeting.id, person_id=person_id))
+        changed = True
+    if changed:
+        touch(meeting)
     session.flush()
 
 

@@ -28,7 +28,7 @@ from tracker.models import (
     Series,
     Topic,
 )
-from tracker.operations import Refused
+from tracker.operations import Conflict, Refused
 from tracker.outcomes import bp
 from tracker.outcomes.forms import (
     CarryForm,
@@ -65,7 +65,14 @@ from tracker.outcomes.queries import (
     topic_timeline,
 )
 from tracker.outcomes.report import report_markdown, text_diff
-from tracker.views import filter_options, int_arg, live_or_404, paginate, refused_response
+from tracker.views import (
+    conflict_response,
+    filter_options,
+    int_arg,
+    live_or_404,
+    paginate,
+    refused_response,
+)
 
 
 def meeting_loads() -> list[Any]:
@@ -143,15 +150,18 @@ def create(meeting_id: int) -> str | BaseResponse:
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/notes", methods=["GET", "POST"])
 @editor_required
-def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
-    """Write the notes of one agenda topic."""
+def notes(meeting_id: int, item_id: int) -> str | BaseResponse | tuple[str, int]:
+    """Write the notes of one agenda topic; a save over someone else's gets the conflict page."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
     form = NotesForm(obj=item)
     if form.validate_on_submit():
-        if update_notes(item, form.notes.data or ""):
-            db.session.commit()
-            flash(f"The notes on {item.topic.title} were saved.", "success")
+        try:
+            if update_notes(item, form.notes.data or "", form.submitted_version()):
+                db.session.commit()
+                flash(f"The notes on {item.topic.title} were saved.", "success")
+        except (Conflict, StaleDataError):
+            return conflict_response("outcomes/notes.html", form, item, meeting=meeting, item=item)
         return redirect(outcomes_url(meeting))
     return render_template("outcomes/notes.html", form=form, meeting=meeting, item=item)
 
@@ -187,7 +197,7 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Mark which organisations, and which of their people, attended."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     rows = attendance_rows(db.session, meeting)
-    form = attendance_form(rows)
+    form = attendance_form(rows, meeting.version)
     if form.validate_on_submit():
         states = {
             row.participation.organisation_id: Attendance(
@@ -197,12 +207,16 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
         }
         people = [int(value) for value in form.people.data or []]
         try:
-            record_attendance(db.session, meeting, states, people)
+            record_attendance(db.session, meeting, states, people, form.submitted_version())
+            db.session.commit()
         except Refused as refusal:
             return refused_response(
                 "outcomes/refused.html", str(refusal), meeting=meeting, title="Attendance"
             )
-        db.session.commit()
+        except (Conflict, StaleDataError):
+            return conflict_response(
+                "outcomes/attendance.html", form, meeting, meeting=meeting, rows=rows
+            )
         flash("Attendance was saved.", "success")
         return redirect(outcomes_url(meeting))
     return render_template("outcomes/attendance.html", form=form, meeting=meeting, rows=rows)
@@ -254,6 +268,8 @@ def actions() -> str:
 def close(action_id: int) -> BaseResponse | tuple[str, int]:
     """Close an open action as done or dropped, then go back where the button was."""
     action = db.get_or_404(ActionItem, action_id)
+    if action.meeting.deleted_at is not None:
+        abort(404)  # deleted means read-only: the actions of a deleted meeting too
     form = CloseActionForm()
     back = local_path_or(form.next.data, url_for("outcomes.actions"))
     if not form.validate_on_submit():

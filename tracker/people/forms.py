@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from wtforms import EmailField, SelectField, StringField
+from wtforms import SelectField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from tracker.extensions import db
-from tracker.forms import VersionedForm, organisation_choices, select_choices
+from tracker.forms import (
+    EmailField,
+    StringField,
+    VersionedForm,
+    organisation_choices,
+    select_choices,
+)
 from tracker.models import Person
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tracker.inputs import clamp_day
+
 
 @dataclass(frozen=True)
 class Point:
@@ -88,7 +90,8 @@ class Timeline:
 
 
 def scale(day: date, first: date, last: date, x0: float, width: float) -> float:
-    """The x position of day on an axis from first to last."""
+    """The x position of day on an axis from first to last (a far-off date at the edge)."""
+    day = clamp_day(day)
     span = max((last - first).days, 1)
     return round(x0 + (day - first).days / span * width, 1)
 
@@ -129,7 +132,9 @@ def progress_chart(
         days.append(start)
     if due:
         days.append(due)
-    first, last = min(days), max(days)
+    # A far-off date (year 1 or 9999, imported behind the forms' back) is drawn at the edge of
+    # the years forms accept, so date arithmetic cannot overflow and the axis stays readable.
+    first, last = clamp_day(min(days)), clamp_day(max(days))
     if first == last:
         first, last = first - timedelta(days=1), last + timedelta(days=1)
 
@@ -200,7 +205,8 @@ def timeline(items: list[TimelineItem], today: date) -> Timeline:
     for item in items:
         days += [d for d in (item.start, item.due) if d]
         days += [d for _, d, _ in item.milestones]
-    first, last = min(days) - timedelta(days=7), max(days) + timedelta(days=7)
+    first = clamp_day(min(days)) - timedelta(days=7)
+    last = clamp_day(max(days)) + timedelta(days=7)
     rows = []
     for index, item in enumerate(items):
         y = top + index * row_height

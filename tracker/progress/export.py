@@ -132,7 +132,7 @@ def progress_csv(updates: Iterable[ProgressUpdate]) -> str:
                 u.previous_percent,
                 u.percent,
                 u.note,
-                (u.user.name or "user") if u.user else "",
+                u.user.display_name if u.user else "",
                 u.created_at,
             )
             for u in updates

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tracker.forms import IntegerField, select_choices
+from tracker.forms import DateField, IntegerField, StringField, select_choices
 from tracker.inputs import is_local_path, parse_int
 from tracker.models import DeliverableStatus
 from tracker.models.enums import choices

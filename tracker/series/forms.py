@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import StringField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.forms import VersionedForm, ZoneField, name_taken
+from tracker.forms import StringField, VersionedForm, ZoneField, name_taken
 from tracker.models import Series
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.forms import VersionedForm, name_taken, select_choices
+from tracker.forms import StringField, VersionedForm, name_taken, select_choices
 from tracker.models import Topic, TopicStatus
 from tracker.models.enums import choices
 
