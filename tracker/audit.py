@@ -22,7 +22,14 @@ from tracker.filters import int_value, text_value
 from tracker.models import AuditEvent, Base, User
 
 LOGIN_ENTITY = "login"
-AUDITED_SKIP = {"updated_at", "created_at", "version", "password_hash", "session_token"}
+AUDITED_SKIP = {
+    "updated_at",
+    "created_at",
+    "version",
+    "password_hash",
+    "session_token",
+    "first_open_milestone_due",
+}
 
 
 def audit_for(session: Session, entity: str, entity_id: int, limit: int = 20) -> list[AuditEvent]:

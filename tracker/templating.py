@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request, url_for
 
 from tracker.models.enums import label
-from tracker.timefmt import city, human_date, human_datetime, zones_line
+from tracker.timefmt import city, human_date, human_datetime, when, zones_line
 
 
 def page_url(page: int) -> str:
@@ -30,12 +30,36 @@ def enum_label(value: StrEnum | str | None) -> str:
     return str(value).replace("_", " ").capitalize()
 
 
+def reader_when(value: datetime | date | None, zone: str | None = None) -> str:
+    """when() in the logged-in reader's zone, else zone (a meeting's), else the initiative's."""
+    from flask import current_app
+    from flask_login import current_user
+
+    reader = getattr(current_user, "timezone", None) if current_user else None
+    return when(value, reader, zone, current_app.config.get("TRACKER_TIMEZONE"))
+
+
+def entered_on(value: datetime) -> date:
+    """The calendar day of an instant in the reader's zone (to compare with a plain date)."""
+    from flask import current_app
+    from flask_login import current_user
+
+    from tracker.timefmt import pick_zone, zone_info
+
+    reader = getattr(current_user, "timezone", None) if current_user else None
+    zone = pick_zone(reader, None, current_app.config.get("TRACKER_TIMEZONE"))
+    return value.astimezone(zone_info(zone)).date()
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["city"] = city
     app.jinja_env.globals["human_datetime"] = human_datetime
+    app.jinja_env.globals["when"] = reader_when
+    app.jinja_env.filters["when"] = reader_when
+    app.jinja_env.globals["entered_on"] = entered_on
     app.jinja_env.globals["zones_line"] = zones_line
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.add_extension("jinja2.ext.do")

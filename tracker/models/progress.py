@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.core import Deliverable
@@ -85,6 +85,16 @@ class Milestone(Base):
 
     def __repr__(self) -> str:
         return f"<Milestone {self.id} d{self.deliverable_id} {self.title!r}>"
+
+
+# The earliest due date of a deliverable's open milestones, loaded with the deliverable itself
+# (a correlated subquery, no extra query) so the at-risk flag can see a missed milestone.
+Deliverable.first_open_milestone_due = column_property(  # type: ignore[attr-defined]
+    sa.select(sa.func.min(Milestone.due_date))
+    .where(Milestone.deliverable_id == Deliverable.id, Milestone.done.is_(False))
+    .correlate_except(Milestone)
+    .scalar_subquery()
+)
 
 
 class DeliverableTracking(Base):

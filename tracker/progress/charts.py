@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tracker.timefmt import human_date
+
 
 @dataclass(frozen=True)
 class Point:
@@ -155,12 +157,15 @@ def progress_chart(
             y_of(100),
         )
     if history:
-        story = "; ".join(f"{d.isoformat()}: {p} %" for d, _, p in history)
+        story = "; ".join(f"{human_date(d)}: {p} %" for d, _, p in history)
         desc = f"{len(history)} progress values. {story}."
     else:
         desc = "No progress updates yet."
-    if expected:
-        desc += f" The dashed line is the expected pace from {start} (0 %) to {due} (100 %)."
+    if expected and start and due:
+        desc += (
+            f" The dashed line is the expected pace from {human_date(start)} (0 %)"
+            f" to {human_date(due)} (100 %)."
+        )
     return ProgressChart(
         width=width,
         height=height,

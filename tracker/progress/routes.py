@@ -27,7 +27,13 @@ from tracker.models.enums import choices
 from tracker.operations import Conflict, Refused
 from tracker.progress import bp, operations, queries
 from tracker.progress.export import deliverables_csv, meetings_csv, progress_csv
-from tracker.progress.forms import MilestoneForm, ProgressUpdateForm, StatusForm, TrackingForm
+from tracker.progress.forms import (
+    HealthForm,
+    MilestoneForm,
+    ProgressUpdateForm,
+    StatusForm,
+    TrackingForm,
+)
 from tracker.progress.risk import deliverable_risk
 from tracker.views import filter_options, int_arg, live_or_404
 
@@ -49,6 +55,7 @@ def progress_context(
     deliverable: Deliverable,
     progress_form: ProgressUpdateForm | None = None,
     milestone_form: MilestoneForm | None = None,
+    health_form: HealthForm | None = None,
 ) -> dict[str, Any]:
     """What templates/progress/_deliverable_progress.html needs: the loader's data and its forms."""
     data = queries.deliverable_progress(db.session, deliverable, date.today())
@@ -58,6 +65,8 @@ def progress_context(
         "progress_form": progress_form or ProgressUpdateForm(formdata=None),
         "milestone_form": milestone_form or MilestoneForm(formdata=None),
         "tracking_form": tracking_form,
+        "health_form": health_form or HealthForm(formdata=None),
+        "can_set_health": operations.may_set_health(acting_user(), deliverable),
     }
 
 
@@ -147,6 +156,28 @@ def add_update(deliverable_id: int) -> ResponseLike:
         return render_template("progress/deliverable.html", **context), 409
     db.session.commit()
     flash(f"Progress of “{item.title}” is now {item.progress} %.", "success")
+    return back_to(item, None)
+
+
+@bp.route("/deliverables/<int:deliverable_id>/health", methods=["POST"])
+def set_health(deliverable_id: int) -> ResponseLike:
+    """The lead or an organiser says how the deliverable is going, and why."""
+    item = live_or_404(Deliverable, deliverable_id)
+    if not operations.may_set_health(acting_user(), item):
+        abort(403)
+    form = HealthForm()
+    if not form.validate_on_submit():
+        context = progress_context(item, health_form=form)
+        return render_template("progress/deliverable.html", **context), 400
+    try:
+        operations.set_health(db.session, item, form.value(), form.reason.data, acting_user())
+    except Refused as refusal:
+        db.session.rollback()
+        form.health.errors = [*form.health.errors, str(refusal)]
+        context = progress_context(item, health_form=form)
+        return render_template("progress/deliverable.html", **context), 409
+    db.session.commit()
+    flash(f"Health of “{item.title}” recorded.", "success")
     return back_to(item, None)
 
 
@@ -291,6 +322,8 @@ def export_deliverables() -> Response:
         .order_by(Deliverable.id)
         .options(
             selectinload(Deliverable.lead_organisation),
+            selectinload(Deliverable.owner),
+            selectinload(Deliverable.health_set_by),
             selectinload(Deliverable.contributors),
             selectinload(Deliverable.topics),
         )
@@ -300,12 +333,12 @@ def export_deliverables() -> Response:
 
 @bp.route("/deliverables/progress.csv")
 def export_progress() -> Response:
-    """Every progress update of live deliverables, one row each, oldest first."""
+    """Every progress update of live deliverables, one row each, by effective date."""
     updates = db.session.scalars(
         select(ProgressUpdate)
         .join(Deliverable)
         .where(Deliverable.deleted_at.is_(None))
-        .order_by(ProgressUpdate.deliverable_id, ProgressUpdate.created_at, ProgressUpdate.id)
+        .order_by(ProgressUpdate.deliverable_id, *queries.EFFECTIVE_ORDER)
         .options(selectinload(ProgressUpdate.deliverable), selectinload(ProgressUpdate.user))
     )
     return csv_response(progress_csv(updates), "deliverable-progress.csv")
