@@ -97,9 +97,7 @@ SCHEMAS: dict[str, Any] = {
             "flag": nullable({"type": "string", "enum": ["overdue", "at_risk", "off_track"]}),
             "flag_reasons": {"type": "array", "items": STRING},
             "owner": nullable(obj({"id": ID, "name": STRING})),
-            "health": nullable(
-                {"type": "string", "enum": ["on_track", "at_risk", "off_track"]}
-            ),
+            "health": nullable({"type": "string", "enum": ["on_track", "at_risk", "off_track"]}),
             "meeting_id": nullable(ID),
         }
     ),
