@@ -51,6 +51,14 @@ def entered_on(value: datetime) -> date:
     return value.astimezone(zone_info(zone)).date()
 
 
+def audit_lines(entity: str, changes: dict[str, list[str | None]] | None) -> list[Any]:
+    """Templates: an audit event's changes in words (names, labels, local times)."""
+    from tracker.audit_display import readable_changes
+    from tracker.extensions import db
+
+    return readable_changes(db.session, entity, changes, reader_when)
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.jinja_env.filters["label"] = enum_label
@@ -60,6 +68,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["when"] = reader_when
     app.jinja_env.filters["when"] = reader_when
     app.jinja_env.globals["entered_on"] = entered_on
+    app.jinja_env.globals["readable_changes"] = audit_lines
     app.jinja_env.globals["zones_line"] = zones_line
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.add_extension("jinja2.ext.do")

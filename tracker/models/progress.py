@@ -17,6 +17,8 @@ class DeliverableStatusChange(Base):
     """One recorded move of a deliverable from one status to another."""
 
     __tablename__ = "deliverable_status_change"
+    # Already a history; the deliverable's own audit event records the status change.
+    tracker_audited = False
     __table_args__ = (
         sa.Index("ix_deliverable_status_change_deliverable_at", "deliverable_id", "at"),
     )
@@ -42,6 +44,8 @@ class ProgressUpdate(Base):
     """A dated progress percentage with a short note and its author."""
 
     __tablename__ = "progress_update"
+    # Already a history; the deliverable's own audit event records the new percentage.
+    tracker_audited = False
     __table_args__ = (
         sa.CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
         sa.CheckConstraint(

@@ -260,15 +260,27 @@ def set_status_and_progress(
 
 
 def record_created(session: Session, deliverable: Deliverable, user: User | None) -> None:
-    """For create forms: bring the percentage in line with the status and record it as history."""
+    """For create forms: bring the percentage in line with the status and record it as history.
+
+    The deliverable keeps its percentage (one audit entry for the whole creation); the history
+    gets one update from 0 % to it.
+    """
+    if deliverable.status is None:
+        deliverable.status = DeliverableStatus.PLANNED
     wanted = workflow.percent_for(deliverable.status, deliverable.progress or 0)
-    deliverable.progress = 0
-    session.flush()
+    deliverable.progress = wanted
     if wanted:
-        record_progress(
-            session, deliverable, wanted, "Progress when the deliverable was added.", user
+        session.add(
+            ProgressUpdate(
+                deliverable=deliverable,
+                recorded_on=date.today(),
+                previous_percent=0,
+                percent=wanted,
+                note="Progress when the deliverable was added.",
+                user=user,
+            )
         )
-        session.flush()
+    session.flush()
 
 
 def clear_health(deliverable: Deliverable) -> None:
