@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request, url_for
 
 from tracker.models.enums import label
-from tracker.timefmt import city, human_date, human_datetime, when, zones_line
+from tracker.timefmt import city, human_date, when, zones_line
 
 
 def page_url(page: int) -> str:
@@ -59,12 +59,18 @@ def audit_lines(entity: str, changes: dict[str, list[str | None]] | None) -> lis
     return readable_changes(db.session, entity, changes, reader_when)
 
 
+def reader_human_datetime(value: datetime | None, zone: str | None = None) -> str:
+    """The old human_datetime(instant, zone) for templates, now through when(): the reader's
+    zone first, zone next ("UTC" counts as no zone: the initiative's is used instead)."""
+    return reader_when(value, None if zone in (None, "UTC") else zone)
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["city"] = city
-    app.jinja_env.globals["human_datetime"] = human_datetime
+    app.jinja_env.globals["human_datetime"] = reader_human_datetime
     app.jinja_env.globals["when"] = reader_when
     app.jinja_env.filters["when"] = reader_when
     app.jinja_env.globals["entered_on"] = entered_on

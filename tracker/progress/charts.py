@@ -246,6 +246,6 @@ def timeline(items: list[TimelineItem], today: date) -> Timeline:
         desc=(
             f"{count} deliverables, each a bar from its start to its due date, filled to its "
             f"progress; diamonds are milestones (filled when done); the red line is today, "
-            f"{today.isoformat()}. The table below lists the same facts."
+            f"{human_date(today)}. The table below lists the same facts."
         ),
     )
