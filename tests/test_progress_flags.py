@@ -196,3 +196,50 @@ def test_chart_points_follow_the_time_axis(client, app, backdated):
     assert points is not None
     xs = [float(pair.split(",")[0]) for pair in points.group(1).split()]
     assert xs == sorted(xs)
+
+
+# --- a readable timeline -------------------------------------------------------------------------
+
+
+def test_timeline_window_defaults_and_steps():
+    from tracker.progress.charts import add_months, timeline_window
+
+    today = date(2027, 5, 31)
+    default = timeline_window("", None, today)
+    assert (default.first, default.last) == (date(2027, 2, 28), date(2028, 5, 28))
+    assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    quarter = timeline_window("quarter", None, today)
+    assert (quarter.first, quarter.last) == (date(2027, 4, 1), date(2027, 7, 1))
+    assert quarter.shifted(1) == date(2027, 7, 1) and quarter.shifted(-1) == date(2027, 1, 1)
+    assert timeline_window("all", None, today).first is None
+
+
+def test_timeline_labels_wrap_between_words():
+    from tracker.progress.charts import wrap_words
+
+    title = "Policy recommendations on cross-border data sharing for AI research"
+    lines = wrap_words(title)
+    assert all(len(line) <= 32 for line in lines)
+    assert (
+        " ".join(lines).replace(" …", "").split() == title.split()[: len(" ".join(lines).split())]
+    )
+    assert not any(line.endswith("-") for line in lines)
+
+
+def test_timeline_page_window_links_and_old_work_hidden(client, app):
+    make_deliverable(
+        title="Old 2020 review", start_date=date(2020, 1, 1), due_date=date(2020, 6, 1)
+    )
+    make_deliverable(
+        title="Current paper on cross-border data sharing for AI research",
+        start_date=date.today() - timedelta(30),
+        due_date=date.today() + timedelta(60),
+    )
+    page = client.get("/deliverables/timeline").get_data(as_text=True)
+    assert "Current paper" in page and "Old 2020 review" not in page
+    for text in ("← Earlier", "Later →", "Quarter", "Year", "All"):
+        assert text in page
+    assert "<tspan" in page and "…</tspan>" not in page.split("Current paper")[0]
+    everything = client.get("/deliverables/timeline?window=all").get_data(as_text=True)
+    assert "Old 2020 review" in everything
+    assert client.get("/deliverables/timeline?window=year&start=bad").status_code == 200

@@ -24,7 +24,14 @@ from tracker.models import (
 )
 from tracker.models.enums import label
 from tracker.progress import workflow
-from tracker.progress.charts import ProgressChart, Timeline, TimelineItem, progress_chart, timeline
+from tracker.progress.charts import (
+    ProgressChart,
+    Timeline,
+    TimelineItem,
+    Window,
+    progress_chart,
+    timeline,
+)
 from tracker.progress.risk import Risk, current_rules, deliverable_risk
 
 LIVE = Deliverable.deleted_at.is_(None)
@@ -369,8 +376,9 @@ def timeline_for(
     organisation_id: int | None = None,
     topic_id: int | None = None,
     status: DeliverableStatus | None = None,
+    window: Window | None = None,
 ) -> tuple[Timeline, list[Deliverable], dict[int, list[Milestone]]]:
-    """The timeline chart, its deliverables and their milestones: 3 queries."""
+    """The timeline chart, its deliverables (those in the window) and their milestones."""
     deliverables = filtered_deliverables(session, organisation_id, topic_id, status)
     milestones = milestones_by_deliverable(session, [d.id for d in deliverables])
     items = [
@@ -385,7 +393,9 @@ def timeline_for(
         )
         for d in deliverables
     ]
-    return timeline(items, today), deliverables, milestones
+    chart = timeline(items, today, window)
+    shown = {row.deliverable_id for row in chart.rows}
+    return chart, [d for d in deliverables if d.id in shown], milestones
 
 
 @dataclass

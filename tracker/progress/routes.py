@@ -26,6 +26,7 @@ from tracker.models import (
 from tracker.models.enums import choices
 from tracker.operations import Conflict, Refused
 from tracker.progress import bp, operations, queries
+from tracker.progress.charts import Window, timeline_window
 from tracker.progress.export import deliverables_csv, meetings_csv, progress_csv
 from tracker.progress.forms import (
     HealthForm,
@@ -271,9 +272,11 @@ def status_arg() -> DeliverableStatus | None:
 
 @bp.route("/deliverables/timeline")
 def timeline() -> str:
-    """Start-to-due bars, milestones, today; filtered by organisation, topic, status."""
+    """Start-to-due bars, milestones, today; a window of time; by organisation, topic, status."""
+    today = date.today()
+    window = timeline_window(request.args.get("window", ""), date_arg("start"), today)
     chart, deliverables, milestones = queries.timeline_for(
-        db.session, date.today(), int_arg("organisation"), int_arg("topic"), status_arg()
+        db.session, today, int_arg("organisation"), int_arg("topic"), status_arg(), window
     )
     topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
     return render_template(
@@ -281,10 +284,43 @@ def timeline() -> str:
         chart=chart,
         deliverables=deliverables,
         milestones=milestones,
+        window=window,
+        window_links=window_links(window),
         filter_options=filter_options(),
         topics=[(str(i), t) for i, t in topics],
         statuses=choices(DeliverableStatus),
     )
+
+
+def date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD query argument as a date, or None when missing or not a date."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def window_links(window: Window) -> list[tuple[str, str, bool]]:
+    """(text, url, current) for earlier, later, and each window length, keeping the filters."""
+    args = {k: v for k, v in request.args.items() if k not in ("window", "start")}
+
+    def link(span: str, start: date | None = None) -> str:
+        values = dict(args, window=span)
+        if start is not None:
+            values["start"] = start.isoformat()
+        return url_for(".timeline", **values)
+
+    links = []
+    if window.first is not None:
+        links.append(("← Earlier", link(window.span, window.shifted(-1)), False))
+        links.append(("Later →", link(window.span, window.shifted(1)), False))
+    links += [
+        ("3 months back, 12 ahead", link("default"), window.span == "default"),
+        ("Quarter", link("quarter"), window.span == "quarter"),
+        ("Year", link("year"), window.span == "year"),
+        ("All", link("all"), window.span == "all"),
+    ]
+    return links
 
 
 @bp.route("/dashboard")
