@@ -305,7 +305,7 @@ def window_links(window: Window) -> list[tuple[str, str, bool]]:
     args = {k: v for k, v in request.args.items() if k not in ("window", "start")}
 
     def link(span: str, start: date | None = None) -> str:
-        values = dict(args, window=span)
+        values: dict[str, Any] = dict(args, window=span)
         if start is not None:
             values["start"] = start.isoformat()
         return url_for(".timeline", **values)
