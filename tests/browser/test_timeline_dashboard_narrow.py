@@ -41,7 +41,8 @@ MEASURE = """
     let box = table.parentElement, scrolls = false;
     while (box && box !== document.body) {
       const overflow = getComputedStyle(box).overflowX;
-      if ((overflow === 'auto' || overflow === 'scroll') && box.getBoundingClientRect().right <= width + 1) {
+      const inside = box.getBoundingClientRect().right <= width + 1;
+      if ((overflow === 'auto' || overflow === 'scroll') && inside) {
         scrolls = true; break;
       }
       box = box.parentElement;
