@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.inputs import parse_int
 from tracker.models import Base
 from tracker.models.enums import label
 from tracker.timefmt import human_date
@@ -81,10 +82,11 @@ def readable_value(
     col = column.c.get(name) if column is not None else None
     if name in PERCENT_FIELDS:
         return f"{raw} %"
-    if col is not None and col.foreign_keys and raw.isdigit():
+    number = parse_int(raw)
+    if col is not None and col.foreign_keys and number is not None:
         target = next(iter(col.foreign_keys)).column.table.name
         target_model = model_for(target)
-        record = session.get(target_model, int(raw)) if target_model is not None else None
+        record = session.get(target_model, number) if target_model is not None else None
         return record_name(record) if record is not None else f"(removed, #{raw})"
     if col is not None and isinstance(col.type, sa.Enum) and col.type.enum_class is not None:
         enum_class = col.type.enum_class

@@ -26,6 +26,7 @@ from tracker.audit import AuditFilter, audit_choices, audit_query
 from tracker.auth.access import admin_required
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
+from tracker.inputs import parse_int
 from tracker.models import Role, User
 from tracker.operations import Refused
 from tracker.views import paginate
@@ -109,7 +110,7 @@ def person(user_id: int) -> Response:
     if form.validate_on_submit():
         raw = form.person_id.data or ""
         try:
-            link_person(db.session, account, int(raw) if raw.isdigit() else None)
+            link_person(db.session, account, parse_int(raw) if raw else None)
         except Refused as refusal:
             db.session.rollback()
             flash(str(refusal), "error")

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
@@ -161,6 +161,7 @@ def add_update(deliverable_id: int) -> ResponseLike:
 
 
 @bp.route("/deliverables/<int:deliverable_id>/health", methods=["POST"])
+@login_required
 def set_health(deliverable_id: int) -> ResponseLike:
     """The lead or an organiser says how the deliverable is going, and why."""
     item = live_or_404(Deliverable, deliverable_id)
