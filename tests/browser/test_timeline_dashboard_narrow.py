@@ -87,3 +87,20 @@ def test_timeline_chart_on_a_laptop_has_legible_labels(
         assert labels and all("…" not in label or label.endswith("…") for label in labels)
     finally:
         context.close()
+
+
+def test_progress_chart_keeps_legible_text_at_390_px(live_server: LiveServer, phone: Any) -> None:
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Deliverable
+
+    with live_server.app.app_context():
+        deliverable_id = db.session.scalar(
+            select(Deliverable.id).where(Deliverable.title.startswith("Analytical report"))
+        )
+        db.session.remove()
+    phone.goto(live_server.absolute(f"/deliverables/{deliverable_id}/progress"))
+    found = phone.evaluate(MEASURE)
+    assert found["small"] == [], found["small"][:10]
+    assert found["pageWidth"] <= found["width"]
