@@ -51,6 +51,13 @@ class Config:
     TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "")
     TRACKER_FEED_PAST_DAYS = env_int("TRACKER_FEED_PAST_DAYS", 30)
     TRACKER_FEED_FUTURE_MONTHS = env_int("TRACKER_FEED_FUTURE_MONTHS", 18)
+    # The initiative's zone: times are shown in it when neither the reader nor a meeting has one.
+    TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/Sofia")
+    # The at-risk rules (see tracker/progress/risk.py).
+    RISK_WINDOW_DAYS = env_int("RISK_WINDOW_DAYS", 30)
+    RISK_REMAINING_SHARE = env_int("RISK_REMAINING_SHARE", 50)
+    RISK_BEHIND_POINTS = env_int("RISK_BEHIND_POINTS", 25)
+    RISK_GRACE_DAYS = env_int("RISK_GRACE_DAYS", 28)
     TRACKER_FEED_REFRESH_MINUTES = env_int("TRACKER_FEED_REFRESH_MINUTES", 60)
     TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 20)
     # Failed logins per (account, client address) pair, and per client address over all

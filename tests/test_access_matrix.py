@@ -48,6 +48,7 @@ ACCESS: dict[str, str] = {
     "admin.create": ADMIN,
     "admin.user": ADMIN,
     "admin.role": ADMIN,
+    "admin.person": ADMIN,
     "admin.active": ADMIN,
     "admin.password": ADMIN,
     "admin.audit": ADMIN,
@@ -126,6 +127,9 @@ ACCESS: dict[str, str] = {
     "outcomes.save": EDITOR,
     "progress.add_milestone": EDITOR,
     "progress.add_update": EDITOR,
+    # Also the lead's own people (an account linked to a person of the lead organisation);
+    # for the accounts this matrix uses, that is organisers and admins.
+    "progress.set_health": EDITOR,
     "progress.change_status": EDITOR,
     "progress.delete_milestone": EDITOR,
     "progress.set_tracking": EDITOR,

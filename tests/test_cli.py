@@ -78,7 +78,9 @@ def test_seed_demo_meetings(runner):
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.number)).all()
     held_2020 = [m for m in meetings if m.starts_at.year == 2020]
     assert len(held_2020) == 3
-    assert all(m.status == MeetingStatus.HELD and "Sample date" in m.description for m in held_2020)
+    # Issue 15: no placeholder wording ("Sample date ...") on public pages any more.
+    assert all(m.status == MeetingStatus.HELD and m.description for m in held_2020)
+    assert not any("Sample" in m.description for m in meetings)
     upcoming = [m for m in meetings if m.starts_at > utcnow()]
     assert len(upcoming) >= 2
     assert any("European AI Cluster Network" in m.title for m in upcoming)

@@ -24,7 +24,7 @@ from tracker.models import AuditEvent, Base, User
 LOGIN_ENTITY = "login"
 # Secrets never go into the trail; a password change is noted without any value.
 SECRETS = {"password_hash", "session_token"}
-AUDITED_SKIP = {"updated_at", "created_at", "version", *SECRETS}
+AUDITED_SKIP = {"updated_at", "created_at", "version", "first_open_milestone_due", *SECRETS}
 PASSWORD_CHANGED = ["(hidden)", "(changed)"]
 
 
@@ -245,11 +245,22 @@ def make_event(
         action=action,
         entity=type(obj).__tablename__,
         entity_id=audit_id(obj),
-        summary=str(obj)[:300],
+        summary=describe(obj)[:300],
         changes=json.loads(json.dumps(changes)),
     )
     audit.subject = obj  # type: ignore[attr-defined]
     return audit
+
+
+def describe(obj: Base) -> str:
+    """A record in words for the trail: its title, name or e-mail, never a repr."""
+    for attr in ("title", "name", "short_name", "email"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    kind = type(obj).__tablename__.replace("_", " ").capitalize()
+    number = getattr(obj, "id", None)
+    return f"{kind} #{number}" if number is not None else kind
 
 
 def fill_audit_ids(session: Session) -> None:

@@ -38,9 +38,11 @@ def user_group() -> None:
     default=Role.ORGANISER.value,
     show_default=True,
 )
-@click.option("--name", default="", help="Display name.")
+@click.option("--name", default="", help="Display name, shown beside what the user does.")
 def user_create(email: str, role: str, name: str) -> None:
-    """Create a user; the password is asked for, or read from standard input."""
+    """Create a user; the display name and password are asked for, or read from stdin."""
+    if not name.strip() and sys.stdin.isatty():
+        name = str(click.prompt("Display name", type=str))
     password = read_password()
     try:
         user = create_user(db.session, email, password, Role(role), name=name)
@@ -49,6 +51,8 @@ def user_create(email: str, role: str, name: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
+    if not user.name:
+        click.echo("No display name given: set one with --name or on the account page.")
 
 
 @click.command("seed-demo")

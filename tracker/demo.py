@@ -1,8 +1,9 @@
 """The Borderless AI Initiative as the interview describes it, as demo data.
 
-The 2020 meeting dates are sample dates: the interview says only that three meetings were
-held after the initiative was set up in summer 2020. Upcoming meetings are dated relative to
-today so the calendar is never empty. Loading twice adds nothing new.
+The interview says only that three meetings were held after the initiative was set up in
+summer 2020, so their exact days are chosen here; upcoming meetings are dated from today so the
+calendar is never empty. Started deliverables get a progress history over the past months,
+milestones met and missed, and a few health updates. Loading twice adds nothing new.
 """
 
 from __future__ import annotations
@@ -18,21 +19,25 @@ from tracker.models import (
     AgendaItem,
     Attendance,
     Deliverable,
+    DeliverableHealth,
     DeliverableKind,
     DeliverableStatus,
     Meeting,
     MeetingStatus,
+    Milestone,
     Organisation,
     OrganisationKind,
     Participation,
     Person,
+    ProgressUpdate,
     Series,
     Topic,
     TopicStatus,
 )
 
 SERIES_NAME = "Borderless AI Initiative meetings"
-SAMPLE_NOTE = "Sample date: the interview does not give the exact day."
+# Older versions of the demo wrote these; seed_demo rewrites them where it finds them.
+OLD_NOTE = "Sample date: the interview does not give the exact day."
 
 ORGANISATIONS = [
     (
@@ -96,12 +101,29 @@ WEBSITES = {"AI Cluster BG": "https://www.aicluster.bg"}
 
 PEOPLE = [
     ("Kristina Eskenazi", "HLSC Bulgaria", "Bulgarian ecosystem coordinator"),
-    ("Sample representative, AI Cluster Bulgaria", "AI Cluster BG", "Representative (sample)"),
-    ("Sample representative, AI Austria", "AI Austria", "Representative (sample)"),
-    ("Sample representative, AI Serbia", "AI Serbia", "Representative (sample)"),
-    ("Sample representative, AI Sweden", "AI Sweden", "Representative (sample)"),
-    ("Sample representative, UK partner", "UK partner", "Representative (sample)"),
+    ("Ivan Georgiev", "AI Cluster BG", "Cluster manager"),
+    ("Lena Hofer", "AI Austria", "Head of ecosystem development"),
+    ("Marko Jovanović", "AI Serbia", "Policy lead"),
+    ("Sara Lindqvist", "AI Sweden", "International partnerships"),
+    ("James Whitfield", "UK partner", "Programme manager"),
 ]
+# The placeholder names earlier demo versions used, and who replaces them.
+OLD_PEOPLE = {
+    "Sample representative, AI Cluster Bulgaria": "Ivan Georgiev",
+    "Sample representative, AI Austria": "Lena Hofer",
+    "Sample representative, AI Serbia": "Marko Jovanović",
+    "Sample representative, AI Sweden": "Sara Lindqvist",
+    "Sample representative, UK partner": "James Whitfield",
+}
+MEETING_NOTES = {
+    1: "The first meeting after the initiative was set up in summer 2020: the partners "
+    "introduced their organisations and agreed to write an analytical report together.",
+    2: "Regulation across borders: synchronising Serbian and EU rules, and a legal AI unit "
+    "for ethics and GDPR.",
+    3: "Research frameworks, matchmaking with international partners and the idea of a "
+    "European network of AI clusters.",
+    4: "Agree the programme, speakers and invitations of the founding conference.",
+}
 
 TOPICS = [
     ("Analytical report on the AI ecosystem in Europe", TopicStatus.ONGOING),
@@ -144,7 +166,18 @@ def at(day: date, hour: int, zone: str) -> datetime:
 def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
     """Load the demo initiative; returns how many records of each kind were added."""
     today = today or date.today()
-    counts = dict.fromkeys(("organisations", "people", "topics", "meetings", "deliverables"), 0)
+    counts = dict.fromkeys(
+        (
+            "organisations",
+            "people",
+            "topics",
+            "meetings",
+            "deliverables",
+            "progress updates",
+            "milestones",
+        ),
+        0,
+    )
     orgs: dict[str, Organisation] = {}
     for name, short, country, kind, zone, description in ORGANISATIONS:
         org, added = get_or_add(
@@ -160,8 +193,21 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
         )
         orgs[short] = org
         counts["organisations"] += added
+    for old, new in OLD_PEOPLE.items():
+        placeholder = session.scalars(select(Person).filter_by(name=old)).first()
+        if (
+            placeholder is not None
+            and not session.scalars(select(Person).filter_by(name=new)).first()
+        ):
+            placeholder.name = new
+    people: dict[str, Person] = {}
     for name, short, role in PEOPLE:
-        _, added = get_or_add(session, Person, {"name": name}, organisation=orgs[short], role=role)
+        person, added = get_or_add(
+            session, Person, {"name": name}, organisation=orgs[short], role=role
+        )
+        if person.role == "Representative (sample)":
+            person.role = role
+        people[short] = person
         counts["people"] += added
     topics: list[Topic] = []
     for title, status in TOPICS:
@@ -170,8 +216,10 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             Topic,
             {"title": title},
             status=status,
-            description=f"Discussed in the Borderless AI meeting series: {title.lower()}.",
+            description=f"{title}: a topic of the Borderless AI meetings.",
         )
+        if topic.description.startswith("Discussed in the Borderless AI meeting series:"):
+            topic.description = f"{title}: a topic of the Borderless AI meetings."
         topics.append(topic)
         counts["topics"] += added
     series, _ = get_or_add(
@@ -191,7 +239,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             MeetingStatus.HELD,
             "Online",
             [0, 1, 2, 3],
-            SAMPLE_NOTE,
+            MEETING_NOTES[1],
         ),
         (
             2,
@@ -201,7 +249,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             MeetingStatus.HELD,
             "Online",
             [2, 3, 4, 8],
-            SAMPLE_NOTE,
+            MEETING_NOTES[2],
         ),
         (
             3,
@@ -211,7 +259,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             MeetingStatus.HELD,
             "Online",
             [0, 5, 6, 7, 8],
-            SAMPLE_NOTE,
+            MEETING_NOTES[3],
         ),
         (
             4,
@@ -221,7 +269,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             MeetingStatus.CONFIRMED,
             "Online",
             [0, 2, 8],
-            "Upcoming meeting (dated relative to today).",
+            MEETING_NOTES[4],
         ),
         (
             5,
@@ -252,6 +300,10 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
         )
         meetings[number] = meeting
         counts["meetings"] += added
+        if OLD_NOTE in meeting.description or "dated relative to today" in meeting.description:
+            meeting.description = description
+        if meeting.minutes and OLD_NOTE in meeting.minutes:
+            meeting.minutes = meeting.minutes.replace(f"{OLD_NOTE}\n\n", "").replace(OLD_NOTE, "")
         if added:
             held = status == MeetingStatus.HELD
             for short in FOUNDERS + (["Sofia Tech Park"] if number == 5 else []):
@@ -265,7 +317,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
                 session.add(AgendaItem(meeting=meeting, topic=topics[index], position=position))
             if held:
                 meeting.minutes = (
-                    f"# {title}\n\n{SAMPLE_NOTE}\n\nThe partners exchanged on the current "
+                    f"# {title}\n\nThe partners exchanged on the current "
                     "situation and challenges of the European and international AI community."
                 )
     deliverables = [
@@ -277,7 +329,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             [0],
             1,
             DeliverableStatus.DRAFTING,
-            45,
+            70,
             today - timedelta(days=200),
             today + timedelta(days=40),
         ),
@@ -288,8 +340,8 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             ["AI Austria", "AI Serbia", "AI Sweden", "UK partner"],
             [0, 8],
             3,
-            DeliverableStatus.PLANNED,
-            10,
+            DeliverableStatus.DRAFTING,
+            25,
             today - timedelta(days=60),
             today + timedelta(days=90),
         ),
@@ -401,11 +453,136 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             start_date=start,
             due_date=due,
             meeting=meetings[meeting_no],
-            description=f"Follow-up deliverable of the Borderless AI Initiative: {title.lower()}.",
+            owner=people.get(lead),
+            description=f"{title}: a follow-up deliverable of the Borderless AI Initiative.",
         )
+        if deliverable.description.startswith("Follow-up deliverable of the Borderless AI"):
+            deliverable.description = (
+                f"{title}: a follow-up deliverable of the Borderless AI Initiative."
+            )
+        if deliverable.owner_person_id is None:
+            deliverable.owner = people.get(lead)
         if added:
             deliverable.contributors = [orgs[c] for c in contributors]
             deliverable.topics = [topics[i] for i in topic_idx]
         counts["deliverables"] += added
+        counts["progress updates"] += add_history(session, deliverable, today)
+        counts["milestones"] += add_milestones(session, deliverable, today)
+        add_health(deliverable, today)
     session.flush()
     return counts
+
+
+HISTORY_NOTES = (
+    "Outline agreed with the partners.",
+    "First sections drafted.",
+    "Partner input collected.",
+    "Second draft circulated.",
+    "Comments worked in.",
+    "Final checks.",
+)
+
+
+def add_history(session: Session, deliverable: Deliverable, today: date) -> int:
+    """Monthly progress updates from the start to the current percentage, once."""
+    if deliverable.start_date is None or not deliverable.progress:
+        return 0
+    if session.scalar(select(func.count()).where(ProgressUpdate.deliverable_id == deliverable.id)):
+        return 0
+    end = min(today - timedelta(days=6), deliverable.due_date or today)
+    span = (end - deliverable.start_date).days
+    steps = max(2, min(len(HISTORY_NOTES), span // 30))
+    previous = 0
+    added = 0
+    for step in range(1, steps + 1):
+        day = deliverable.start_date + timedelta(days=round(span * step / steps))
+        percent = round(deliverable.progress * step / steps)
+        if percent == previous:
+            continue
+        note = HISTORY_NOTES[min(step - 1, len(HISTORY_NOTES) - 1)]
+        if percent == 100:
+            note = "Published."
+        session.add(
+            ProgressUpdate(
+                deliverable=deliverable,
+                recorded_on=day,
+                previous_percent=previous,
+                percent=percent,
+                note=note,
+                created_at=at(day, 10, "UTC"),
+            )
+        )
+        previous = percent
+        added += 1
+    return added
+
+
+# Milestones by deliverable title: (title, days from today, done).
+MILESTONES: dict[str, list[tuple[str, int, bool]]] = {
+    "Analytical report on the AI ecosystem in Europe": [
+        ("Data collection finished in all five countries", -60, True),
+        ("Full draft to the partners", 14, False),
+    ],
+    "Recommendations on synchronising Serbian and EU AI regulation": [
+        ("Draft sent to AI Cluster Bulgaria for review", -30, True),
+    ],
+    "Charter of a legal AI unit for ethics and GDPR": [
+        ("Outline agreed", -90, True),
+        ("Legal review by the partners' lawyers", -20, False),
+    ],
+    "Matchmaking programme with international partners": [
+        ("First matchmaking round with AI Sweden", -10, False),
+        ("Partner list published", 45, False),
+    ],
+    "European AI Cluster Network founding conference": [
+        ("Save-the-date sent", -20, True),
+        ("Venue confirmed at Sofia Tech Park", 10, False),
+    ],
+}
+
+
+def add_milestones(session: Session, deliverable: Deliverable, today: date) -> int:
+    """The deliverable's demo milestones, once."""
+    plan = MILESTONES.get(deliverable.title, [])
+    if not plan or session.scalar(
+        select(func.count()).where(Milestone.deliverable_id == deliverable.id)
+    ):
+        return 0
+    for title, days, done in plan:
+        due = today + timedelta(days=days)
+        session.add(
+            Milestone(
+                deliverable=deliverable,
+                title=title,
+                due_date=due,
+                done=done,
+                done_at=at(due, 12, "UTC") if done else None,
+            )
+        )
+    return len(plan)
+
+
+# Health said by the leads, by deliverable title: (health, reason, days ago).
+HEALTH: dict[str, tuple[DeliverableHealth, str, int]] = {
+    "Policy recommendations for future AI policies": (
+        DeliverableHealth.ON_TRACK,
+        "The outline is agreed; writing starts after the founding conference.",
+        3,
+    ),
+    "European AI Cluster Network founding conference": (
+        DeliverableHealth.AT_RISK,
+        "The venue at Sofia Tech Park is not confirmed yet.",
+        2,
+    ),
+}
+
+
+def add_health(deliverable: Deliverable, today: date) -> None:
+    """The demo health updates, where none was said yet."""
+    said = HEALTH.get(deliverable.title)
+    if said is None or deliverable.health is not None:
+        return
+    health, reason, days = said
+    deliverable.health = health
+    deliverable.health_reason = reason
+    deliverable.health_set_at = at(today - timedelta(days=days), 11, "UTC")

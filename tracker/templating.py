@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from tracker.models import User
 from tracker.models.enums import label
-from tracker.timefmt import city, human_date, human_datetime, zones_line
+from tracker.timefmt import city, human_date, when, zones_line
 
 
 def page_url(page: int) -> str:
@@ -39,6 +39,39 @@ def who(user: User | None, missing: str = "unknown") -> str:
     if getattr(current_user, "is_admin", False):  # also safe outside a request (e-mails)
         return f"{user.display_name} ({user.email})"
     return user.display_name
+def reader_when(value: datetime | date | None, zone: str | None = None) -> str:
+    """when() in the logged-in reader's zone, else zone (a meeting's), else the initiative's."""
+    from flask import current_app
+    from flask_login import current_user
+
+    reader = getattr(current_user, "timezone", None) if current_user else None
+    return when(value, reader, zone, current_app.config.get("TRACKER_TIMEZONE"))
+
+
+def entered_on(value: datetime) -> date:
+    """The calendar day of an instant in the reader's zone (to compare with a plain date)."""
+    from flask import current_app
+    from flask_login import current_user
+
+    from tracker.timefmt import pick_zone, zone_info
+
+    reader = getattr(current_user, "timezone", None) if current_user else None
+    zone = pick_zone(reader, None, current_app.config.get("TRACKER_TIMEZONE"))
+    return value.astimezone(zone_info(zone)).date()
+
+
+def audit_lines(entity: str, changes: dict[str, list[str | None]] | None) -> list[Any]:
+    """Templates: an audit event's changes in words (names, labels, local times)."""
+    from tracker.audit_display import readable_changes
+    from tracker.extensions import db
+
+    return readable_changes(db.session, entity, changes, reader_when)
+
+
+def reader_human_datetime(value: datetime | None, zone: str | None = None) -> str:
+    """The old human_datetime(instant, zone) for templates, now through when(): the reader's
+    zone first, zone next ("UTC" counts as no zone: the initiative's is used instead)."""
+    return reader_when(value, None if zone in (None, "UTC") else zone)
 
 
 def register(app: Flask) -> None:
@@ -46,8 +79,12 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["city"] = city
+    app.jinja_env.globals["human_datetime"] = reader_human_datetime
+    app.jinja_env.globals["when"] = reader_when
+    app.jinja_env.filters["when"] = reader_when
+    app.jinja_env.globals["entered_on"] = entered_on
+    app.jinja_env.globals["readable_changes"] = audit_lines
     app.jinja_env.filters["who"] = who
-    app.jinja_env.globals["human_datetime"] = human_datetime
     app.jinja_env.globals["zones_line"] = zones_line
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -90,3 +90,28 @@ def times_across_zones(
 def zones_line(instant: datetime, meeting_zone: str, other_zones: Iterable[str]) -> str:
     """The times across zones as one line joined with middle dots."""
     return " · ".join(str(z) for z in times_across_zones(instant, meeting_zone, other_zones))
+
+
+DEFAULT_ZONE = "Europe/Sofia"
+
+
+def pick_zone(reader: str | None, context: str | None = None, initiative: str | None = None) -> str:
+    """The zone to show a time in: the reader's, else the meeting's, else the initiative's."""
+    for zone in (reader, context, initiative):
+        if zone and is_zone(zone):
+            return zone
+    return DEFAULT_ZONE
+
+
+def when(
+    instant: datetime | date | None,
+    reader: str | None = None,
+    context: str | None = None,
+    initiative: str | None = None,
+) -> str:
+    """Every date or time shown to people: a date as Tue 3 Mar 2027, an instant with its zone."""
+    if instant is None:
+        return ""
+    if not isinstance(instant, datetime):
+        return human_date(instant)
+    return human_datetime(instant, pick_zone(reader, context, initiative))

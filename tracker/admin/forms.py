@@ -47,3 +47,17 @@ class PasswordResetForm(FlaskForm):
         "New password", validators=[DataRequired(), Length(max=1000), acceptable_password]
     )
     submit = SubmitField("Reset password")
+
+
+class PersonLinkForm(FlaskForm):
+    """Link an account to a person (and so to an organisation)."""
+
+    person_id = SelectField("Person", validate_choice=False, default="")
+    submit = SubmitField("Save link")
+
+    def validate_person_id(self, field: SelectField) -> None:
+        """Blank, or one of the people offered."""
+        from wtforms.validators import ValidationError
+
+        if field.data and field.data not in {c.value for c in field.choices or []}:
+            raise ValidationError("Choose a person from the list.")

@@ -68,3 +68,14 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
 def reset_password(user: User, password: str) -> None:
     """Set a new password chosen by an admin; the user's sessions end."""
     set_password(user, password)
+
+
+def link_person(session: Session, user: User, person_id: int | None) -> None:
+    """Link the account to a person, or unlink it; Refused when another account has them."""
+    if person_id is not None:
+        taken = session.scalar(
+            select(User.id).where(User.person_id == person_id, User.id != user.id)
+        )
+        if taken is not None:
+            raise Refused("Another account is already linked to this person.")
+    user.person_id = person_id

@@ -8,9 +8,16 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker.admin import bp
-from tracker.admin.forms import ActiveForm, PasswordResetForm, RoleForm, UserCreateForm
+from tracker.admin.forms import (
+    ActiveForm,
+    PasswordResetForm,
+    PersonLinkForm,
+    RoleForm,
+    UserCreateForm,
+)
 from tracker.admin.operations import (
     change_role,
+    link_person,
     reset_password,
     set_active,
 )
@@ -19,6 +26,7 @@ from tracker.audit import AuditFilter, audit_choices, audit_query
 from tracker.auth.access import admin_required
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
+from tracker.inputs import parse_int
 from tracker.models import Role, User
 from tracker.operations import Refused
 from tracker.views import paginate
@@ -75,7 +83,47 @@ def user(user_id: int) -> str:
         role_form=role_form,
         active_form=ActiveForm(active="1" if not account.active else "0"),
         password_form=PasswordResetForm(),
+        person_form=person_form_for(account),
     )
+
+
+def person_form_for(account: User, formdata: object = None) -> PersonLinkForm:
+    """The person-link form with every person offered, the current link chosen."""
+    from tracker.deliverables.forms import person_choices
+    from tracker.forms import select_choices
+
+    form = (
+        PersonLinkForm(formdata=None, person_id=str(account.person_id or ""))
+        if formdata is None
+        else PersonLinkForm()
+    )
+    form.person_id.choices = select_choices(person_choices(), "No person")
+    return form
+
+
+@bp.route("/users/<int:user_id>/person", methods=["POST"])
+@admin_required
+def person(user_id: int) -> Response:
+    """Link an account to a person (their organisation follows), or unlink it."""
+    account = db.get_or_404(User, user_id)
+    form = person_form_for(account, request.form)
+    if form.validate_on_submit():
+        raw = form.person_id.data or ""
+        try:
+            link_person(db.session, account, parse_int(raw) if raw else None)
+        except Refused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(
+                f"{account.email} is linked to "
+                f"{account.person.name if account.person else 'no person'}.",
+                "success",
+            )
+    else:
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for(".user", user_id=account.id))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

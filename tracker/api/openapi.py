@@ -94,7 +94,10 @@ SCHEMAS: dict[str, Any] = {
             "lead_organisation": ORG_REF,
             "start_date": nullable(DATE),
             "due_date": nullable(DATE),
-            "flag": nullable({"type": "string", "enum": ["overdue", "at_risk"]}),
+            "flag": nullable({"type": "string", "enum": ["overdue", "at_risk", "off_track"]}),
+            "flag_reasons": {"type": "array", "items": STRING},
+            "owner": nullable(obj({"id": ID, "name": STRING})),
+            "health": nullable({"type": "string", "enum": ["on_track", "at_risk", "off_track"]}),
             "meeting_id": nullable(ID),
         }
     ),

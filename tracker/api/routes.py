@@ -123,7 +123,11 @@ def deliverable_query() -> Select[Any]:
     return (
         select(Deliverable)
         .where(Deliverable.deleted_at.is_(None))
-        .options(selectinload(Deliverable.lead_organisation))
+        .options(
+            selectinload(Deliverable.lead_organisation),
+            selectinload(Deliverable.owner),
+            selectinload(Deliverable.health_set_by),
+        )
     )
 
 
@@ -155,7 +159,7 @@ def deliverable(deliverable_id: int) -> Response:
         db.session.scalars(
             select(ProgressUpdate)
             .where(ProgressUpdate.deliverable_id == found.id)
-            .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
+            .order_by(ProgressUpdate.recorded_on, ProgressUpdate.created_at, ProgressUpdate.id)
         )
     )
     changes = list(

@@ -86,6 +86,9 @@ def deliverable(d: Deliverable, today: date) -> dict[str, Any]:
         "start_date": day(d.start_date),
         "due_date": day(d.due_date),
         "flag": deliverable_risk(d, today).flag or None,
+        "flag_reasons": list(deliverable_risk(d, today).reasons),
+        "owner": {"id": d.owner.id, "name": d.owner.name} if d.owner else None,
+        "health": d.health.value if d.health else None,
         "meeting_id": d.meeting_id,
     }
 

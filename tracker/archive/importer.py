@@ -29,7 +29,6 @@ from tracker.archive.export import FORMAT, NOT_EXPORTED, VERSION
 from tracker.counters import bump_counter
 from tracker.models import Base
 from tracker.models.changes import DATA, FEEDS
-from tracker.search.indexing import rebuild as rebuild_search_index
 
 ROWS_PER_INSERT = 1000
 # Left out of an export made without secrets: what an imported account gets instead.

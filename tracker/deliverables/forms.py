@@ -38,10 +38,22 @@ from tracker.models import (
     DeliverableKind,
     DeliverableStatus,
     Meeting,
+    Organisation,
+    Person,
     Series,
     Topic,
 )
 from tracker.models.enums import choices
+
+
+def person_choices() -> list[tuple[str, str]]:
+    """(id, "Name (Org)") pairs of every person, by name."""
+    rows = db.session.execute(
+        select(Person.id, Person.name, Organisation.short_name)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .order_by(Person.name, Person.id)
+    ).all()
+    return [(str(i), f"{name} ({org})") for i, name, org in rows]
 
 
 def topic_choices() -> list[tuple[str, str]]:
@@ -76,6 +88,7 @@ class DeliverableForm(VersionedForm):
     kind = SelectField("Kind", choices=select_choices(choices(DeliverableKind)))
     description = TextAreaField("Description", validators=[Length(max=20000)])
     lead_organisation_id = SelectField("Lead organisation", validators=[DataRequired()])
+    owner_person_id = SelectField("Owner (a person)", validate_choice=False, default="")
     contributor_ids = SelectMultipleField(
         "Contributing organisations",
         widget=ListWidget(prefix_label=False),
@@ -106,6 +119,7 @@ class DeliverableForm(VersionedForm):
         organisations = organisation_choices()
         self.lead_organisation_id.choices = select_choices(organisations, "Choose an organisation")
         self.contributor_ids.choices = select_choices(organisations)
+        self.owner_person_id.choices = select_choices(person_choices(), "No owner named")
         self.topic_ids.choices = select_choices(topic_choices())
         keep = current.meeting_id if current is not None else None
         self.meeting_id.choices = select_choices(meeting_choices(keep), "No meeting")
@@ -114,6 +128,11 @@ class DeliverableForm(VersionedForm):
         """The lead organisation is not also a contributor."""
         if self.lead_organisation_id.data and self.lead_organisation_id.data in (field.data or []):
             raise ValidationError("The lead organisation cannot also be a contributor.")
+
+    def validate_owner_person_id(self, field: SelectField) -> None:
+        """Blank, or one of the people offered."""
+        if field.data and field.data not in {c.value for c in field.choices or []}:
+            raise ValidationError("Choose a person from the list.")
 
     def validate_due_date(self, field: DateField) -> None:
         """Due on or after the start."""
@@ -125,6 +144,7 @@ class DeliverableForm(VersionedForm):
         self.kind.data = deliverable.kind.value
         self.status.data = deliverable.status.value
         self.lead_organisation_id.data = str(deliverable.lead_organisation_id)
+        self.owner_person_id.data = str(deliverable.owner_person_id or "")
         self.contributor_ids.data = [str(o.id) for o in deliverable.contributors]
         self.topic_ids.data = [str(t.id) for t in deliverable.topics]
         self.meeting_id.data = str(deliverable.meeting_id or "")
@@ -146,6 +166,7 @@ class DeliverableForm(VersionedForm):
             "kind": DeliverableKind(self.kind.data),
             "description": self.description.data or "",
             "lead_organisation_id": int(self.lead_organisation_id.data),
+            "owner_person_id": parse_int(self.owner_person_id.data or "") or None,
             "start_date": self.start_date.data,
             "due_date": self.due_date.data,
             "status": DeliverableStatus(self.status.data),

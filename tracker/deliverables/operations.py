@@ -46,8 +46,7 @@ def create_deliverable(
     deliverable.contributors = list(contributors)
     deliverable.topics = list(topics)
     session.add(deliverable)
-    session.flush()
-    record_created(session, deliverable, user)
+    record_created(session, deliverable, user)  # flushes: one audit entry for the creation
     return deliverable
 
 

@@ -18,6 +18,7 @@ from tracker.models import (
     DeliverableStatus,
     Meeting,
     Organisation,
+    Person,
     Topic,
     deliverable_contributor,
 )
@@ -33,6 +34,7 @@ class DeliverableFilter:
     q: str = ""
     series_id: int | None = None
     organisation_id: int | None = None
+    owner_id: int | None = None
     year: int | None = None
     overdue: bool = False
     deleted: bool = False
@@ -47,6 +49,7 @@ class DeliverableFilter:
             q=text_value(args, "q"),
             series_id=int_value(args, "series"),
             organisation_id=int_value(args, "organisation"),
+            owner_id=int_value(args, "owner"),
             year=int_value(args, "year"),
             overdue=flag_value(args, "overdue"),
             deleted=may_see_deleted and flag_value(args, "deleted"),
@@ -61,8 +64,10 @@ def deliverable_list_query(filters: DeliverableFilter, today: date) -> Select[An
         .join(Deliverable.lead_organisation)
         .where(deleted.is_not(None) if filters.deleted else deleted.is_(None))
         .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
-        .options(selectinload(Deliverable.lead_organisation))
+        .options(selectinload(Deliverable.lead_organisation), selectinload(Deliverable.owner))
     )
+    if filters.owner_id:
+        query = query.where(Deliverable.owner_person_id == filters.owner_id)
     if filters.status is not None:
         query = query.where(Deliverable.status == filters.status)
     if filters.kind is not None:
@@ -96,6 +101,20 @@ def deliverable_list_query(filters: DeliverableFilter, today: date) -> Select[An
             Deliverable.due_date < today, Deliverable.status.not_in(FINISHED_STATUSES)
         )
     return query
+
+
+def owner_choices(session: Session) -> list[tuple[str, str]]:
+    """The people who own live deliverables, by name, as filter choices."""
+    rows = session.execute(
+        select(Person.id, Person.name)
+        .where(
+            Person.id.in_(
+                select(Deliverable.owner_person_id).where(Deliverable.deleted_at.is_(None))
+            )
+        )
+        .order_by(Person.name)
+    ).all()
+    return [(str(i), name) for i, name in rows]
 
 
 def due_years(session: Session) -> list[tuple[str, str]]:

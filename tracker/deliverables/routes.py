@@ -24,6 +24,7 @@ from tracker.deliverables.queries import (
     deliverable_list_query,
     due_years,
     organisations_by_id,
+    owner_choices,
     topics_by_id,
 )
 from tracker.extensions import db
@@ -53,6 +54,7 @@ def list() -> str:
     options.years = due_years(db.session)
     return render_template(
         "deliverables/list.html",
+        owners=owner_choices(db.session),
         pagination=paginate(query),
         filter_options=options,
         statuses=choices(DeliverableStatus),

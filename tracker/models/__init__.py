@@ -18,6 +18,7 @@ from tracker.models.core import (
 from tracker.models.enums import (
     FINISHED_STATUSES,
     Attendance,
+    DeliverableHealth,
     DeliverableKind,
     DeliverableStatus,
     MeetingStatus,
@@ -56,6 +57,7 @@ __all__ = [
     "CalendarToken",
     "ChangeCounter",
     "Deliverable",
+    "DeliverableHealth",
     "DeliverableKind",
     "DeliverableStatus",
     "DeliverableStatusChange",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from tracker.models.base import Base, Timestamped, UTCDateTime, Versioned, utcno
 from tracker.models.enums import (
     FINISHED_STATUSES,
     Attendance,
+    DeliverableHealth,
     DeliverableKind,
     DeliverableStatus,
     MeetingStatus,
@@ -20,6 +22,9 @@ from tracker.models.enums import (
     TopicStatus,
     enum_column,
 )
+
+if TYPE_CHECKING:
+    from tracker.models.user import User
 
 deliverable_contributor = sa.Table(
     "deliverable_contributor",
@@ -244,8 +249,24 @@ class Deliverable(Versioned, Timestamped, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # SEQUENCE of the due-date event in the feeds: rises when the due date or status changes.
     deadline_sequence: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # The person who answers for the deliverable, beside its lead organisation.
+    owner_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True, default=None
+    )
+    # A health said by the lead or an organiser; it overrides the computed flag until the next
+    # progress update (which clears it).
+    health: Mapped[DeliverableHealth | None] = mapped_column(
+        enum_column(DeliverableHealth), default=None
+    )
+    health_reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    health_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    health_set_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
 
     lead_organisation: Mapped[Organisation] = relationship()
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
+    health_set_by: Mapped[User | None] = relationship(foreign_keys=[health_set_by_id])
     contributors: Mapped[list[Organisation]] = relationship(
         secondary=deliverable_contributor, order_by="Organisation.short_name"
     )

@@ -75,6 +75,14 @@ class DeliverableStatus(StrEnum):
     DROPPED = "dropped"
 
 
+class DeliverableHealth(StrEnum):
+    """How the lead or an organiser says a deliverable is going."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+
+
 # Published or dropped: nothing more is expected of a deliverable in one of these.
 FINISHED_STATUSES = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.core import Deliverable
@@ -17,6 +17,8 @@ class DeliverableStatusChange(Base):
     """One recorded move of a deliverable from one status to another."""
 
     __tablename__ = "deliverable_status_change"
+    # Already a history; the deliverable's own audit event records the status change.
+    tracker_audited = False
     __table_args__ = (
         sa.Index("ix_deliverable_status_change_deliverable_at", "deliverable_id", "at"),
     )
@@ -42,6 +44,8 @@ class ProgressUpdate(Base):
     """A dated progress percentage with a short note and its author."""
 
     __tablename__ = "progress_update"
+    # Already a history; the deliverable's own audit event records the new percentage.
+    tracker_audited = False
     __table_args__ = (
         sa.CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
         sa.CheckConstraint(
@@ -85,6 +89,16 @@ class Milestone(Base):
 
     def __repr__(self) -> str:
         return f"<Milestone {self.id} d{self.deliverable_id} {self.title!r}>"
+
+
+# The earliest due date of a deliverable's open milestones, loaded with the deliverable itself
+# (a correlated subquery, no extra query) so the at-risk flag can see a missed milestone.
+Deliverable.first_open_milestone_due = column_property(  # type: ignore[attr-defined]
+    sa.select(sa.func.min(Milestone.due_date))
+    .where(Milestone.deliverable_id == Deliverable.id, Milestone.done.is_(False))
+    .correlate_except(Milestone)
+    .scalar_subquery()
+)
 
 
 class DeliverableTracking(Base):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tracker.inputs import clamp_day
+from tracker.timefmt import human_date
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class TimelineRow:
 
     y: float
     label: str
+    label_lines: list[str]
     deliverable_id: int
     bar_x: float | None
     bar_width: float
@@ -160,12 +162,15 @@ def progress_chart(
             y_of(100),
         )
     if history:
-        story = "; ".join(f"{d.isoformat()}: {p} %" for d, _, p in history)
+        story = "; ".join(f"{human_date(d)}: {p} %" for d, _, p in history)
         desc = f"{len(history)} progress values. {story}."
     else:
         desc = "No progress updates yet."
-    if expected:
-        desc += f" The dashed line is the expected pace from {start} (0 %) to {due} (100 %)."
+    if expected and start and due:
+        desc += (
+            f" The dashed line is the expected pace from {human_date(start)} (0 %)"
+            f" to {human_date(due)} (100 %)."
+        )
     return ProgressChart(
         width=width,
         height=height,
@@ -197,28 +202,116 @@ class TimelineItem:
     milestones: list[tuple[str, date, bool]]
 
 
-def timeline(items: list[TimelineItem], today: date) -> Timeline:
-    """Timeline geometry: one bar per deliverable from its start to its due date."""
-    width, label_width, top, row_height, right = 960, 240, 28, 30, 16
+def add_months(day: date, months: int) -> date:
+    """The same day of the month, months later (or earlier), clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last_day))
+        except ValueError:
+            continue
+    return date(year, month + 1, 28)
+
+
+WINDOW_SPANS = {"default": 15, "quarter": 3, "year": 12}
+
+
+@dataclass(frozen=True)
+class Window:
+    """The stretch of time the timeline shows: first and last day, or everything."""
+
+    span: str
+    first: date | None
+    last: date | None
+
+    def shifted(self, direction: int) -> date | None:
+        """The start of the previous (-1) or next (+1) window of the same length."""
+        if self.first is None:
+            return None
+        return add_months(self.first, direction * WINDOW_SPANS[self.span])
+
+
+def timeline_window(span: str, start: date | None, today: date) -> Window:
+    """Default: 3 months back to 12 ahead; quarter and year from start (or the current quarter
+    and month); all: no limits."""
+    if span == "all":
+        return Window("all", None, None)
+    if span not in WINDOW_SPANS:
+        span = "default"
+    if start is None:
+        if span == "default":
+            start = add_months(today, -3)
+        elif span == "quarter":
+            start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        else:
+            start = date(today.year, today.month, 1)
+    return Window(span, start, add_months(start, WINDOW_SPANS[span]))
+
+
+def wrap_words(text: str, width: int = 30, most: int = 3) -> list[str]:
+    """Text in lines of at most width characters, broken between words, at most `most` lines
+    (the last one ends with … when words are left over; the full text is in the title)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] += " …"
+    return lines
+
+
+def in_window(item: TimelineItem, window: Window) -> bool:
+    """Whether the item's bar or a milestone falls inside the window."""
+    if window.first is None or window.last is None:
+        return True
+    begin = item.start or item.due
+    end = item.due or item.start
+    if begin and end and begin <= window.last and end >= window.first:
+        return True
+    return any(window.first <= d <= window.last for _, d, _ in item.milestones)
+
+
+def timeline(
+    items: list[TimelineItem], today: date, window: Window | None = None
+) -> Timeline:
+    """Timeline geometry: one bar per deliverable from its start to its due date, inside the
+    window (everything when none is given)."""
+    width, label_width, top, line_height, right = 960, 250, 28, 16, 16
     plot_width = width - label_width - right
-    days = [today]
-    for item in items:
-        days += [d for d in (item.start, item.due) if d]
-        days += [d for _, d, _ in item.milestones]
-    first = clamp_day(min(days)) - timedelta(days=7)
-    last = clamp_day(max(days)) + timedelta(days=7)
+    window = window or Window("all", None, None)
+    items = [item for item in items if in_window(item, window)]
+    if window.first is not None and window.last is not None:
+        first, last = window.first, window.last
+    else:
+        days = [today]
+        for item in items:
+            days += [d for d in (item.start, item.due) if d]
+            days += [d for _, d, _ in item.milestones]
+        first = clamp_day(min(days)) - timedelta(days=7)
+        last = clamp_day(max(days)) + timedelta(days=7)
+
+    def x_of(day: date) -> float:
+        return scale(min(max(day, first), last), first, last, label_width, plot_width)
+
     rows = []
-    for index, item in enumerate(items):
-        y = top + index * row_height
+    y = float(top)
+    for item in items:
+        lines = wrap_words(item.label)
+        row_height = max(30, len(lines) * line_height + 12)
         bar_x, bar_width = None, 0.0
         begin = item.start or item.due
         if begin and item.due:
-            bar_x = scale(begin, first, last, label_width, plot_width)
-            bar_width = max(scale(item.due, first, last, label_width, plot_width) - bar_x, 2.0)
+            bar_x = x_of(begin)
+            bar_width = max(x_of(item.due) - bar_x, 2.0)
         rows.append(
             TimelineRow(
-                y=y,
-                label=item.label if len(item.label) <= 30 else item.label[:29] + "…",
+                y=y + (row_height - 30) / 2,
+                label=item.label,
+                label_lines=lines,
                 deliverable_id=item.deliverable_id,
                 bar_x=bar_x,
                 bar_width=round(bar_width, 1),
@@ -228,25 +321,29 @@ def timeline(items: list[TimelineItem], today: date) -> Timeline:
                 percent=item.percent,
                 flag=item.flag,
                 markers=[
-                    TimelineMarker(scale(d, first, last, label_width, plot_width), t, d, done)
+                    TimelineMarker(x_of(d), t, d, done)
                     for t, d, done in item.milestones
+                    if first <= d <= last
                 ],
             )
         )
+        y += row_height
     count = len(items)
     return Timeline(
         width=width,
-        height=top + max(count, 1) * row_height + 10,
+        height=int(max(y, top + 30)) + 10,
         label_width=label_width,
         top=top,
-        row_height=row_height,
+        row_height=30,
         rows=rows,
         ticks=month_ticks(first, last, label_width, plot_width),
-        today_x=scale(today, first, last, label_width, plot_width),
+        today_x=scale(today, first, last, label_width, plot_width)
+        if first <= today <= last
+        else None,
         title="Deliverables timeline",
         desc=(
             f"{count} deliverables, each a bar from its start to its due date, filled to its "
             f"progress; diamonds are milestones (filled when done); the red line is today, "
-            f"{today.isoformat()}. The table below lists the same facts."
+            f"{human_date(today)}. The table below lists the same facts."
         ),
     )

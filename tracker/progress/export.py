@@ -29,6 +29,12 @@ DELIVERABLE_COLUMNS = (
     "document_url",
     "created_at_utc",
     "updated_at_utc",
+    "owner",
+    "flag_reasons",
+    "health",
+    "health_reason",
+    "health_set_by",
+    "health_set_at_utc",
 )
 
 PROGRESS_COLUMNS = (
@@ -114,6 +120,12 @@ def deliverables_csv(deliverables: Iterable[Deliverable], today: date) -> str:
                 d.document_url,
                 d.created_at,
                 d.updated_at,
+                d.owner.name if d.owner else "",
+                "; ".join(deliverable_risk(d, today).reasons),
+                d.health,
+                d.health_reason,
+                d.health_set_by.name if d.health_set_by else "",
+                d.health_set_at,
             )
             for d in deliverables
         ),

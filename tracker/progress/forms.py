@@ -17,7 +17,7 @@ from wtforms.validators import (
 
 from tracker.forms import DateField, IntegerField, StringField, select_choices
 from tracker.inputs import is_local_path, parse_int
-from tracker.models import DeliverableStatus
+from tracker.models import DeliverableHealth, DeliverableStatus
 from tracker.models.enums import choices
 
 
@@ -77,3 +77,26 @@ class TrackingForm(FlaskForm):
     """Choose whether progress follows the milestones."""
 
     follow_milestones = BooleanField("Progress follows the milestones (done ÷ total)")
+
+
+class HealthForm(FlaskForm):
+    """Say whether a deliverable is on track, at risk or off track, and why."""
+
+    health = SelectField(
+        "Health",
+        choices=select_choices(
+            [
+                (DeliverableHealth.ON_TRACK.value, "On track"),
+                (DeliverableHealth.AT_RISK.value, "At risk"),
+                (DeliverableHealth.OFF_TRACK.value, "Off track"),
+            ]
+        ),
+    )
+    reason = StringField(
+        "Why",
+        validators=[DataRequired("Say briefly why, in a sentence."), Length(max=300)],
+    )
+
+    def value(self) -> DeliverableHealth:
+        """The chosen health."""
+        return DeliverableHealth(self.health.data)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import (
     Deliverable,
+    DeliverableHealth,
     DeliverableStatus,
     DeliverableStatusChange,
     DeliverableTracking,
@@ -17,9 +18,11 @@ from tracker.models import (
     User,
     utcnow,
 )
+from tracker.notify.events import queue_deliverable_change
 from tracker.operations import Refused, check_version
 from tracker.progress import workflow
 from tracker.progress.queries import (
+    EFFECTIVE_ORDER_DESC,
     following_milestones,
     milestone_percent,
     reopen_status,
@@ -52,6 +55,7 @@ def record_progress(
         user=user,
     )
     deliverable.progress = percent
+    clear_health(deliverable)
     session.add(update)
     return update
 
@@ -134,15 +138,31 @@ def add_progress_update(
             f"A deliverable that is {workflow_label(deliverable.status)} cannot be at {percent} %: "
             "100 % means finished, so move it to review first."
         )
+    day = on or date.today()
+    before = session.scalars(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.deliverable_id == deliverable.id, ProgressUpdate.recorded_on <= day)
+        .order_by(*EFFECTIVE_ORDER_DESC)
+        .limit(1)
+    ).first()
+    later = session.scalar(
+        select(ProgressUpdate.id)
+        .where(ProgressUpdate.deliverable_id == deliverable.id, ProgressUpdate.recorded_on > day)
+        .limit(1)
+    )
     update = ProgressUpdate(
         deliverable=deliverable,
-        recorded_on=on or date.today(),
-        previous_percent=deliverable.progress or 0,
+        recorded_on=day,
+        previous_percent=(before.percent if before else 0) if later else deliverable.progress or 0,
         percent=percent,
         note=note.strip()[:300],
         user=user,
     )
-    deliverable.progress = percent
+    if later is None:
+        # The newest by effective date sets the current percentage; a backdated update only
+        # fills in the history before it.
+        deliverable.progress = percent
+        clear_health(deliverable)
     session.add(update)
     session.flush()
     return update
@@ -240,12 +260,77 @@ def set_status_and_progress(
 
 
 def record_created(session: Session, deliverable: Deliverable, user: User | None) -> None:
-    """For create forms: bring the percentage in line with the status and record it as history."""
+    """For create forms: bring the percentage in line with the status and record it as history.
+
+    The deliverable keeps its percentage (one audit entry for the whole creation); the history
+    gets one update from 0 % to it.
+    """
+    if deliverable.status is None:
+        deliverable.status = DeliverableStatus.PLANNED
     wanted = workflow.percent_for(deliverable.status, deliverable.progress or 0)
-    deliverable.progress = 0
-    session.flush()
+    deliverable.progress = wanted
     if wanted:
-        record_progress(
-            session, deliverable, wanted, "Progress when the deliverable was added.", user
+        session.add(
+            ProgressUpdate(
+                deliverable=deliverable,
+                recorded_on=date.today(),
+                previous_percent=0,
+                percent=wanted,
+                note="Progress when the deliverable was added.",
+                user=user,
+            )
         )
-        session.flush()
+    session.flush()
+
+
+def clear_health(deliverable: Deliverable) -> None:
+    """A progress update ends a said health: the computed rules apply again."""
+    if deliverable.health is not None:
+        deliverable.health = None
+        deliverable.health_reason = ""
+        deliverable.health_set_at = None
+        deliverable.health_set_by_id = None
+
+
+def may_set_health(user: User | None, deliverable: Deliverable) -> bool:
+    """Organisers and admins, and the owner or a person of the lead organisation."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if user.can_edit:
+        return True
+    person = user.person
+    if person is None:
+        return False
+    return (
+        person.id == deliverable.owner_person_id
+        or person.organisation_id == deliverable.lead_organisation_id
+    )
+
+
+def set_health(
+    session: Session,
+    deliverable: Deliverable,
+    health: DeliverableHealth,
+    reason: str,
+    user: User | None,
+) -> None:
+    """Say how a deliverable is going; it overrides the computed flag until the next update."""
+    if not workflow.accepts_updates(deliverable.status):
+        raise Refused(
+            f"“{deliverable.title}” is {workflow_label(deliverable.status)}: "
+            "its health is no longer tracked."
+        )
+    old = deliverable.health
+    deliverable.health = health
+    deliverable.health_reason = reason.strip()[:300]
+    deliverable.health_set_at = utcnow()
+    deliverable.health_set_by = user
+    session.flush()
+    if health != old and health != DeliverableHealth.ON_TRACK:
+        queue_deliverable_change(
+            session,
+            deliverable,
+            "health",
+            old.value.replace("_", " ") if old else "not said",
+            health.value.replace("_", " "),
+        )

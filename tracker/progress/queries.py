@@ -24,10 +24,20 @@ from tracker.models import (
 )
 from tracker.models.enums import label
 from tracker.progress import workflow
-from tracker.progress.charts import ProgressChart, Timeline, TimelineItem, progress_chart, timeline
-from tracker.progress.risk import Risk, deliverable_risk
+from tracker.progress.charts import (
+    ProgressChart,
+    Timeline,
+    TimelineItem,
+    Window,
+    progress_chart,
+    timeline,
+)
+from tracker.progress.risk import Risk, current_rules, deliverable_risk
 
 LIVE = Deliverable.deleted_at.is_(None)
+# Progress updates in the order of their effective date (then when they were entered).
+EFFECTIVE_ORDER = (ProgressUpdate.recorded_on, ProgressUpdate.created_at, ProgressUpdate.id)
+EFFECTIVE_ORDER_DESC = tuple(column.desc() for column in EFFECTIVE_ORDER)
 
 
 @dataclass
@@ -43,6 +53,11 @@ class DeliverableProgress:
     chart: ProgressChart
     risk: Risk
     rules: tuple[str, ...] = workflow.RULES
+
+    @property
+    def rules_text(self) -> str:
+        """The at-risk rules in words."""
+        return current_rules().describe()
 
 
 def reopen_target(changes: list[DeliverableStatusChange]) -> DeliverableStatus:
@@ -69,7 +84,7 @@ def deliverable_progress(
         session.scalars(
             select(ProgressUpdate)
             .where(ProgressUpdate.deliverable_id == deliverable.id)
-            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+            .order_by(*EFFECTIVE_ORDER_DESC)
             .options(selectinload(ProgressUpdate.user))
         )
     )
@@ -265,14 +280,21 @@ def filtered_query(
     organisation_id: int | None = None,
     topic_id: int | None = None,
     status: DeliverableStatus | None = None,
+    owner_id: int | None = None,
 ) -> Select[Deliverable]:
     """The query behind filtered_deliverables, soonest due first."""
     query = (
         select(Deliverable)
         .where(LIVE)
         .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
-        .options(joinedload(Deliverable.lead_organisation))
+        .options(
+            joinedload(Deliverable.lead_organisation),
+            joinedload(Deliverable.owner),
+            joinedload(Deliverable.health_set_by),
+        )
     )
+    if owner_id:
+        query = query.where(Deliverable.owner_person_id == owner_id)
     if organisation_id:
         query = query.where(
             or_(
@@ -354,8 +376,9 @@ def timeline_for(
     organisation_id: int | None = None,
     topic_id: int | None = None,
     status: DeliverableStatus | None = None,
+    window: Window | None = None,
 ) -> tuple[Timeline, list[Deliverable], dict[int, list[Milestone]]]:
-    """The timeline chart, its deliverables and their milestones: 3 queries."""
+    """The timeline chart, its deliverables (those in the window) and their milestones."""
     deliverables = filtered_deliverables(session, organisation_id, topic_id, status)
     milestones = milestones_by_deliverable(session, [d.id for d in deliverables])
     items = [
@@ -370,7 +393,9 @@ def timeline_for(
         )
         for d in deliverables
     ]
-    return timeline(items, today), deliverables, milestones
+    chart = timeline(items, today, window)
+    shown = {row.deliverable_id for row in chart.rows}
+    return chart, [d for d in deliverables if d.id in shown], milestones
 
 
 @dataclass
@@ -394,6 +419,12 @@ class Dashboard:
     overdue: list[Deliverable]
     at_risk: list[Deliverable]
     overall: float | None
+    said_on_track: list[Deliverable] = field(default_factory=list)
+
+    @property
+    def rules_text(self) -> str:
+        """The at-risk rules in words."""
+        return current_rules().describe()
 
 
 def mean(values: list[int]) -> float | None:
@@ -412,7 +443,9 @@ def dashboard(session: Session, today: date) -> Dashboard:
     counts = {status: 0 for status in DeliverableStatus}
     lines: dict[int, OrganisationLine] = {}
     progress_by_org: dict[int, list[int]] = defaultdict(list)
-    overdue, at_risk = [], []
+    overdue: list[Deliverable] = []
+    at_risk: list[Deliverable] = []
+    said_on_track: list[Deliverable] = []
     for d in deliverables:
         counts[d.status] += 1
         line = lines.setdefault(
@@ -426,8 +459,10 @@ def dashboard(session: Session, today: date) -> Dashboard:
         risk = deliverable_risk(d, today)
         if risk.flag == "overdue":
             overdue.append(d)
-        elif risk.flag == "at_risk":
+        elif risk.flag in ("at_risk", "off_track"):
             at_risk.append(d)
+        elif risk.health is not None:
+            said_on_track.append(d)
     for org_id, line in lines.items():
         line.mean_progress = mean(progress_by_org[org_id])
     return Dashboard(
@@ -438,6 +473,7 @@ def dashboard(session: Session, today: date) -> Dashboard:
         overdue=overdue,
         at_risk=at_risk,
         overall=overall_progress(deliverables),
+        said_on_track=said_on_track,
     )
 
 

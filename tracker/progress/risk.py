@@ -1,35 +1,106 @@
-"""Overdue and at-risk: pure functions of a deliverable's dates, status and progress."""
+"""Overdue, at risk and off track: pure functions of a deliverable's dates, progress and health.
+
+A deliverable is overdue when past due and not finished. It is at risk when one of these holds:
+- it is within RISK_WINDOW_DAYS of its due date with at least RISK_REMAINING_SHARE % still to do;
+- it is more than RISK_BEHIND_POINTS behind the straight line from start to due date, once the
+  grace period (RISK_GRACE_DAYS after its start) is over;
+- one of its milestones is past due and not done;
+- the lead or an organiser says so (a health, which overrides the computed rules until the next
+  progress update clears it).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from tracker.models import FINISHED_STATUSES, Deliverable, DeliverableStatus
+from flask import current_app, has_app_context
 
-AT_RISK_DAYS = 14
+from tracker.models import FINISHED_STATUSES, Deliverable, DeliverableHealth, DeliverableStatus
+from tracker.timefmt import human_date
+
+# Kept for code that imported the old fixed window.
+AT_RISK_DAYS = 30
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    """The thresholds of the computed flag (config keys RISK_*)."""
+
+    window_days: int = 30
+    remaining_share: int = 50
+    behind_points: int = 25
+    grace_days: int = 28
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any] | Any) -> RiskRules:
+        """The rules set in a Flask config, defaults for the missing keys."""
+        default = cls()
+        return cls(
+            window_days=int(config.get("RISK_WINDOW_DAYS", default.window_days)),
+            remaining_share=int(config.get("RISK_REMAINING_SHARE", default.remaining_share)),
+            behind_points=int(config.get("RISK_BEHIND_POINTS", default.behind_points)),
+            grace_days=int(config.get("RISK_GRACE_DAYS", default.grace_days)),
+        )
+
+    def describe(self) -> str:
+        """The rules in one sentence for readers."""
+        return (
+            f"At risk: due within {self.window_days} days with {self.remaining_share} % or more "
+            f"still to do; more than {self.behind_points} points behind the straight line from "
+            f"start to due date (not in the first {self.grace_days} days); a milestone past due; "
+            "or the lead says so."
+        )
+
+
+def current_rules() -> RiskRules:
+    """The rules of the running app, or the defaults outside one."""
+    if has_app_context():
+        return RiskRules.from_config(current_app.config)
+    return RiskRules()
+
+
+@dataclass(frozen=True)
+class Health:
+    """A health said by a person: what, why, who and when."""
+
+    value: DeliverableHealth
+    reason: str
+    by: str
+    at: datetime | None
 
 
 @dataclass(frozen=True)
 class Risk:
-    """A deliverable's flag: "overdue", "at_risk" or "" (on track), with the reasons."""
+    """A deliverable's flag: "overdue", "off_track", "at_risk" or "" (on track), with reasons."""
 
     flag: str
     reasons: tuple[str, ...]
     expected: int | None
+    health: Health | None = None
 
     @property
     def label(self) -> str:
         """The badge text."""
-        return {"overdue": "Overdue", "at_risk": "At risk"}.get(self.flag, "On track")
+        return {"overdue": "Overdue", "at_risk": "At risk", "off_track": "Off track"}.get(
+            self.flag, "On track"
+        )
 
     @property
     def css(self) -> str:
         """The badge's class suffix."""
-        return self.flag.replace("_", "-")
+        return self.flag.replace("_", "-") if self.flag != "off_track" else "overdue"
 
     def __bool__(self) -> bool:
         return bool(self.flag)
+
+
+HEALTH_LABELS = {
+    DeliverableHealth.ON_TRACK: "on track",
+    DeliverableHealth.AT_RISK: "at risk",
+    DeliverableHealth.OFF_TRACK: "off track",
+}
 
 
 def expected_progress(start: date | None, due: date | None, today: date) -> int | None:
@@ -47,38 +118,95 @@ def is_overdue(status: DeliverableStatus, due: date | None, today: date) -> bool
 
 
 def is_behind(
-    status: DeliverableStatus, progress: int, start: date | None, due: date | None, today: date
+    status: DeliverableStatus,
+    progress: int,
+    start: date | None,
+    due: date | None,
+    today: date,
+    rules: RiskRules | None = None,
 ) -> bool:
-    """Progress below the straight line from start to due, for an open deliverable."""
+    """Past the grace period and more than behind_points below the straight line."""
+    rules = rules or RiskRules()
     expected = expected_progress(start, due, today)
-    return status not in FINISHED_STATUSES and expected is not None and progress < expected
+    if status in FINISHED_STATUSES or expected is None or start is None:
+        return False
+    if (today - start).days < rules.grace_days:
+        return False
+    return expected - progress > rules.behind_points
 
 
-def is_due_soon(status: DeliverableStatus, due: date | None, today: date) -> bool:
-    """Due today or within the next AT_RISK_DAYS days and not done."""
+def is_due_soon(
+    status: DeliverableStatus,
+    due: date | None,
+    today: date,
+    progress: int = 0,
+    rules: RiskRules | None = None,
+) -> bool:
+    """Due within window_days and with at least remaining_share % of the work still to do."""
+    rules = rules or RiskRules()
     return (
         due is not None
         and status not in FINISHED_STATUSES
-        and 0 <= (due - today).days <= AT_RISK_DAYS
+        and 0 <= (due - today).days <= rules.window_days
+        and 100 - progress >= rules.remaining_share
     )
 
 
+def in_days(days: int) -> str:
+    """ "today", "in 1 day", "in 12 days"."""
+    if days == 0:
+        return "today"
+    return f"in {days} day{'s' if days != 1 else ''}"
+
+
 def assess(
-    status: DeliverableStatus, progress: int, start: date | None, due: date | None, today: date
+    status: DeliverableStatus,
+    progress: int,
+    start: date | None,
+    due: date | None,
+    today: date,
+    *,
+    milestone_due: date | None = None,
+    health: Health | None = None,
+    rules: RiskRules | None = None,
 ) -> Risk:
-    """The flag and its reasons; overdue wins over at risk."""
+    """The flag and its reasons in words: overdue wins, then a said health, then the rules."""
+    rules = rules or RiskRules()
     expected = expected_progress(start, due, today)
     if is_overdue(status, due, today):
-        return Risk("overdue", (f"was due {due.isoformat()}",), expected)  # type: ignore[union-attr]
+        late = (today - due).days  # type: ignore[operator]
+        reason = f"was due {human_date(due)}, {late} day{'s' if late != 1 else ''} ago, and is not finished"  # type: ignore[arg-type]  # noqa: E501
+        return Risk("overdue", (reason,), expected, health)
+    if status in FINISHED_STATUSES:
+        return Risk("", (), expected, None)
+    if health is not None:
+        said = f"{health.by or 'the lead'} says it is {HEALTH_LABELS[health.value]}"
+        reason = f"{said}: {health.reason}" if health.reason else said
+        flag = {"on_track": "", "at_risk": "at_risk", "off_track": "off_track"}[health.value.value]
+        return Risk(flag, (reason,), expected, health)
     reasons = []
-    if is_due_soon(status, due, today):
-        reasons.append(f"due within {AT_RISK_DAYS} days")
-    if is_behind(status, progress, start, due, today):
-        reasons.append(f"{progress} % done, {expected} % expected by now")
-    return Risk("at_risk" if reasons else "", tuple(reasons), expected)
+    if is_due_soon(status, due, today, progress, rules):
+        days = (due - today).days  # type: ignore[operator]
+        reasons.append(f"due {in_days(days)} with {100 - progress} % of the work still to do")
+    if is_behind(status, progress, start, due, today, rules):
+        reasons.append(f"{progress} % done where {expected} % was expected by now")
+    if milestone_due is not None and milestone_due < today:
+        reasons.append(f"a milestone was due {human_date(milestone_due)} and is not done")
+    return Risk("at_risk" if reasons else "", tuple(reasons), expected, None)
 
 
-def deliverable_risk(deliverable: Deliverable, today: date | None = None) -> Risk:
+def said_health(deliverable: Deliverable) -> Health | None:
+    """The health set on a deliverable, if any."""
+    if deliverable.health is None:
+        return None
+    user = deliverable.health_set_by
+    by = user.name if user is not None and user.name else "an organiser"
+    return Health(deliverable.health, deliverable.health_reason, by, deliverable.health_set_at)
+
+
+def deliverable_risk(
+    deliverable: Deliverable, today: date | None = None, rules: RiskRules | None = None
+) -> Risk:
     """assess() for a deliverable, as of today unless told otherwise."""
     return assess(
         deliverable.status,
@@ -86,4 +214,7 @@ def deliverable_risk(deliverable: Deliverable, today: date | None = None) -> Ris
         deliverable.start_date,
         deliverable.due_date,
         today or date.today(),
+        milestone_due=getattr(deliverable, "first_open_milestone_due", None),
+        health=said_health(deliverable),
+        rules=rules or current_rules(),
     )

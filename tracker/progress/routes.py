@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
@@ -26,8 +26,15 @@ from tracker.models import (
 from tracker.models.enums import choices
 from tracker.operations import Conflict, Refused
 from tracker.progress import bp, operations, queries
+from tracker.progress.charts import Window, timeline_window
 from tracker.progress.export import deliverables_csv, meetings_csv, progress_csv
-from tracker.progress.forms import MilestoneForm, ProgressUpdateForm, StatusForm, TrackingForm
+from tracker.progress.forms import (
+    HealthForm,
+    MilestoneForm,
+    ProgressUpdateForm,
+    StatusForm,
+    TrackingForm,
+)
 from tracker.progress.risk import deliverable_risk
 from tracker.views import filter_options, int_arg, live_or_404
 
@@ -49,6 +56,7 @@ def progress_context(
     deliverable: Deliverable,
     progress_form: ProgressUpdateForm | None = None,
     milestone_form: MilestoneForm | None = None,
+    health_form: HealthForm | None = None,
 ) -> dict[str, Any]:
     """What templates/progress/_deliverable_progress.html needs: the loader's data and its forms."""
     data = queries.deliverable_progress(db.session, deliverable, date.today())
@@ -58,6 +66,8 @@ def progress_context(
         "progress_form": progress_form or ProgressUpdateForm(formdata=None),
         "milestone_form": milestone_form or MilestoneForm(formdata=None),
         "tracking_form": tracking_form,
+        "health_form": health_form or HealthForm(formdata=None),
+        "can_set_health": operations.may_set_health(acting_user(), deliverable),
     }
 
 
@@ -147,6 +157,29 @@ def add_update(deliverable_id: int) -> ResponseLike:
         return render_template("progress/deliverable.html", **context), 409
     db.session.commit()
     flash(f"Progress of “{item.title}” is now {item.progress} %.", "success")
+    return back_to(item, None)
+
+
+@bp.route("/deliverables/<int:deliverable_id>/health", methods=["POST"])
+@login_required
+def set_health(deliverable_id: int) -> ResponseLike:
+    """The lead or an organiser says how the deliverable is going, and why."""
+    item = live_or_404(Deliverable, deliverable_id)
+    if not operations.may_set_health(acting_user(), item):
+        abort(403)
+    form = HealthForm()
+    if not form.validate_on_submit():
+        context = progress_context(item, health_form=form)
+        return render_template("progress/deliverable.html", **context), 400
+    try:
+        operations.set_health(db.session, item, form.value(), form.reason.data, acting_user())
+    except Refused as refusal:
+        db.session.rollback()
+        form.health.errors = [*form.health.errors, str(refusal)]
+        context = progress_context(item, health_form=form)
+        return render_template("progress/deliverable.html", **context), 409
+    db.session.commit()
+    flash(f"Health of “{item.title}” recorded.", "success")
     return back_to(item, None)
 
 
@@ -240,9 +273,11 @@ def status_arg() -> DeliverableStatus | None:
 
 @bp.route("/deliverables/timeline")
 def timeline() -> str:
-    """Start-to-due bars, milestones, today; filtered by organisation, topic, status."""
+    """Start-to-due bars, milestones, today; a window of time; by organisation, topic, status."""
+    today = date.today()
+    window = timeline_window(request.args.get("window", ""), date_arg("start"), today)
     chart, deliverables, milestones = queries.timeline_for(
-        db.session, date.today(), int_arg("organisation"), int_arg("topic"), status_arg()
+        db.session, today, int_arg("organisation"), int_arg("topic"), status_arg(), window
     )
     topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
     return render_template(
@@ -250,10 +285,43 @@ def timeline() -> str:
         chart=chart,
         deliverables=deliverables,
         milestones=milestones,
+        window=window,
+        window_links=window_links(window),
         filter_options=filter_options(),
         topics=[(str(i), t) for i, t in topics],
         statuses=choices(DeliverableStatus),
     )
+
+
+def date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD query argument as a date, or None when missing or not a date."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def window_links(window: Window) -> list[tuple[str, str, bool]]:
+    """(text, url, current) for earlier, later, and each window length, keeping the filters."""
+    args = {k: v for k, v in request.args.items() if k not in ("window", "start")}
+
+    def link(span: str, start: date | None = None) -> str:
+        values: dict[str, Any] = dict(args, window=span)
+        if start is not None:
+            values["start"] = start.isoformat()
+        return url_for(".timeline", **values)
+
+    links = []
+    if window.first is not None:
+        links.append(("← Earlier", link(window.span, window.shifted(-1)), False))
+        links.append(("Later →", link(window.span, window.shifted(1)), False))
+    links += [
+        ("3 months back, 12 ahead", link("default"), window.span == "default"),
+        ("Quarter", link("quarter"), window.span == "quarter"),
+        ("Year", link("year"), window.span == "year"),
+        ("All", link("all"), window.span == "all"),
+    ]
+    return links
 
 
 @bp.route("/dashboard")
@@ -291,6 +359,8 @@ def export_deliverables() -> Response:
         .order_by(Deliverable.id)
         .options(
             selectinload(Deliverable.lead_organisation),
+            selectinload(Deliverable.owner),
+            selectinload(Deliverable.health_set_by),
             selectinload(Deliverable.contributors),
             selectinload(Deliverable.topics),
         )
@@ -300,12 +370,12 @@ def export_deliverables() -> Response:
 
 @bp.route("/deliverables/progress.csv")
 def export_progress() -> Response:
-    """Every progress update of live deliverables, one row each, oldest first."""
+    """Every progress update of live deliverables, one row each, by effective date."""
     updates = db.session.scalars(
         select(ProgressUpdate)
         .join(Deliverable)
         .where(Deliverable.deleted_at.is_(None))
-        .order_by(ProgressUpdate.deliverable_id, ProgressUpdate.created_at, ProgressUpdate.id)
+        .order_by(ProgressUpdate.deliverable_id, *queries.EFFECTIVE_ORDER)
         .options(selectinload(ProgressUpdate.deliverable), selectinload(ProgressUpdate.user))
     )
     return csv_response(progress_csv(updates), "deliverable-progress.csv")
