@@ -422,7 +422,10 @@ def test_move_is_refused_when_the_topic_has_outcomes(organiser_client, setting):
     response = organiser_client.post(
         f"/meetings/{setting['first'].id}/agenda/{item.id}/carry", data={"mode": "move"}
     )
-    assert response.status_code == 409 and "Copy it to the next meeting instead" in text(response)
+    # Issue 14: a refusal is a message on the page the organiser came from, not a 409 page.
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "Copy it to the next meeting instead" in page
     assert db.session.get(AgendaItem, item.id) is not None
 
 
@@ -433,8 +436,9 @@ def test_carry_without_next_meeting_is_explained(organiser_client, setting):
     response = organiser_client.post(
         f"/meetings/{setting['first'].id}/agenda/{item.id}/carry", data={"mode": "copy"}
     )
-    assert response.status_code == 409
-    assert "There is no later meeting in Borderless AI" in text(response)
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "There is no later meeting in Borderless AI" in page
 
 
 def test_next_meeting_skips_deleted_and_other_series(app, setting):
@@ -595,12 +599,17 @@ def step(client, meeting, name):
 
 def test_lifecycle_planned_confirmed_held_approved(organiser_client, organiser, setting):
     meeting = setting["first"]
+    meeting.starts_at = utcnow() - timedelta(hours=2)
+    meeting.ends_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
     assert step(organiser_client, meeting, "confirm").status_code == 302
     assert meeting.status == MeetingStatus.CONFIRMED
     assert step(organiser_client, meeting, "hold").status_code == 302
     assert meeting.status == MeetingStatus.HELD
     response = step(organiser_client, meeting, "approve")
-    assert response.status_code == 409 and "Write the minutes before approving" in text(response)
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "Write the minutes before approving" in page
     make_minutes_revision(meeting, "# Minutes")
     assert step(organiser_client, meeting, "approve").status_code == 302
     approval = db.session.get(MinutesApproval, meeting.id)
@@ -612,10 +621,14 @@ def test_lifecycle_planned_confirmed_held_approved(organiser_client, organiser, 
 def test_lifecycle_refuses_skipping_steps(organiser_client, setting):
     meeting = setting["first"]
     response = step(organiser_client, meeting, "approve")
-    assert response.status_code == 409
-    assert "planned to confirmed, then held, then minutes approved" in text(response)
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "Minutes can be approved only once the meeting is held" in page
     assert meeting.status == MeetingStatus.PLANNED
-    assert step(organiser_client, meeting, "hold").status_code == 409
+    response = step(organiser_client, meeting, "hold")
+    assert response.status_code == 303
+    assert "has not started yet" in text(organiser_client.get(response.headers["Location"]))
+    assert meeting.status == MeetingStatus.PLANNED
     assert step(organiser_client, meeting, "explode").status_code == 400
 
 
@@ -635,12 +648,14 @@ def test_approved_minutes_are_locked_for_organisers(organiser_client, setting):
     response = organiser_client.post(
         f"/meetings/{meeting.id}/minutes", data={"text": "Sneaky change", "base_revision": "1"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 303
+    assert "is locked" in text(organiser_client.get(response.headers["Location"]))
     db.session.expire_all()
     assert meeting.minutes == "Original minutes"
 
 
-def test_admin_edit_of_approved_minutes_is_recorded(admin_client, admin, setting):
+def test_admin_reopens_approved_minutes_with_a_reason(admin_client, admin, setting):
+    """Issue 14: approved minutes are locked for admins too; they reopen them with a reason."""
     from tracker.models import AuditEvent, MinutesRevision
 
     meeting = setting["first"]
@@ -648,17 +663,27 @@ def test_admin_edit_of_approved_minutes_is_recorded(admin_client, admin, setting
     response = admin_client.post(
         f"/meetings/{meeting.id}/minutes", data={"text": "Corrected minutes", "base_revision": "1"}
     )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert meeting.minutes == "Original minutes"
+    response = admin_client.post(f"/meetings/{meeting.id}/reopen", data={"reason": ""})
+    assert response.status_code == 200 and "Say why" in text(response)
+    response = admin_client.post(
+        f"/meetings/{meeting.id}/reopen", data={"reason": "Decision on topic 1 was wrong"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(MinutesApproval, meeting.id) is None
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "reopen")).one()
+    assert event.user_id == admin.id and event.entity_id == meeting.id
+    assert "Decision on topic 1 was wrong" in event.summary
+    response = admin_client.post(
+        f"/meetings/{meeting.id}/minutes", data={"text": "Corrected minutes", "base_revision": "1"}
+    )
     assert response.status_code == 302
     revision = db.session.scalars(
         db.select(MinutesRevision).where(MinutesRevision.number == 2)
     ).one()
-    assert revision.after_approval and revision.author_id == admin.id
-    event = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "edit-approved")
-    ).one()
-    assert event.user_id == admin.id and event.entity_id == meeting.id
-    page = text(admin_client.get(f"/meetings/{meeting.id}/minutes/revisions"))
-    assert "Edited after approval" in page
+    assert revision.author_id == admin.id
 
 
 # ------------------------------------------------------------------ report (point 7)

@@ -30,7 +30,15 @@ from tracker.forms import IntegerField, VersionedForm, ZoneField, safe_url, sele
 from tracker.inputs import parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.meetings.queries import number_taken
-from tracker.models import Attendance, Meeting, MeetingStatus, Organisation, Series, Topic
+from tracker.models import (
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Series,
+    Topic,
+    utcnow,
+)
 from tracker.models.enums import choices
 from tracker.timefmt import is_zone
 
@@ -182,6 +190,21 @@ class MeetingForm(VersionedForm):
             local_to_utc(local, self.timezone.data)
         except NonexistentLocalTime as gap:
             raise ValidationError(str(gap)) from gap
+
+    def validate_status(self, field: SelectField) -> None:
+        """Held only once started; a held meeting cannot be cancelled or postponed."""
+        status = field.data
+        was_held = self.current is not None and self.current.status == MeetingStatus.HELD
+        if was_held and status in (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.value):
+            raise ValidationError(
+                "This meeting was held, so it cannot be cancelled or postponed any more."
+            )
+        start = self.start_utc()
+        if status == MeetingStatus.HELD.value and start is not None and start > utcnow():
+            raise ValidationError(
+                "A meeting can be marked held only once it has started. Keep it planned or "
+                "confirmed until then."
+            )
 
     def validate_participants(self, field: FieldList) -> None:
         """Each organisation at most once."""

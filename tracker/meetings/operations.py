@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.meetings.queries import next_number
 from tracker.models import AgendaItem, Attendance, Meeting, Participation
 from tracker.operations import apply_values, check_version, touch
+from tracker.outcomes.operations import ensure_unlocked
 
 
 class NonexistentLocalTime(ValueError):
@@ -105,7 +106,13 @@ def update_meeting(
     agenda: Sequence[int],
     version: int | None,
 ) -> list[str]:
-    """Change a meeting, its participants and agenda; Conflict if someone saved in between."""
+    """Change a meeting, its participants and agenda; Conflict if someone saved in between.
+
+    RecordLocked once its minutes are approved.
+    """
+    session = Session.object_session(meeting)
+    if session is not None:
+        ensure_unlocked(session, meeting)
     check_version(meeting, version)
     values = dict(values)
     if values.get("number") is None:

@@ -31,9 +31,16 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
-from tracker.outcomes.queries import meeting_outcomes
+from tracker.outcomes.operations import LOCKED_MESSAGE
+from tracker.outcomes.queries import is_locked, meeting_outcomes, shown_status
 from tracker.progress import queries
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
+
+
+@bp.app_template_global()
+def meeting_status(meeting: Meeting) -> MeetingStatus:
+    """The status a meeting's pill shows: never "held" before the meeting has started."""
+    return shown_status(meeting)
 
 
 @bp.route("/")
@@ -110,6 +117,9 @@ def create() -> str | Response:
 def edit(meeting_id: int) -> str | Response | tuple[str, int]:
     """Change a meeting, its participants and agenda."""
     meeting = live_or_404(Meeting, meeting_id)
+    if is_locked(db.session, meeting):
+        flash(LOCKED_MESSAGE, "error")
+        return redirect(url_for(".detail", meeting_id=meeting.id), 303)
     if request.method == "GET":
         form = MeetingForm(
             obj=meeting,

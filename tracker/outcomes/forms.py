@@ -197,6 +197,18 @@ class LifecycleForm(FlaskForm):
     step = SelectField("Step", choices=select_choices(list(STEPS.items())))
 
 
+class ReopenForm(FlaskForm):
+    """An admin reopens approved minutes, saying why."""
+
+    reason = TextAreaField(
+        "Reason for reopening",
+        validators=[
+            DataRequired("Say why the approved minutes are reopened."),
+            Length(max=400, message="Keep the reason under 400 characters."),
+        ],
+    )
+
+
 class CarryForm(FlaskForm):
     """Move or copy an agenda topic to the next meeting of the series."""
 

@@ -8,7 +8,7 @@ everything a page fragment needs in a fixed number of queries, whatever the numb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
@@ -33,6 +33,7 @@ from tracker.models import (
     Series,
     User,
     deliverable_topic,
+    utcnow,
 )
 
 
@@ -391,8 +392,25 @@ def revisions(session: Session, meeting: Meeting) -> list[MinutesRevision]:
 
 
 def can_edit_minutes(meeting_approved: bool, user: User) -> bool:
-    """Approved minutes are locked for everyone but admins."""
-    return user.can_edit and (not meeting_approved or user.is_admin)
+    """Approved minutes are locked for everyone; an admin reopens them first."""
+    return user.can_edit and not meeting_approved
+
+
+def is_locked(session: Session, meeting: Meeting) -> bool:
+    """Whether the meeting's minutes are approved, which makes its whole record read-only."""
+    return session.get(MinutesApproval, meeting.id) is not None
+
+
+def has_started(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether the meeting's start has passed."""
+    return meeting.starts_at <= (now or utcnow())
+
+
+def shown_status(meeting: Meeting, now: datetime | None = None) -> MeetingStatus:
+    """The status a card shows: never "held" for a meeting that has not started yet."""
+    if meeting.status == MeetingStatus.HELD and not has_started(meeting, now):
+        return MeetingStatus.CONFIRMED
+    return meeting.status
 
 
 def revision_text(session: Session, meeting: Meeting, number: int) -> str | None:
@@ -413,12 +431,15 @@ STEPS: dict[str, str] = {
 }
 
 
-def available_steps(meeting: Meeting, approval: MinutesApproval | None) -> list[tuple[str, str]]:
-    """The next lifecycle step of a meeting, if it has one: planned, confirmed, held, approved."""
+def available_steps(
+    meeting: Meeting, approval: MinutesApproval | None, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """The next lifecycle steps of a meeting: planned, confirmed, held (once started), approved."""
+    started = has_started(meeting, now)
     if meeting.status == MeetingStatus.PLANNED:
-        return [("confirm", STEPS["confirm"])]
+        return [("confirm", STEPS["confirm"])] + ([("hold", STEPS["hold"])] if started else [])
     if meeting.status == MeetingStatus.CONFIRMED:
-        return [("hold", STEPS["hold"])]
+        return [("hold", STEPS["hold"])] if started else []
     if meeting.status == MeetingStatus.HELD and approval is None:
         return [("approve", STEPS["approve"])]
     return []

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker.auth.access import editor_required
+from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
 from tracker.inputs import local_path_or
 from tracker.models import (
@@ -37,17 +46,19 @@ from tracker.outcomes.forms import (
     MinutesForm,
     NotesForm,
     OutcomeForm,
+    ReopenForm,
     attendance_form,
 )
 from tracker.outcomes.operations import (
+    LOCKED_MESSAGE,
     MinutesConflict,
-    MinutesLocked,
     add_action,
     add_outcome,
     advance_meeting,
     carry_agenda_item,
     close_action,
     record_attendance,
+    reopen_minutes,
     save_minutes,
     update_notes,
 )
@@ -55,6 +66,7 @@ from tracker.outcomes.queries import (
     MeetingOutcomes,
     attendance_rows,
     can_edit_minutes,
+    is_locked,
     latest_revision,
     meeting_outcomes,
     open_actions_query,
@@ -65,7 +77,7 @@ from tracker.outcomes.queries import (
     topic_timeline,
 )
 from tracker.outcomes.report import report_markdown, text_diff
-from tracker.views import filter_options, int_arg, live_or_404, paginate, refused_response
+from tracker.views import filter_options, int_arg, live_or_404, paginate
 
 
 def meeting_loads() -> list[Any]:
@@ -91,6 +103,13 @@ def outcomes_url(meeting: Meeting) -> str:
     return url_for("outcomes.meeting", meeting_id=meeting.id)
 
 
+def refuse(message: str, back: str) -> BaseResponse:
+    """Undo the attempt and show why it was refused as a message on the page it came from."""
+    db.session.rollback()
+    flash(message, "error")
+    return redirect(back, 303)
+
+
 @bp.route("/meetings/<int:meeting_id>/outcomes")
 def meeting(meeting_id: int) -> str:
     """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
@@ -107,6 +126,8 @@ def meeting(meeting_id: int) -> str:
 def create(meeting_id: int) -> str | BaseResponse:
     """Record information, a decision or an action item."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, outcomes_url(meeting))
     participations = db.session.scalars(
         select(Participation)
         .join(Organisation)
@@ -147,6 +168,8 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
     """Write the notes of one agenda topic."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, outcomes_url(meeting))
     form = NotesForm(obj=item)
     if form.validate_on_submit():
         if update_notes(item, form.notes.data or ""):
@@ -158,7 +181,7 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse:
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/carry", methods=["POST"])
 @editor_required
-def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+def carry(meeting_id: int, item_id: int) -> BaseResponse:
     """Move or copy an agenda topic, with its open actions, to the next meeting."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
@@ -170,9 +193,7 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
     try:
         target, _ = carry_agenda_item(db.session, item, move=move)
     except Refused as refusal:
-        return refused_response(
-            "outcomes/refused.html", str(refusal), meeting=meeting, title="Cannot carry the topic"
-        )
+        return refuse(str(refusal), outcomes_url(meeting) + f"#agenda-item-{item_id}")
     db.session.commit()
     flash(
         f"{title} was {'moved' if move else 'copied'} to {target.title} with its open actions.",
@@ -186,6 +207,8 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
 def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Mark which organisations, and which of their people, attended."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, outcomes_url(meeting))
     rows = attendance_rows(db.session, meeting)
     form = attendance_form(rows)
     if form.validate_on_submit():
@@ -199,9 +222,7 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
         try:
             record_attendance(db.session, meeting, states, people)
         except Refused as refusal:
-            return refused_response(
-                "outcomes/refused.html", str(refusal), meeting=meeting, title="Attendance"
-            )
+            return refuse(str(refusal), outcomes_url(meeting))
         db.session.commit()
         flash("Attendance was saved.", "success")
         return redirect(outcomes_url(meeting))
@@ -210,29 +231,47 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
 
 @bp.route("/meetings/<int:meeting_id>/lifecycle", methods=["POST"])
 @editor_required
-def lifecycle(meeting_id: int) -> BaseResponse | tuple[str, int]:
+def lifecycle(meeting_id: int) -> BaseResponse:
     """Take the next step: planned, confirmed, held, minutes approved."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = LifecycleForm()
     if not form.validate_on_submit():
         abort(400)
+    two_person = bool(current_app.config.get("TRACKER_TWO_PERSON_APPROVAL", False))
     try:
-        message = advance_meeting(db.session, meeting, form.step.data, current_user)
+        message = advance_meeting(db.session, meeting, form.step.data, current_user, two_person)
         db.session.commit()
     except Refused as refusal:
-        return refused_response(
-            "outcomes/refused.html", str(refusal), meeting=meeting, title="Cannot change status"
-        )
+        return refuse(str(refusal), outcomes_url(meeting))
     except StaleDataError:
-        db.session.rollback()
-        return refused_response(
-            "outcomes/refused.html",
+        return refuse(
             "Someone else changed this meeting at the same moment. Reload it and try again.",
-            meeting=meeting,
-            title="Cannot change status",
+            outcomes_url(meeting),
         )
     flash(message, "success")
     return redirect(outcomes_url(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/reopen", methods=["GET", "POST"])
+@admin_required
+def reopen(meeting_id: int) -> str | BaseResponse:
+    """An admin reopens approved minutes with a reason, which goes to the audit trail."""
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    if not is_locked(db.session, meeting):
+        return refuse(
+            "These minutes are not approved, so there is nothing to reopen.", outcomes_url(meeting)
+        )
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            reopen_minutes(db.session, meeting, current_user, form.reason.data or "")
+        except Refused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash("The minutes were reopened and are no longer approved.", "success")
+            return redirect(outcomes_url(meeting))
+    return render_template("outcomes/reopen.html", form=form, meeting=meeting)
 
 
 @bp.route("/actions/")
@@ -292,9 +331,8 @@ def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
                 db.session, meeting, form.text.data, form.base_number(), current_user
             )
             db.session.commit()
-        except MinutesLocked:
-            db.session.rollback()
-            return render_minutes(form, meeting, meeting_outcomes(db.session, meeting)), 403
+        except Refused as refusal:
+            return refuse(str(refusal), url_for("outcomes.minutes", meeting_id=meeting.id))
         except MinutesConflict as conflict:
             return minutes_conflict(form, meeting, conflict.latest)
         except (IntegrityError, StaleDataError):

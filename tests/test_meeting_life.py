@@ -1,0 +1,287 @@
+"""Issue 14, points 1-3: a lifecycle that guards itself, approval that locks, drafts as drafts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import login_as
+from tests.factories import (
+    make_action_item,
+    make_meeting,
+    make_minutes_revision,
+    make_organisation,
+    make_outcome,
+    make_person,
+    make_series,
+    make_topic,
+    make_user,
+)
+from tracker.extensions import db
+from tracker.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    AuditEvent,
+    Meeting,
+    MeetingStatus,
+    MinutesApproval,
+    Outcome,
+    Participation,
+    utcnow,
+)
+
+
+def text(response) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
+def follow(client, response) -> str:
+    """The page a refusal redirected to, with its message."""
+    assert response.status_code == 303, response.status_code
+    return text(client.get(response.headers["Location"]))
+
+
+def meeting_form(meeting: Meeting, **overrides: str) -> dict[str, str]:
+    """The edit form of meeting as submitted unchanged, with overrides."""
+    local_start = meeting.local_start.strftime("%Y-%m-%dT%H:%M")
+    local_end = meeting.local_end.strftime("%Y-%m-%dT%H:%M")
+    data = {
+        "series_id": str(meeting.series_id),
+        "number": str(meeting.number),
+        "title": meeting.title,
+        "starts": local_start,
+        "ends": local_end,
+        "timezone": meeting.timezone,
+        "location": meeting.location,
+        "online_url": meeting.online_url,
+        "status": meeting.status.value,
+        "description": meeting.description,
+        "version": str(meeting.version),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def past(app):
+    """A held meeting of last week with two organisations, a topic, an outcome and an action."""
+    series = make_series(name="Borderless AI")
+    austria = make_organisation(name="AI Austria", short_name="AIAT")
+    serbia = make_organisation(name="AI Serbia", short_name="AIRS")
+    anna = make_person(name="Anna Huber", organisation=austria)
+    topic = make_topic(title="Analytical report")
+    start = utcnow().replace(microsecond=0, second=0) - timedelta(days=7)
+    meeting = make_meeting(
+        series=series,
+        number=1,
+        title="Kick-off",
+        organisations=[austria, serbia],
+        topics=[topic],
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    meeting.status = MeetingStatus.HELD
+    db.session.commit()
+    item = meeting.agenda_items[0]
+    outcome = make_outcome(agenda_item=item, text="Publish in spring")
+    action = make_action_item(
+        meeting=meeting, agenda_item=item, owner_organisation=austria, text="Draft the report"
+    )
+    make_minutes_revision(meeting, "## Summary\n\nDraft minutes text.")
+    following = make_meeting(series=series, number=2, title="Second", organisations=[austria])
+    return {
+        "series": series,
+        "meeting": meeting,
+        "item": item,
+        "outcome": outcome,
+        "action": action,
+        "austria": austria,
+        "anna": anna,
+        "following": following,
+    }
+
+
+def approve(meeting: Meeting) -> None:
+    """Approve meeting's minutes directly."""
+    db.session.add(MinutesApproval(meeting_id=meeting.id, revision_number=1))
+    db.session.commit()
+
+
+# --- point 1: the lifecycle guards itself -----------------------------------------------------
+
+
+def test_future_meeting_cannot_be_held_through_the_form(organiser_client, app):
+    meeting = make_meeting(title="Far away", starts_at=utcnow() + timedelta(days=120))
+    response = organiser_client.post(
+        f"/meetings/{meeting.id}/edit", data=meeting_form(meeting, status="held")
+    )
+    assert response.status_code == 200
+    assert "marked held only once it has started" in text(response)
+    db.session.expire_all()
+    assert meeting.status == MeetingStatus.PLANNED
+
+
+def test_future_meeting_cannot_be_held_through_the_button(organiser_client, app):
+    meeting = make_meeting(title="Far away", starts_at=utcnow() + timedelta(days=120))
+    response = organiser_client.post(f"/meetings/{meeting.id}/lifecycle", data={"step": "hold"})
+    assert "has not started yet" in follow(organiser_client, response)
+    db.session.expire_all()
+    assert meeting.status == MeetingStatus.PLANNED
+
+
+@pytest.mark.parametrize("status", ["cancelled", "postponed"])
+def test_held_meeting_cannot_be_cancelled_or_postponed(organiser_client, past, status):
+    meeting = past["meeting"]
+    response = organiser_client.post(
+        f"/meetings/{meeting.id}/edit", data=meeting_form(meeting, status=status)
+    )
+    assert response.status_code == 200
+    assert "cannot be cancelled or postponed" in text(response)
+    db.session.expire_all()
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_held_pill_never_shows_under_upcoming(client, app):
+    legacy = make_meeting(title="Wrongly held", starts_at=utcnow() + timedelta(days=3))
+    legacy.status = MeetingStatus.HELD
+    db.session.commit()
+    page = text(client.get(f"/meetings/{legacy.id}"))
+    assert "badge-held" not in page and "badge-confirmed" in page
+    home = text(client.get("/"))
+    assert "Wrongly held" not in home or "badge-held" not in home
+
+
+# --- point 2: approval locks the record ---------------------------------------------------------
+
+
+def test_every_editing_route_refuses_a_locked_record(organiser_client, past):
+    meeting, item, action = past["meeting"], past["item"], past["action"]
+    approve(meeting)
+    mid = meeting.id
+    attempts = [
+        ("get", f"/meetings/{mid}/outcomes/new", None),
+        (
+            "post",
+            f"/meetings/{mid}/outcomes/new",
+            {"agenda_item": str(item.id), "kind": "decision", "text": "Late decision"},
+        ),
+        (
+            "post",
+            f"/meetings/{mid}/outcomes/new",
+            {
+                "agenda_item": str(item.id),
+                "kind": "action",
+                "text": "Late action",
+                "owner_organisation": str(past["austria"].id),
+                "due_date": "2030-01-01",
+            },
+        ),
+        ("get", f"/meetings/{mid}/agenda/{item.id}/notes", None),
+        ("post", f"/meetings/{mid}/agenda/{item.id}/notes", {"notes": "Changed notes"}),
+        ("get", f"/meetings/{mid}/attendance", None),
+        ("post", f"/meetings/{mid}/attendance", {f"org_{past['austria'].id}": "apologised"}),
+        ("post", f"/meetings/{mid}/agenda/{item.id}/carry", {"mode": "move"}),
+        ("post", f"/meetings/{mid}/minutes", {"text": "Rewritten", "base_revision": "1"}),
+        ("get", f"/meetings/{mid}/edit", None),
+        ("post", f"/meetings/{mid}/edit", meeting_form(meeting, title="Renamed")),
+    ]
+    for method, url, data in attempts:
+        response = getattr(organiser_client, method)(url, data=data)
+        page = follow(organiser_client, response)
+        assert "locked" in page, (method, url)
+    db.session.expire_all()
+    assert meeting.title == "Kick-off" and meeting.minutes.startswith("## Summary")
+    assert item.notes == ""
+    assert db.session.get(AgendaItem, item.id) is not None
+    assert db.session.scalars(db.select(Outcome)).all() == [past["outcome"]]
+    assert db.session.scalars(db.select(ActionItem).where(ActionItem.meeting_id == mid)).all() == [
+        action
+    ]
+    assert {
+        p.attendance
+        for p in db.session.scalars(db.select(Participation).where(Participation.meeting_id == mid))
+    } == {Attendance.INVITED}
+
+
+def test_locked_page_offers_no_editing_buttons_but_action_status(organiser_client, past):
+    meeting = past["meeting"]
+    approve(meeting)
+    page = text(organiser_client.get(f"/meetings/{meeting.id}/outcomes"))
+    assert "record is read-only" in page
+    assert f"/meetings/{meeting.id}/attendance" not in page
+    assert f"/meetings/{meeting.id}/outcomes/new" not in page
+    assert f"/actions/{past['action'].id}/close" in page
+
+
+def test_action_status_stays_changeable_after_approval(organiser_client, past):
+    meeting, action = past["meeting"], past["action"]
+    approve(meeting)
+    response = organiser_client.post(
+        f"/actions/{action.id}/close",
+        data={"status": "done", "next": f"/meetings/{meeting.id}/report"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert action.status == ActionStatus.DONE
+    report = text(organiser_client.get(f"/meetings/{meeting.id}/report"))
+    assert "Draft the report" in report and "Status now" in report and "<td>Done</td>" in report
+
+
+def test_copy_forward_of_a_locked_topic_keeps_its_actions(organiser_client, past):
+    meeting, item, action = past["meeting"], past["item"], past["action"]
+    approve(meeting)
+    response = organiser_client.post(
+        f"/meetings/{meeting.id}/agenda/{item.id}/carry", data={"mode": "copy"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert action.agenda_item_id == item.id
+    assert [i.topic_id for i in past["following"].agenda_items] == [item.topic_id]
+
+
+def test_only_admins_reopen_and_the_reason_is_audited(client, past):
+    meeting = past["meeting"]
+    approve(meeting)
+    login_as(client, make_user(role="organiser", email="org2@example.org"))
+    assert client.post(f"/meetings/{meeting.id}/reopen", data={"reason": "x"}).status_code == 403
+    login_as(client, make_user(role="admin", email="boss@example.org"))
+    response = client.post(f"/meetings/{meeting.id}/reopen", data={"reason": "Wrong owner"})
+    assert response.status_code == 302
+    assert db.session.get(MinutesApproval, meeting.id) is None
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "reopen")).one()
+    assert "Wrong owner" in event.summary
+    response = client.post(
+        f"/meetings/{meeting.id}/agenda/{past['item'].id}/notes", data={"notes": "Fixed"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert past["item"].notes == "Fixed"
+
+
+def test_two_person_approval(app, client, past):
+    meeting = past["meeting"]
+    writer = make_user(role="organiser", email="writer@example.org")
+    make_minutes_revision(meeting, "Final minutes", author_id=writer.id, number=2)
+    app.config["TRACKER_TWO_PERSON_APPROVAL"] = True
+    login_as(client, writer)
+    response = client.post(f"/meetings/{meeting.id}/lifecycle", data={"step": "approve"})
+    assert "A second person must approve" in follow(client, response)
+    assert db.session.get(MinutesApproval, meeting.id) is None
+    login_as(client, make_user(role="organiser", email="second@example.org"))
+    response = client.post(f"/meetings/{meeting.id}/lifecycle", data={"step": "approve"})
+    assert response.status_code == 302
+    assert db.session.get(MinutesApproval, meeting.id) is not None
+
+
+def test_two_person_approval_is_off_by_default(app, client, past):
+    meeting = past["meeting"]
+    writer = make_user(role="organiser", email="writer@example.org")
+    make_minutes_revision(meeting, "Final minutes", author_id=writer.id, number=2)
+    login_as(client, writer)
+    response = client.post(f"/meetings/{meeting.id}/lifecycle", data={"step": "approve"})
+    assert response.status_code == 302
+    assert db.session.get(MinutesApproval, meeting.id) is not None
