@@ -285,3 +285,52 @@ def test_two_person_approval_is_off_by_default(app, client, past):
     response = client.post(f"/meetings/{meeting.id}/lifecycle", data={"step": "approve"})
     assert response.status_code == 302
     assert db.session.get(MinutesApproval, meeting.id) is not None
+
+
+# --- point 3: drafts are drafts -------------------------------------------------------------
+
+
+DRAFT_PAGES = ["", "/outcomes", "/minutes", "/minutes/revisions", "/report", "/report.md"]
+
+
+@pytest.mark.parametrize("suffix", DRAFT_PAGES)
+def test_anonymous_readers_see_minutes_in_preparation(client, past, suffix):
+    meeting = past["meeting"]
+    page = text(client.get(f"/meetings/{meeting.id}{suffix}"))
+    assert "in preparation" in page
+    for secret in ("Draft minutes text", "Publish in spring", "Draft the report"):
+        assert secret not in page
+
+
+@pytest.mark.parametrize("suffix", DRAFT_PAGES)
+def test_members_see_drafts_under_a_draft_label(client, viewer, past, suffix):
+    meeting = past["meeting"]
+    login_as(client, viewer)
+    page = text(client.get(f"/meetings/{meeting.id}{suffix}"))
+    assert "Draft" in page and "in preparation" not in page
+    if suffix != "/minutes/revisions":
+        assert "Draft minutes text" in page or "Publish in spring" in page
+
+
+@pytest.mark.parametrize("suffix", DRAFT_PAGES)
+def test_approved_record_is_public(client, past, suffix):
+    meeting = past["meeting"]
+    approve(meeting)
+    page = text(client.get(f"/meetings/{meeting.id}{suffix}"))
+    assert "in preparation" not in page and "badge-draft" not in page
+    if suffix not in ("/minutes/revisions", "/outcomes"):
+        assert "Draft minutes text" in page
+
+
+def test_markdown_export_puts_minutes_headings_below_its_own(client, past):
+    meeting = past["meeting"]
+    approve(meeting)
+    markdown = text(client.get(f"/meetings/{meeting.id}/report.md"))
+    assert "\n## Minutes\n" in markdown
+    assert "\n#### Summary\n" in markdown and "\n## Summary" not in markdown
+
+
+def test_action_list_shows_draft_actions_to_members_only(client, viewer, past):
+    assert "Draft the report" not in text(client.get("/actions/"))
+    login_as(client, viewer)
+    assert "Draft the report" in text(client.get("/actions/"))

@@ -90,8 +90,8 @@ def setting(app):
 # ------------------------------------------------------------------ agenda outcomes (point 2)
 
 
-def test_logging_page_shows_agenda_topics(client, setting):
-    page = text(client.get(f"/meetings/{setting['first'].id}/outcomes"))
+def test_logging_page_shows_agenda_topics(client, organiser_client, setting):
+    page = text(organiser_client.get(f"/meetings/{setting['first'].id}/outcomes"))
     assert "Analytical report on the AI ecosystem" in page
     assert "Nothing logged on this topic yet" in page
 
@@ -252,7 +252,8 @@ def test_deleted_meeting_is_404(client, setting):
 # ------------------------------------------------------------------ action items list (point 3)
 
 
-def test_actions_list_filters_by_owner_series_and_overdue(client, setting):
+def test_actions_list_filters_by_owner_series_and_overdue(organiser_client, setting):
+    client = organiser_client  # issue 14: draft actions are shown to logged-in members only
     other = make_meeting(organisations=[setting["serbia"]], title="Elsewhere")
     make_action_item(
         meeting=setting["first"], owner_organisation=setting["austria"], text="Austrian job"
@@ -281,7 +282,8 @@ def test_actions_list_filters_by_owner_series_and_overdue(client, setting):
     assert "Late Serbian job" in page and "Austrian job" not in page and "Overdue" in page
 
 
-def test_actions_list_paginates(client, app, setting):
+def test_actions_list_paginates(organiser_client, app, setting):
+    client = organiser_client  # issue 14: draft actions are shown to logged-in members only
     app.config["TRACKER_PAGE_SIZE"] = 2
     for n in range(5):
         make_action_item(
@@ -337,7 +339,8 @@ def test_overdue_property(app, setting):
 # ------------------------------------------------------------------ carry-forward (point 4)
 
 
-def test_next_meeting_shows_open_actions_from_earlier_meetings(client, setting):
+def test_next_meeting_shows_open_actions_from_earlier_meetings(organiser_client, setting):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     third = make_meeting(
         series=setting["series"], number=3, organisations=[setting["austria"]], title="Third"
     )
@@ -704,7 +707,8 @@ def logged(setting):
     return setting
 
 
-def test_printable_report(client, logged):
+def test_printable_report(organiser_client, logged):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = logged["first"]
     page = text(client.get(f"/meetings/{meeting.id}/report"))
     for words in ("AI Austria: Anna Huber", "Publish in spring", "Draft it", "AIAT (Anna Huber)"):
@@ -716,7 +720,8 @@ def test_printable_report(client, logged):
     css.close()
 
 
-def test_markdown_export(client, logged):
+def test_markdown_export(organiser_client, logged):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = logged["first"]
     response = client.get(f"/meetings/{meeting.id}/report.md")
     assert response.mimetype == "text/markdown"

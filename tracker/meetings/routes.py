@@ -32,7 +32,7 @@ from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.outcomes.operations import LOCKED_MESSAGE
-from tracker.outcomes.queries import is_locked, meeting_outcomes, shown_status
+from tracker.outcomes.queries import is_locked, meeting_outcomes, record_visible, shown_status
 from tracker.progress import queries
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
@@ -79,13 +79,15 @@ def detail(meeting_id: int) -> str:
         .order_by(Deliverable.due_date, Deliverable.title)
         .options(selectinload(Deliverable.lead_organisation))
     ).all()
+    outcomes = meeting_outcomes(db.session, meeting)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
+        show_record=record_visible(outcomes.is_approved, current_user),
         participations=participations,
         zones=[p.organisation.timezone for p in participations],
         deliverables=deliverables,
-        meeting_outcomes=meeting_outcomes(db.session, meeting),
+        meeting_outcomes=outcomes,
         since=queries.since_last_meeting(db.session, meeting),
         audit_events=visible_audit_for(db.session, current_user, "meeting", meeting.id),
     )

@@ -396,6 +396,11 @@ def can_edit_minutes(meeting_approved: bool, user: User) -> bool:
     return user.can_edit and not meeting_approved
 
 
+def record_visible(approved: bool, user: Any) -> bool:
+    """Draft minutes and outcomes are for logged-in members; approved ones are for everyone."""
+    return approved or bool(getattr(user, "is_authenticated", False))
+
+
 def is_locked(session: Session, meeting: Meeting) -> bool:
     """Whether the meeting's minutes are approved, which makes its whole record read-only."""
     return session.get(MinutesApproval, meeting.id) is not None
@@ -455,8 +460,12 @@ def open_actions_query(
     series_id: int | None = None,
     overdue: bool = False,
     today: date | None = None,
+    approved_only: bool = False,
 ) -> Select[Any]:
-    """Open actions, soonest due first, filtered by owner organisation, series and overdue."""
+    """Open actions, soonest due first, filtered by owner organisation, series and overdue.
+
+    approved_only keeps the actions of meetings whose minutes are approved (anonymous readers).
+    """
     query = (
         select(ActionItem)
         .join(Meeting, ActionItem.meeting_id == Meeting.id)
@@ -470,6 +479,12 @@ def open_actions_query(
         query = query.where(Meeting.series_id == series_id)
     if overdue:
         query = query.where(ActionItem.due_date < (today or date.today()))
+    if approved_only:
+        query = query.where(
+            select(MinutesApproval.meeting_id)
+            .where(MinutesApproval.meeting_id == ActionItem.meeting_id)
+            .exists()
+        )
     return query
 
 

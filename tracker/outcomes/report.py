@@ -40,8 +40,33 @@ def text_diff(old: str, new: str, old_label: str, new_label: str) -> list[DiffLi
     return result
 
 
-def report_markdown(outcomes: MeetingOutcomes) -> str:
-    """The meeting report as a Markdown document."""
+IN_PREPARATION = "The minutes and outcomes of this meeting are in preparation."
+
+
+def shift_headings(markdown: str, levels: int) -> str:
+    """The Markdown with every ATX heading moved down levels (at most to ######), outside code."""
+    result = []
+    fence: str | None = None
+    for line in markdown.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = None if fence == marker else (fence or marker)
+        elif fence is None and line.startswith("#"):
+            hashes = len(line) - len(line.lstrip("#"))
+            rest = line[hashes:]
+            if hashes <= 6 and (rest == "" or rest.startswith((" ", "\t"))):
+                line = "#" * min(hashes + levels, 6) + rest
+        result.append(line)
+    return "\n".join(result)
+
+
+def report_markdown(outcomes: MeetingOutcomes, show_record: bool = True) -> str:
+    """The meeting report as a Markdown document.
+
+    Without show_record (anonymous readers before approval) the draft notes, outcomes, actions
+    and minutes are left out; the minutes' own headings sit below the report's "## Minutes".
+    """
     meeting = outcomes.meeting
     when = meeting.local_start.strftime("%Y-%m-%d %H:%M")
     lines = [
@@ -52,6 +77,8 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
     ]
     if outcomes.approval is not None:
         lines += [f"Minutes approved on {outcomes.approval.approved_at:%Y-%m-%d}.", ""]
+    elif show_record:
+        lines += ["**Draft:** the minutes are not approved yet.", ""]
     lines += ["## Attendees", ""]
     attended = [row for row in outcomes.attendance if row.attended]
     for row in attended:
@@ -70,6 +97,11 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
                 for row in absent
             ),
         ]
+    if not show_record:
+        lines += ["", "## Agenda", ""]
+        lines += [f"- {entry.item.topic.title}" for entry in outcomes.agenda] or ["None."]
+        lines += ["", "## Minutes", "", IN_PREPARATION, ""]
+        return "\n".join(lines)
     lines += ["", "## Decisions", ""]
     decisions = outcomes.decisions
     lines += [f"- **{item.topic.title}:** {o.text}" for item, o in decisions] or ["None."]
@@ -90,5 +122,6 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
             lines.append(f"- {outcome.kind.value.capitalize()}: {outcome.text}")
         if entry.outcomes:
             lines.append("")
-    lines += ["## Minutes", "", meeting.minutes.strip() or "No minutes yet.", ""]
+    minutes = shift_headings(meeting.minutes.strip(), 2)
+    lines += ["## Minutes", "", minutes or "No minutes yet.", ""]
     return "\n".join(lines)

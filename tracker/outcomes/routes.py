@@ -71,6 +71,7 @@ from tracker.outcomes.queries import (
     meeting_outcomes,
     open_actions_query,
     organisation_attendance,
+    record_visible,
     revision_text,
     revisions,
     series_matrix,
@@ -114,10 +115,12 @@ def refuse(message: str, back: str) -> BaseResponse:
 def meeting(meeting_id: int) -> str:
     """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    outcomes = meeting_outcomes(db.session, meeting)
     return render_template(
         "outcomes/meeting.html",
         meeting=meeting,
-        meeting_outcomes=meeting_outcomes(db.session, meeting),
+        meeting_outcomes=outcomes,
+        show_record=record_visible(outcomes.is_approved, current_user),
     )
 
 
@@ -278,7 +281,12 @@ def reopen(meeting_id: int) -> str | BaseResponse:
 def actions() -> str:
     """Open action items, filtered by owner organisation, series and overdue."""
     overdue = request.args.get("overdue") == "1"
-    query = open_actions_query(int_arg("owner"), int_arg("series"), overdue)
+    query = open_actions_query(
+        int_arg("owner"),
+        int_arg("series"),
+        overdue,
+        approved_only=not current_user.is_authenticated,
+    )
     return render_template(
         "outcomes/actions.html",
         pagination=paginate(query),
@@ -359,6 +367,7 @@ def render_minutes(
         meeting=meeting,
         meeting_outcomes=outcomes,
         editable=editable,
+        show_record=record_visible(outcomes.is_approved, current_user),
         **extra,
     )
 
@@ -391,6 +400,11 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
 def revisions_page(meeting_id: int) -> str:
     """The minutes' revision history, and the difference between any two revisions."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    approved = is_locked(db.session, meeting)
+    if not record_visible(approved, current_user):
+        return render_template(
+            "outcomes/revisions.html", meeting=meeting, history=[], diff=None, show_record=False
+        )
     history = revisions(db.session, meeting)
     newest = history[0].number if history else 0
     old_number = int_arg("from")
@@ -409,6 +423,8 @@ def revisions_page(meeting_id: int) -> str:
         diff=diff,
         old_number=old_number if old_number is not None else max(newest - 1, 0),
         new_number=new_number if new_number is not None else newest,
+        show_record=True,
+        approved=approved,
     )
 
 
@@ -416,10 +432,12 @@ def revisions_page(meeting_id: int) -> str:
 def report(meeting_id: int) -> str:
     """A printable report: attendees, decisions, actions and minutes."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    outcomes = meeting_outcomes(db.session, meeting)
     return render_template(
         "outcomes/report.html",
         meeting=meeting,
-        meeting_outcomes=meeting_outcomes(db.session, meeting),
+        meeting_outcomes=outcomes,
+        show_record=record_visible(outcomes.is_approved, current_user),
     )
 
 
@@ -427,7 +445,8 @@ def report(meeting_id: int) -> str:
 def report_md(meeting_id: int) -> Response:
     """The report as a Markdown file to download."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
-    text = report_markdown(meeting_outcomes(db.session, meeting))
+    outcomes = meeting_outcomes(db.session, meeting)
+    text = report_markdown(outcomes, record_visible(outcomes.is_approved, current_user))
     filename = f"meeting-{meeting.number}-report.md"
     return Response(
         text,
