@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import login_as
+from tests.formtools import page_form
 from tests.factories import (
     make_action_item,
     make_meeting,
@@ -334,3 +335,70 @@ def test_action_list_shows_draft_actions_to_members_only(client, viewer, past):
     assert "Draft the report" not in text(client.get("/actions/"))
     login_as(client, viewer)
     assert "Draft the report" in text(client.get("/actions/"))
+
+
+# --- point 4 and 9: plan the next meeting from this one -----------------------------------------
+
+
+def test_plan_next_prefills_the_form(organiser_client, past):
+    meeting = past["meeting"]
+    meeting.online_url = "https://meet.example.org/bai"
+    meeting.location = "Vienna"
+    past["following"].deleted_at = utcnow()
+    db.session.commit()
+    page = text(organiser_client.get(f"/meetings/new?after={meeting.id}"))
+    assert f'<option selected value="{past["series"].id}">' in page
+    assert "https://meet.example.org/bai" in page and 'value="Vienna"' in page
+    assert f'<option selected value="{past["austria"].id}">' in page
+    assert f'<option selected value="{past["item"].topic_id}">' in page
+    local = meeting.local_start
+    assert f"T{local:%H:%M}" in page
+
+
+def test_plan_next_then_save_is_one_submit(organiser_client, past):
+    meeting = past["meeting"]
+    past["following"].deleted_at = utcnow()
+    db.session.commit()
+    page = text(organiser_client.get(f"/meetings/new?after={meeting.id}"))
+    form = page_form(page, "/meetings/new")
+    assert form is not None
+    response = organiser_client.post("/meetings/new", data=form.values())
+    assert response.status_code == 302
+    created = db.session.scalars(db.select(Meeting).order_by(Meeting.id.desc())).first()
+    assert created.number == 3 and created.series_id == meeting.series_id
+    assert created.starts_at > utcnow()
+    assert created.ends_at - created.starts_at == meeting.ends_at - meeting.starts_at
+    assert [i.topic_id for i in created.agenda_items] == [past["item"].topic_id]
+    assert {p.organisation_id for p in created.participations} == {
+        p.organisation_id for p in meeting.participations
+    }
+
+
+def test_carry_without_a_later_meeting_offers_to_plan_one(organiser_client, past):
+    meeting = past["meeting"]
+    past["following"].deleted_at = utcnow()
+    db.session.commit()
+    other = make_topic(title="Cross-border data")
+    db.session.add(AgendaItem(meeting_id=meeting.id, topic_id=other.id, position=1))
+    db.session.commit()
+    page = text(organiser_client.get(f"/meetings/{meeting.id}/outcomes"))
+    link = f"/meetings/new?after={meeting.id}&amp;topic={other.id}"
+    assert link in page
+    form_page = text(organiser_client.get(link.replace("&amp;", "&")))
+    assert f'<option selected value="{other.id}">' in form_page
+
+
+def test_empty_zone_means_the_series_zone(organiser_client, past):
+    series = past["series"]
+    data = {
+        "series_id": str(series.id),
+        "title": "Zone-less",
+        "starts": "2030-01-14T15:00",
+        "ends": "2030-01-14T17:00",
+        "timezone": "",
+        "status": "planned",
+    }
+    response = organiser_client.post("/meetings/new", data=data)
+    assert response.status_code == 302
+    created = db.session.scalars(db.select(Meeting).where(Meeting.title == "Zone-less")).one()
+    assert created.timezone == series.timezone

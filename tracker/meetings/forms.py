@@ -29,7 +29,7 @@ from tracker.extensions import db
 from tracker.forms import IntegerField, VersionedForm, ZoneField, safe_url, select_choices
 from tracker.inputs import parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
-from tracker.meetings.queries import number_taken
+from tracker.meetings.queries import NextMeetingPlan, number_taken
 from tracker.models import (
     Attendance,
     Meeting,
@@ -130,6 +130,14 @@ class MeetingForm(VersionedForm):
         topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
         for row in self.agenda:
             row.form.topic.choices = topic_choices
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate, taking an empty time zone as the chosen series' zone."""
+        if not (self.timezone.data or "").strip():
+            series = db.session.get(Series, self.chosen_series_id() or 0)
+            if series is not None:
+                self.timezone.data = series.timezone
+        return bool(super().validate(extra_validators))
 
     def chosen_series_id(self) -> int | None:
         """The chosen series id, if it is a number."""
@@ -256,6 +264,30 @@ class MeetingForm(VersionedForm):
     def agenda_values(self) -> list[int]:
         """Topic ids of the non-blank agenda rows, in order."""
         return [int(row.form.topic.data) for row in self.agenda if row.form.topic.data]
+
+
+def rows_for_plan(plan: NextMeetingPlan) -> dict[str, Any]:
+    """Form data planning the next meeting: its fields, organisations and agenda rows."""
+    blank_participant = {"organisation": "", "attendance": Attendance.INVITED.value}
+    participants = [
+        {"organisation": str(i), "attendance": Attendance.INVITED.value}
+        for i in plan.organisation_ids
+    ]
+    agenda = [{"topic": str(i)} for i in plan.topic_ids]
+    participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
+    agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))
+    return {
+        "series_id": str(plan.series.id),
+        "number": plan.number,
+        "title": plan.title,
+        "starts": plan.starts,
+        "ends": plan.ends,
+        "timezone": plan.timezone,
+        "location": plan.location,
+        "online_url": plan.online_url,
+        "participants": participants,
+        "agenda": agenda,
+    }
 
 
 def rows_for(meeting: Meeting) -> dict[str, list[dict[str, str]]]:

@@ -12,14 +12,20 @@ from tracker.audit import visible_audit_for
 from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
 from tracker.meetings import bp
-from tracker.meetings.forms import MeetingForm, rows_for
+from tracker.meetings.forms import MeetingForm, rows_for, rows_for_plan
 from tracker.meetings.operations import (
     create_meeting,
     restore_meeting,
     soft_delete_meeting,
     update_meeting,
 )
-from tracker.meetings.queries import MeetingFilter, meeting_list_query, next_number
+from tracker.meetings.queries import (
+    MeetingFilter,
+    latest_meeting,
+    meeting_list_query,
+    next_number,
+    plan_next,
+)
 from tracker.models import (
     AgendaItem,
     Deliverable,
@@ -96,11 +102,22 @@ def detail(meeting_id: int) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def create() -> str | Response:
-    """Plan a meeting; ?series=<id> preselects the series, its zone and next number."""
+    """Plan a meeting; ?after=<meeting id> or ?series=<id> prefills the next one of the series.
+
+    &topic=<id> adds a carried-forward topic to the prefilled agenda.
+    """
     form = MeetingForm()
     if request.method == "GET":
+        source = db.session.get(Meeting, int_arg("after") or 0)
+        if source is not None and source.deleted_at is not None:
+            source = None
         series = db.session.get(Series, int_arg("series") or 0)
-        if series is not None:
+        if source is None and series is not None:
+            source = latest_meeting(db.session, series.id)
+        if source is not None:
+            plan = plan_next(db.session, source, int_arg("topic"))
+            form = MeetingForm(formdata=None, **rows_for_plan(plan))
+        elif series is not None:
             form.series_id.data = str(series.id)
             form.timezone.data = series.timezone
             form.number.data = next_number(db.session, series.id)
