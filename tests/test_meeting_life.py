@@ -1,4 +1,4 @@
-"""Issue 14, points 1-3: a lifecycle that guards itself, approval that locks, drafts as drafts."""
+"""Issue 14: a lifecycle that guards itself, approval that locks, drafts, planning the next meeting."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import login_as
-from tests.formtools import page_form
 from tests.factories import (
     make_action_item,
     make_meeting,
@@ -19,6 +18,7 @@ from tests.factories import (
     make_topic,
     make_user,
 )
+from tests.formtools import page_form
 from tracker.extensions import db
 from tracker.models import (
     ActionItem,
