@@ -1,4 +1,4 @@
-"""Issue 14: a lifecycle that guards itself, approval that locks, drafts, planning the next meeting."""
+"""Issue 14: a guarded lifecycle, approval that locks, drafts, planning the next meeting."""
 
 from __future__ import annotations
 
