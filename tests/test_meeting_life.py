@@ -402,3 +402,48 @@ def test_empty_zone_means_the_series_zone(organiser_client, past):
     assert response.status_code == 302
     created = db.session.scalars(db.select(Meeting).where(Meeting.title == "Zone-less")).one()
     assert created.timezone == series.timezone
+
+
+# --- point 5: agenda and organisations that fit (without JavaScript) ----------------------------
+
+
+def test_more_rows_without_javascript_keeps_input(organiser_client, past):
+    series = past["series"]
+    data = {
+        "series_id": str(series.id),
+        "title": "Kept title",
+        "starts": "2030-01-14T15:00",
+        "ends": "2030-01-14T17:00",
+        "status": "planned",
+        "more_rows": "1",
+    }
+    for n in range(6):
+        data[f"agenda-{n}-topic"] = ""
+        data[f"agenda-{n}-order"] = str(n + 1)
+        data[f"participants-{n}-organisation"] = ""
+        data[f"participants-{n}-attendance"] = "invited"
+    page = text(organiser_client.post("/meetings/new", data=data))
+    assert 'value="Kept title"' in page
+    assert 'name="agenda-8-topic"' in page and 'name="participants-8-organisation"' in page
+    assert db.session.scalars(db.select(Meeting).where(Meeting.title == "Kept title")).all() == []
+
+
+def test_new_topic_typed_inline_and_order_numbers(organiser_client, past):
+    series, topic = past["series"], past["item"].topic
+    data = {
+        "series_id": str(series.id),
+        "title": "Ordered",
+        "starts": "2030-01-14T15:00",
+        "ends": "2030-01-14T17:00",
+        "status": "planned",
+        "agenda-0-topic": str(topic.id),
+        "agenda-0-order": "2",
+        "agenda-1-topic": "",
+        "agenda-1-new_topic": "Compute sharing",
+        "agenda-1-order": "1",
+    }
+    response = organiser_client.post("/meetings/new", data=data)
+    assert response.status_code == 302
+    created = db.session.scalars(db.select(Meeting).where(Meeting.title == "Ordered")).one()
+    titles = [item.topic.title for item in created.agenda_items]
+    assert titles == ["Compute sharing", topic.title]

@@ -62,9 +62,13 @@ class ParticipantRow(Form):
 
 
 class AgendaRow(Form):
-    """One agenda topic; a blank row is ignored."""
+    """One agenda topic, chosen or typed as a new one, with its place; a blank row is ignored."""
 
     topic = SelectField("Topic", validators=[Optional()])
+    new_topic = StringField("or a new topic", validators=[Optional(), Length(max=300)])
+    order = IntegerField(
+        "Order", validators=[Optional(), NumberRange(min=1, max=1000, message="Use 1 to 1000.")]
+    )
 
 
 class MeetingForm(VersionedForm):
@@ -127,9 +131,22 @@ class MeetingForm(VersionedForm):
         for row in self.participants:
             row.form.organisation.choices = organisation_choices
         topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
-        topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
+        self.topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
+        self.organisation_choices = organisation_choices
         for row in self.agenda:
-            row.form.topic.choices = topic_choices
+            row.form.topic.choices = self.topic_choices
+        for position, row in enumerate(self.agenda, start=1):
+            if row.form.order.data is None and not row.form.order.raw_data:
+                row.form.order.data = position
+
+    def add_rows(self, count: int = EXTRA_ROWS) -> None:
+        """Add blank organisation and agenda rows (the "More rows" button without JavaScript)."""
+        for _ in range(count):
+            self.participants.append_entry()
+            self.participants[-1].form.organisation.choices = self.organisation_choices
+            self.agenda.append_entry()
+            self.agenda[-1].form.topic.choices = self.topic_choices
+            self.agenda[-1].form.order.data = len(self.agenda)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate, taking an empty time zone as the chosen series' zone."""
@@ -227,11 +244,13 @@ class MeetingForm(VersionedForm):
             seen.add(value)
 
     def validate_agenda(self, field: FieldList) -> None:
-        """Each topic at most once."""
+        """Each topic at most once, chosen or typed."""
         seen: set[str] = set()
         for row in field:
-            value = row.form.topic.data
-            if not value:
+            value = row.form.topic.data or (
+                "new:" + (row.form.new_topic.data or "").strip().casefold()
+            )
+            if value == "new:":
                 continue
             if value in seen:
                 row.form.topic.errors.append("This topic is already on the agenda above.")
@@ -261,9 +280,17 @@ class MeetingForm(VersionedForm):
             if row.form.organisation.data
         ]
 
-    def agenda_values(self) -> list[int]:
-        """Topic ids of the non-blank agenda rows, in order."""
-        return [int(row.form.topic.data) for row in self.agenda if row.form.topic.data]
+    def agenda_entries(self) -> list[int | str]:
+        """The agenda in the order given: a topic id, or the title of a topic to create."""
+        rows = []
+        for index, row in enumerate(self.agenda):
+            order = row.form.order.data if row.form.order.data is not None else index + 1
+            if row.form.topic.data:
+                rows.append((order, index, int(row.form.topic.data)))
+            elif (row.form.new_topic.data or "").strip():
+                rows.append((order, index, row.form.new_topic.data.strip()))
+        entries: list[int | str] = [entry for _, _, entry in sorted(rows, key=lambda r: r[:2])]
+        return entries
 
 
 def rows_for_plan(plan: NextMeetingPlan) -> dict[str, Any]:
@@ -273,7 +300,7 @@ def rows_for_plan(plan: NextMeetingPlan) -> dict[str, Any]:
         {"organisation": str(i), "attendance": Attendance.INVITED.value}
         for i in plan.organisation_ids
     ]
-    agenda = [{"topic": str(i)} for i in plan.topic_ids]
+    agenda = [{"topic": str(i), "order": n} for n, i in enumerate(plan.topic_ids, start=1)]
     participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
     agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))
     return {
@@ -296,7 +323,10 @@ def rows_for(meeting: Meeting) -> dict[str, list[dict[str, str]]]:
         {"organisation": str(p.organisation_id), "attendance": p.attendance.value}
         for p in meeting.participations
     ]
-    agenda = [{"topic": str(item.topic_id)} for item in meeting.agenda_items]
+    agenda = [
+        {"topic": str(item.topic_id), "order": n}
+        for n, item in enumerate(meeting.agenda_items, start=1)
+    ]
     blank_participant = {"organisation": "", "attendance": Attendance.INVITED.value}
     participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
     agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))

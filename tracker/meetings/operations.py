@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.meetings.queries import next_number
-from tracker.models import AgendaItem, Attendance, Meeting, Participation
+from tracker.models import AgendaItem, Attendance, Meeting, Participation, Topic
 from tracker.operations import apply_values, check_version, touch
 from tracker.outcomes.operations import ensure_unlocked
 
@@ -79,6 +80,23 @@ def set_agenda(meeting: Meeting, topic_ids: Sequence[int]) -> bool:
             changed = True
     meeting.agenda_items.sort(key=lambda item: item.position)
     return changed
+
+
+def agenda_topic_ids(session: Session, entries: Sequence[int | str]) -> list[int]:
+    """Topic ids for agenda entries, creating a topic for each new title (reusing one of the
+    same title); duplicates are dropped."""
+    ids: list[int] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            topic = session.scalars(select(Topic).where(Topic.title == entry)).first()
+            if topic is None:
+                topic = Topic(title=entry)
+                session.add(topic)
+                session.flush()
+            entry = topic.id
+        if entry not in ids:
+            ids.append(entry)
+    return ids
 
 
 def create_meeting(

@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.meetings import bp
 from tracker.meetings.forms import MeetingForm, rows_for, rows_for_plan
 from tracker.meetings.operations import (
+    agenda_topic_ids,
     create_meeting,
     restore_meeting,
     soft_delete_meeting,
@@ -121,10 +122,11 @@ def create() -> str | Response:
             form.series_id.data = str(series.id)
             form.timezone.data = series.timezone
             form.number.data = next_number(db.session, series.id)
-    if form.validate_on_submit():
-        meeting = create_meeting(
-            db.session, form.values(), form.participant_values(), form.agenda_values()
-        )
+    if "more_rows" in request.form:
+        form.add_rows()
+    elif form.validate_on_submit():
+        agenda = agenda_topic_ids(db.session, form.agenda_entries())
+        meeting = create_meeting(db.session, form.values(), form.participant_values(), agenda)
         db.session.commit()
         flash(f"Meeting {meeting.title} was added.", "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
@@ -152,13 +154,15 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
         form.version.data = str(meeting.version)
     else:
         form = MeetingForm(current=meeting)
-    if form.validate_on_submit():
+    if "more_rows" in request.form:
+        form.add_rows()
+    elif form.validate_on_submit():
         try:
             update_meeting(
                 meeting,
                 form.values(),
                 form.participant_values(),
-                form.agenda_values(),
+                agenda_topic_ids(db.session, form.agenda_entries()),
                 form.submitted_version(),
             )
             db.session.commit()

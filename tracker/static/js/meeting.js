@@ -9,3 +9,90 @@
     });
   });
 })();
+
+// Meeting form: add, remove and reorder organisation and agenda rows in place. Without
+// JavaScript the "More rows" button and the order numbers do the same with a round trip.
+(function () {
+  "use strict";
+
+  function renumber(list) {
+    list.querySelectorAll("[data-row] input[name$='-order']").forEach(function (input, index) {
+      input.value = String(index + 1);
+    });
+  }
+
+  function button(text, label, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "button small";
+    b.textContent = text;
+    b.setAttribute("aria-label", label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function decorate(row, container) {
+    if (row.querySelector(".row-tools")) return;
+    var tools = document.createElement("div");
+    tools.className = "row-tools";
+    var name = (row.querySelector("select") || {}).id || "row";
+    tools.appendChild(button("Remove", "Remove " + name, function () {
+      row.querySelectorAll("select, input").forEach(function (field) {
+        if (field.name.slice(-6) === "-order") return;
+        field.value = field.tagName === "SELECT" && field.options.length && field.name.slice(-11) === "-attendance" ? field.options[0].value : "";
+      });
+      row.hidden = true;
+    }));
+    if (container.hasAttribute("data-ordered")) {
+      tools.appendChild(button("Up", "Move " + name + " up", function () {
+        var prev = row.previousElementSibling;
+        if (prev) { row.parentNode.insertBefore(row, prev); renumber(container); }
+      }));
+      tools.appendChild(button("Down", "Move " + name + " down", function () {
+        var next = row.nextElementSibling;
+        if (next) { row.parentNode.insertBefore(next, row); renumber(container); }
+      }));
+    }
+    row.appendChild(tools);
+  }
+
+  function addRow(container) {
+    var rows = container.querySelectorAll("[data-row]");
+    var last = rows[rows.length - 1];
+    if (!last) return;
+    var copy = last.cloneNode(true);
+    var index = rows.length;
+    copy.hidden = false;
+    copy.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
+      ["name", "id", "for"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) el.setAttribute(attr, value.replace(/-\d+-/, "-" + index + "-"));
+      });
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+    copy.querySelectorAll(".error, .row-tools").forEach(function (el) { el.remove(); });
+    copy.querySelectorAll("label").forEach(function (label) {
+      label.textContent = label.textContent.replace(/\d+$/, String(index + 1));
+    });
+    copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    copy.querySelectorAll("select").forEach(function (select) {
+      if (select.name.slice(-11) !== "-attendance") select.value = "";
+    });
+    last.parentNode.insertBefore(copy, last.nextSibling);
+    decorate(copy, container);
+    renumber(container);
+    var first = copy.querySelector("select, input");
+    if (first) first.focus();
+  }
+
+  document.querySelectorAll("[data-rows]").forEach(function (container) {
+    container.querySelectorAll("[data-row]").forEach(function (row) { decorate(row, container); });
+    var add = button("Add a row", "Add a row to " + (container.querySelector("legend") || {}).textContent, function () {
+      addRow(container);
+    });
+    container.appendChild(add);
+  });
+  var more = document.querySelector("button[name='more_rows']");
+  if (more && document.querySelector("[data-rows]")) more.hidden = true;
+})();
