@@ -300,7 +300,9 @@ def rows_for_plan(plan: NextMeetingPlan) -> dict[str, Any]:
         {"organisation": str(i), "attendance": Attendance.INVITED.value}
         for i in plan.organisation_ids
     ]
-    agenda = [{"topic": str(i), "order": n} for n, i in enumerate(plan.topic_ids, start=1)]
+    agenda: list[dict[str, Any]] = [
+        {"topic": str(i), "order": n} for n, i in enumerate(plan.topic_ids, start=1)
+    ]
     participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
     agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))
     return {
@@ -317,13 +319,13 @@ def rows_for_plan(plan: NextMeetingPlan) -> dict[str, Any]:
     }
 
 
-def rows_for(meeting: Meeting) -> dict[str, list[dict[str, str]]]:
+def rows_for(meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
     """Form data for a meeting's existing participants and agenda, plus a few blank rows."""
     participants = [
         {"organisation": str(p.organisation_id), "attendance": p.attendance.value}
         for p in meeting.participations
     ]
-    agenda = [
+    agenda: list[dict[str, Any]] = [
         {"topic": str(item.topic_id), "order": n}
         for n, item in enumerate(meeting.agenda_items, start=1)
     ]
