@@ -187,6 +187,15 @@ def test_every_editing_route_refuses_a_locked_record(organiser_client, past):
         ("post", f"/meetings/{mid}/attendance", {f"org_{past['austria'].id}": "apologised"}),
         ("post", f"/meetings/{mid}/agenda/{item.id}/carry", {"mode": "move"}),
         ("post", f"/meetings/{mid}/minutes", {"text": "Rewritten", "base_revision": "1"}),
+        (
+            "post",
+            f"/meetings/{mid}/agenda/{item.id}/record",
+            {
+                f"t{item.id}-notes": "Changed",
+                f"t{item.id}-kind": "decision",
+                f"t{item.id}-text": "X",
+            },
+        ),
         ("get", f"/meetings/{mid}/edit", None),
         ("post", f"/meetings/{mid}/edit", meeting_form(meeting, title="Renamed")),
     ]
@@ -447,3 +456,68 @@ def test_new_topic_typed_inline_and_order_numbers(organiser_client, past):
     created = db.session.scalars(db.select(Meeting).where(Meeting.title == "Ordered")).one()
     titles = [item.topic.title for item in created.agenda_items]
     assert titles == ["Compute sharing", topic.title]
+
+
+# --- point 6: outcomes in one flow on the outcomes page (without JavaScript) ---------------------
+
+
+def record_url(past) -> str:
+    """Where a topic's inline form posts."""
+    return f"/meetings/{past['meeting'].id}/agenda/{past['item'].id}/record"
+
+
+def test_outcomes_page_has_a_form_per_topic_and_attendance(organiser_client, past):
+    page = text(organiser_client.get(f"/meetings/{past['meeting'].id}/outcomes"))
+    assert f'action="{record_url(past)}"' in page
+    assert f'action="/meetings/{past["meeting"].id}/attendance"' in page
+    assert f'name="t{past["item"].id}-notes"' in page
+
+
+def test_one_submit_per_topic_records_notes_decision_and_action(organiser_client, past):
+    prefix = f"t{past['item'].id}-"
+    response = organiser_client.post(
+        record_url(past),
+        data={
+            prefix + "notes": "Talked it through",
+            prefix + "kind": "decision",
+            prefix + "text": "Go ahead",
+        },
+    )
+    assert response.status_code == 302
+    response = organiser_client.post(
+        record_url(past),
+        data={
+            prefix + "notes": "Talked it through",
+            prefix + "kind": "action",
+            prefix + "text": "Write chapter 2",
+            prefix + "owner_organisation": str(past["austria"].id),
+            prefix + "due_date": "2030-03-01",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert past["item"].notes == "Talked it through"
+    assert "Go ahead" in {o.text for o in db.session.scalars(db.select(Outcome))}
+    action = db.session.scalars(
+        db.select(ActionItem).where(ActionItem.text == "Write chapter 2")
+    ).one()
+    assert action.agenda_item_id == past["item"].id and str(action.due_date) == "2030-03-01"
+
+
+def test_topic_form_errors_are_shown_with_input_kept(organiser_client, past):
+    prefix = f"t{past['item'].id}-"
+    response = organiser_client.post(
+        record_url(past),
+        data={
+            prefix + "notes": "Kept notes",
+            prefix + "kind": "action",
+            prefix + "text": "No owner",
+        },
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Choose the organisation that owns this action." in page
+    assert "Kept notes" in page and "No owner" in page
+    assert (
+        db.session.scalars(db.select(ActionItem).where(ActionItem.text == "No owner")).all() == []
+    )

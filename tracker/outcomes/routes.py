@@ -47,6 +47,7 @@ from tracker.outcomes.forms import (
     NotesForm,
     OutcomeForm,
     ReopenForm,
+    TopicRecordForm,
     attendance_form,
 )
 from tracker.outcomes.operations import (
@@ -111,17 +112,104 @@ def refuse(message: str, back: str) -> BaseResponse:
     return redirect(back, 303)
 
 
-@bp.route("/meetings/<int:meeting_id>/outcomes")
-def meeting(meeting_id: int) -> str:
-    """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
-    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+def outcome_choices(meeting: Meeting) -> tuple[list[Participation], list[Deliverable]]:
+    """The participations (with people) and live deliverables an outcome form offers."""
+    participations = db.session.scalars(
+        select(Participation)
+        .join(Organisation)
+        .where(Participation.meeting_id == meeting.id)
+        .order_by(Organisation.name)
+        .options(selectinload(Participation.organisation).selectinload(Organisation.people))
+    ).all()
+    deliverables = db.session.scalars(
+        select(Deliverable).where(Deliverable.deleted_at.is_(None)).order_by(Deliverable.title)
+    ).all()
+    return list(participations), list(deliverables)
+
+
+def topic_forms(meeting: Meeting, bound: TopicRecordForm | None = None) -> dict[int, Any]:
+    """One record form per agenda topic (bound is the submitted one, with its errors)."""
+    participations, deliverables = outcome_choices(meeting)
+    forms: dict[int, Any] = {}
+    for item in meeting.agenda_items:
+        if bound is not None and bound.agenda_item.data == str(item.id):
+            forms[item.id] = bound
+            continue
+        form = TopicRecordForm(
+            formdata=None,
+            prefix=f"t{item.id}",
+            meeting=meeting,
+            participations=participations,
+            deliverables=deliverables,
+        )
+        form.agenda_item.data = str(item.id)
+        form.notes.data = item.notes
+        form.kind.data = OutcomeKind.DECISION.value
+        forms[item.id] = form
+    return forms
+
+
+def render_outcomes_page(meeting: Meeting, bound: TopicRecordForm | None = None) -> str:
+    """The outcomes page; editors get inline forms per topic and the attendance form."""
     outcomes = meeting_outcomes(db.session, meeting)
+    editable = (
+        current_user.is_authenticated and current_user.can_edit and not outcomes.is_approved
+    )
+    rows = attendance_rows(db.session, meeting) if editable else []
     return render_template(
         "outcomes/meeting.html",
         meeting=meeting,
         meeting_outcomes=outcomes,
         show_record=record_visible(outcomes.is_approved, current_user),
+        topic_forms=topic_forms(meeting, bound) if editable else None,
+        attendance=attendance_form(rows) if editable else None,
+        attendance_rows=rows,
     )
+
+
+@bp.route("/meetings/<int:meeting_id>/outcomes")
+def meeting(meeting_id: int) -> str:
+    """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    return render_outcomes_page(meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/record")
+@editor_required
+def record(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+    """Save one topic's notes and, if text is given, one outcome or action, from the page."""
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    item = agenda_item_of(meeting, item_id)
+    back = outcomes_url(meeting) + f"#agenda-item-{item.id}"
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, back)
+    participations, deliverables = outcome_choices(meeting)
+    form = TopicRecordForm(
+        prefix=f"t{item.id}",
+        meeting=meeting,
+        participations=participations,
+        deliverables=deliverables,
+    )
+    form.agenda_item.data = str(item.id)
+    if form.validate_on_submit():
+        text = (form.text.data or "").strip()
+        try:
+            notes_changed = update_notes(item, form.notes.data or "")
+            if text and form.is_action:
+                add_action(db.session, meeting, form.action_values(), current_user)
+            elif text:
+                add_outcome(db.session, item, OutcomeKind(form.kind.data), text, current_user)
+        except Refused as refusal:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(refusal)]
+        else:
+            db.session.commit()
+            saved = ("the notes" if notes_changed else "") + (
+                (" and " if notes_changed else "") + f"a new {form.kind.data}" if text else ""
+            )
+            flash(f"Saved {saved or 'nothing new'} on {item.topic.title}.", "success")
+            return redirect(back)
+    return render_outcomes_page(meeting, form), 400
 
 
 @bp.route("/meetings/<int:meeting_id>/outcomes/new", methods=["GET", "POST"])

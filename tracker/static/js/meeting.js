@@ -96,3 +96,40 @@
   var more = document.querySelector("button[name='more_rows']");
   if (more && document.querySelector("[data-rows]")) more.hidden = true;
 })();
+
+// Outcomes page: the per-topic forms and the attendance form save without a full reload. The
+// server answers as it would without JavaScript (the page again, with its message); only the
+// main content is swapped in, and focus returns to the form that was sent.
+(function () {
+  "use strict";
+
+  function bind(root) {
+    root.querySelectorAll("form[data-inline-save]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.fetch || !window.DOMParser) return;
+        event.preventDefault();
+        var action = form.getAttribute("action");
+        var button = form.querySelector("button[type='submit']");
+        if (button) button.disabled = true;
+        fetch(action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+          .then(function (response) { return response.text(); })
+          .then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var fresh = page.querySelector("main");
+            var main = document.querySelector("main");
+            if (!fresh || !main) { form.submit(); return; }
+            main.innerHTML = fresh.innerHTML;
+            bind(main);
+            var again = main.querySelector("form[action='" + action + "']");
+            var status = main.querySelector(".flashes, .error-summary, .has-error");
+            var target = (again && again.querySelector("[aria-invalid='true']")) || (again && again.querySelector("textarea, select, input:not([type='hidden'])"));
+            if (status) status.setAttribute("tabindex", "-1");
+            if (target) { target.focus(); } else if (status) { status.focus(); }
+          })
+          .catch(function () { if (button) button.disabled = false; form.submit(); });
+      });
+    });
+  }
+
+  bind(document);
+})();
