@@ -521,3 +521,43 @@ def test_topic_form_errors_are_shown_with_input_kept(organiser_client, past):
     assert (
         db.session.scalars(db.select(ActionItem).where(ActionItem.text == "No owner")).all() == []
     )
+
+
+# --- point 7: minutes worth writing (without JavaScript) ---------------------------------------
+
+
+def test_minutes_editor_starts_from_an_agenda_template(organiser_client, app):
+    topic = make_topic(title="Compute sharing")
+    meeting = make_meeting(title="Fresh", topics=[topic])
+    page = text(organiser_client.get(f"/meetings/{meeting.id}/minutes"))
+    assert 'rows="20"' in page
+    assert "## Summary\n\n\n## Compute sharing" in page
+
+
+def test_preview_submit_renders_through_the_sanitiser_and_saves_nothing(organiser_client, app):
+    meeting = make_meeting(title="Fresh")
+    response = organiser_client.post(
+        f"/meetings/{meeting.id}/minutes",
+        data={
+            "text": "## Hello\n\n<script>alert(1)</script> **bold**",
+            "base_revision": "0",
+            "preview": "1",
+        },
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "<strong>bold</strong>" in page and "<script>alert(1)" not in page
+    assert "## Hello" in page  # the typed text stays in the editor
+    db.session.expire_all()
+    assert meeting.minutes == ""
+
+
+def test_word_diff_marks_words():
+    from tracker.outcomes.report import word_diff
+
+    parts = word_diff("We agreed to publish.\n", "We agreed to draft and publish.\n")
+    assert [(p.kind, p.text) for p in parts] == [
+        ("same", "We agreed to "),
+        ("added", "draft and "),
+        ("same", "publish.\n"),
+    ]

@@ -150,14 +150,17 @@ def test_difference_between_any_two_revisions_is_escaped(organiser_client):
     page = client.get(f"/meetings/{meeting.id}/minutes/revisions?from=1&to=3").get_data(
         as_text=True
     )
-    assert "<del>-line two</del>" in page
-    assert "<ins>+line &lt;b&gt;2&lt;/b&gt;</ins>" in page
-    assert "<ins>+line three</ins>" in page
+    # Issue 14: word by word, with additions and deletions marked.
+    hidden_added = '<span class="visually-hidden">[added: </span>'
+    hidden_removed = '<span class="visually-hidden">[removed: </span>'
+    assert f"<del>{hidden_removed}two<" in page
+    assert f"<ins>{hidden_added}&lt;b&gt;2&lt;/b&gt;<" in page
+    assert f"<ins>{hidden_added}line three\n<" in page
     assert "<b>2</b>" not in page
     page = client.get(f"/meetings/{meeting.id}/minutes/revisions?from=2&to=3").get_data(
         as_text=True
     )
-    assert "line two" not in page and "<ins>+line three</ins>" in page
+    assert "line two" not in page and f"<ins>{hidden_added}line three" in page
 
 
 def test_unknown_revision_is_404(organiser_client):

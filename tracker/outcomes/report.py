@@ -4,6 +4,7 @@ no database)."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,14 @@ def text_diff(old: str, new: str, old_label: str, new_label: str) -> list[DiffLi
     return result
 
 
+def minutes_template(topics: list[str]) -> str:
+    """A first draft of the minutes: a summary heading and one heading per agenda topic."""
+    lines = ["## Summary", "", ""]
+    for topic in topics:
+        lines += [f"## {topic}", "", ""]
+    return "\n".join(lines)
+
+
 IN_PREPARATION = "The minutes and outcomes of this meeting are in preparation."
 
 
@@ -59,6 +68,50 @@ def shift_headings(markdown: str, levels: int) -> str:
                 line = "#" * min(hashes + levels, 6) + rest
         result.append(line)
     return "\n".join(result)
+
+
+@dataclass
+class DiffPart:
+    """A run of text in a word diff: kind is same, added or removed."""
+
+    kind: str
+    text: str
+
+
+WORD = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> list[DiffPart]:
+    """The differences between two texts word by word (lines first, then words in changed lines)."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    parts: list[DiffPart] = []
+
+    def add(kind: str, text: str) -> None:
+        if not text:
+            return
+        if parts and parts[-1].kind == kind:
+            parts[-1].text += text
+        else:
+            parts.append(DiffPart(kind, text))
+
+    lines = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        before, after = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
+        if tag == "equal":
+            add("same", before)
+        elif tag != "replace":
+            add("removed", before)
+            add("added", after)
+        else:
+            a, b = WORD.findall(before), WORD.findall(after)
+            words = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+            for wtag, w1, w2, v1, v2 in words.get_opcodes():
+                if wtag == "equal":
+                    add("same", "".join(a[w1:w2]))
+                else:
+                    add("removed", "".join(a[w1:w2]))
+                    add("added", "".join(b[v1:v2]))
+    return parts
 
 
 def report_markdown(outcomes: MeetingOutcomes, show_record: bool = True) -> str:

@@ -78,7 +78,7 @@ from tracker.outcomes.queries import (
     series_matrix,
     topic_timeline,
 )
-from tracker.outcomes.report import report_markdown, text_diff
+from tracker.outcomes.report import minutes_template, report_markdown, word_diff
 from tracker.views import filter_options, int_arg, live_or_404, paginate
 
 
@@ -411,6 +411,8 @@ def minutes(meeting_id: int) -> str:
     outcomes = meeting_outcomes(db.session, meeting)
     form = MinutesForm()
     form.text.data = meeting.minutes
+    if not meeting.minutes and outcomes.revision_number == 0:
+        form.text.data = minutes_template([entry.item.topic.title for entry in outcomes.agenda])
     form.base_revision.data = str(outcomes.revision_number)
     return render_minutes(form, meeting, outcomes)
 
@@ -421,6 +423,11 @@ def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Save the minutes as a new revision; never silently over someone else's save."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = MinutesForm()
+    if "preview" in request.form and form.validate_on_submit():
+        # Shown through the same Markdown sanitiser as the saved minutes; nothing is saved.
+        return render_minutes(
+            form, meeting, meeting_outcomes(db.session, meeting), preview=form.text.data or ""
+        )
     if form.validate_on_submit():
         try:
             revision = save_minutes(
@@ -478,7 +485,7 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
             meeting,
             meeting_outcomes(db.session, meeting),
             conflict=latest,
-            conflict_diff=text_diff(theirs, form.text.data or "", f"revision {number}", "yours"),
+            conflict_diff=word_diff(theirs, form.text.data or ""),
         ),
         409,
     )
@@ -503,7 +510,7 @@ def revisions_page(meeting_id: int) -> str:
         new_text = revision_text(db.session, meeting, new_number)
         if old_text is None or new_text is None:
             abort(404)
-        diff = text_diff(old_text, new_text, f"revision {old_number}", f"revision {new_number}")
+        diff = word_diff(old_text, new_text)
     return render_template(
         "outcomes/revisions.html",
         meeting=meeting,

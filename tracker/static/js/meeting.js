@@ -133,3 +133,35 @@
 
   bind(document);
 })();
+
+// Minutes editor: a live preview through the server's own Markdown sanitiser (the same
+// "Preview" submit as without JavaScript, sent in the background while typing).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-live-preview]");
+  if (!form || !window.fetch || !window.DOMParser) return;
+  var text = form.querySelector("textarea");
+  var timer = null;
+  var sent = 0;
+  function refresh() {
+    var body = new FormData(form);
+    body.set("preview", "1");
+    var ticket = ++sent;
+    fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        if (ticket !== sent) return;
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.querySelector(".minutes-preview .prose");
+        var current = document.querySelector(".minutes-preview .prose");
+        if (fresh && current) current.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () { /* the Preview button still works */ });
+  }
+  if (text) {
+    text.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 600);
+    });
+  }
+})();
