@@ -561,3 +561,38 @@ def test_word_diff_marks_words():
         ("added", "draft and "),
         ("same", "publish.\n"),
     ]
+
+
+# --- point 8: a meeting page that reads once ---------------------------------------------------
+
+
+def test_meeting_page_shows_attendance_and_agenda_once(organiser_client, past):
+    page = text(organiser_client.get(f"/meetings/{past['meeting'].id}"))
+    assert page.count("<h3>Attendance</h3>") == 1
+    assert page.count("<h3>Agenda</h3>") == 1 and "<h2>Agenda</h2>" not in page
+    assert "Participating organisations" not in page
+    agenda = page.index("<h3>Agenda</h3>")
+    assert agenda < page.index("Analytical report", agenda) < page.index("Publish in spring")
+
+
+def test_first_meeting_shows_nothing_since_the_last_one(client, app):
+    from tests.factories import make_deliverable
+
+    meeting = make_meeting(title="First ever", number=1)
+    make_deliverable(meeting=meeting, title="Some paper")
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert "since the last meeting" not in page.lower()
+
+
+def test_since_the_last_meeting_is_capped_with_a_link(client, app):
+    from tests.factories import make_deliverable
+
+    series = make_series(name="Capped")
+    start = utcnow() - timedelta(days=60)
+    make_meeting(series=series, number=1, starts_at=start)
+    second = make_meeting(series=series, number=2, starts_at=start + timedelta(days=30))
+    for n in range(8):
+        make_deliverable(title=f"Paper {n}", created_at=start + timedelta(days=5))
+    page = text(client.get(f"/meetings/{second.id}"))
+    assert sum(f"Paper {n}<" in page for n in range(8)) == 5
+    assert f"/meetings/{second.id}/since-last" in page and "See all 8" in page

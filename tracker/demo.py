@@ -221,7 +221,7 @@ def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
             MeetingStatus.CONFIRMED,
             "Online",
             [0, 2, 8],
-            "Upcoming meeting (dated relative to today).",
+            "Agenda for the conference: programme, speakers and the founding declaration.",
         ),
         (
             5,

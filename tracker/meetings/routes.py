@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -95,9 +98,22 @@ def detail(meeting_id: int) -> str:
         zones=[p.organisation.timezone for p in participations],
         deliverables=deliverables,
         meeting_outcomes=outcomes,
-        since=queries.since_last_meeting(db.session, meeting),
+        **since_summary(meeting),
         audit_events=visible_audit_for(db.session, current_user, "meeting", meeting.id),
     )
+
+
+SINCE_CAP = 5
+
+
+def since_summary(meeting: Meeting) -> dict[str, Any]:
+    """Deliverable changes since the previous meeting, each group capped, with the full count."""
+    since = queries.since_last_meeting(db.session, meeting)
+    groups = ("new", "finished", "progress_moves", "status_changes")
+    total = sum(len(getattr(since, name)) for name in groups)
+    capped = replace(since, **{name: getattr(since, name)[:SINCE_CAP] for name in groups})
+    shown = sum(len(getattr(capped, name)) for name in groups)
+    return {"since": capped, "since_total": total, "since_more": total > shown}
 
 
 @bp.route("/new", methods=["GET", "POST"])
