@@ -156,7 +156,9 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
     meeting = live_or_404(Meeting, meeting_id)
     if is_locked(db.session, meeting):
         flash(LOCKED_MESSAGE, "error")
-        return redirect(url_for(".detail", meeting_id=meeting.id), 303)
+        return redirect(
+            url_for(".detail", meeting_id=meeting.id), 303 if request.method == "POST" else 302
+        )
     if request.method == "GET":
         form = MeetingForm(
             obj=meeting,

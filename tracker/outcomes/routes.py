@@ -109,7 +109,7 @@ def refuse(message: str, back: str) -> BaseResponse:
     """Undo the attempt and show why it was refused as a message on the page it came from."""
     db.session.rollback()
     flash(message, "error")
-    return redirect(back, 303)
+    return redirect(back, 303 if request.method == "POST" else 302)
 
 
 def outcome_choices(meeting: Meeting) -> tuple[list[Participation], list[Deliverable]]:
