@@ -152,9 +152,7 @@ def topic_forms(meeting: Meeting, bound: TopicRecordForm | None = None) -> dict[
 def render_outcomes_page(meeting: Meeting, bound: TopicRecordForm | None = None) -> str:
     """The outcomes page; editors get inline forms per topic and the attendance form."""
     outcomes = meeting_outcomes(db.session, meeting)
-    editable = (
-        current_user.is_authenticated and current_user.can_edit and not outcomes.is_approved
-    )
+    editable = current_user.is_authenticated and current_user.can_edit and not outcomes.is_approved
     rows = attendance_rows(db.session, meeting) if editable else []
     return render_template(
         "outcomes/meeting.html",
