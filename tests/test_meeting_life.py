@@ -596,3 +596,12 @@ def test_since_the_last_meeting_is_capped_with_a_link(client, app):
     page = text(client.get(f"/meetings/{second.id}"))
     assert sum(f"Paper {n}<" in page for n in range(8)) == 5
     assert f"/meetings/{second.id}/since-last" in page and "See all 8" in page
+
+
+def test_series_button_plans_the_next_meeting(organiser_client, past):
+    series = past["series"]
+    page = text(organiser_client.get(f"/series/{series.id}"))
+    assert "Plan the next meeting" in page
+    form = text(organiser_client.get(f"/meetings/new?series={series.id}"))
+    # Prefilled from the latest live meeting of the series (number 2), as its next one.
+    assert 'value="3"' in form and f'<option selected value="{past["austria"].id}">' in form
