@@ -346,11 +346,14 @@ def lifecycle(meeting_id: int) -> BaseResponse:
 def reopen(meeting_id: int) -> str | BaseResponse:
     """An admin reopens approved minutes with a reason, which goes to the audit trail."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
-    if not is_locked(db.session, meeting):
-        return refuse(
-            "These minutes are not approved, so there is nothing to reopen.", outcomes_url(meeting)
-        )
     form = ReopenForm()
+    if not is_locked(db.session, meeting):
+        if request.method == "POST":
+            return refuse(
+                "These minutes are not approved, so there is nothing to reopen.",
+                outcomes_url(meeting),
+            )
+        return render_template("outcomes/reopen.html", form=None, meeting=meeting)
     if form.validate_on_submit():
         try:
             reopen_minutes(db.session, meeting, current_user, form.reason.data or "")
