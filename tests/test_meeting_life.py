@@ -605,3 +605,13 @@ def test_series_button_plans_the_next_meeting(organiser_client, past):
     form = text(organiser_client.get(f"/meetings/new?series={series.id}"))
     # Prefilled from the latest live meeting of the series (number 2), as its next one.
     assert 'value="3"' in form and f'<option selected value="{past["austria"].id}">' in form
+
+
+def test_topic_timeline_follows_the_draft_rule(client, viewer, past):
+    topic_id = past["item"].topic_id
+    for url in (f"/topics/{topic_id}/timeline", f"/topics/{topic_id}"):
+        page = text(client.get(url))
+        assert "Publish in spring" not in page and "in preparation" in page
+    login_as(client, viewer)
+    page = text(client.get(f"/topics/{topic_id}/timeline"))
+    assert "Publish in spring" in page and "badge-draft" in page

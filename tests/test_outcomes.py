@@ -469,7 +469,8 @@ def test_carry_needs_a_mode(organiser_client, setting):
 # ------------------------------------------------------------------ topic timeline (point 5)
 
 
-def test_topic_timeline_in_date_order_with_outcomes_and_deliverables(client, setting):
+def test_topic_timeline_in_date_order_with_outcomes_and_deliverables(organiser_client, setting):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     topic = setting["topic"]
     later = AgendaItem(meeting=setting["second"], topic=topic, notes="Second look", position=0)
     db.session.add(later)

@@ -216,6 +216,7 @@ class TimelineEntry(ByKind):
     item: AgendaItem
     outcomes: list[Outcome] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
+    approved: bool = False
 
 
 @dataclass
@@ -244,7 +245,17 @@ def topic_timeline(session: Session, topic: Any) -> TopicTimeline:
         )
     )
     item_ids = select(AgendaItem.id).where(AgendaItem.topic_id == topic.id)
-    entries = {item.id: TimelineEntry(item.meeting, item) for item in items}
+    approved = set(
+        session.scalars(
+            select(MinutesApproval.meeting_id).where(
+                MinutesApproval.meeting_id.in_([item.meeting_id for item in items])
+            )
+        )
+    )
+    entries = {
+        item.id: TimelineEntry(item.meeting, item, approved=item.meeting_id in approved)
+        for item in items
+    }
     for outcome in session.scalars(
         select(Outcome).where(Outcome.agenda_item_id.in_(item_ids)).order_by(Outcome.id)
     ):
