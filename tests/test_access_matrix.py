@@ -124,6 +124,8 @@ ACCESS: dict[str, str] = {
     "outcomes.create": EDITOR,
     "outcomes.lifecycle": EDITOR,
     "outcomes.notes": EDITOR,
+    "outcomes.record": EDITOR,
+    "outcomes.reopen": ADMIN,
     "outcomes.save": EDITOR,
     "progress.add_milestone": EDITOR,
     "progress.add_update": EDITOR,

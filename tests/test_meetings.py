@@ -242,7 +242,8 @@ def test_list_paginates(app, client) -> None:
 # --- detail -------------------------------------------------------------------------------
 
 
-def test_detail_shows_everything(client) -> None:
+def test_detail_shows_everything(organiser_client) -> None:
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     # Zones are listed in the order of the participants' names.
     orgs = [
         make_organisation(name="A Sofia AI", timezone="Europe/Sofia"),

@@ -83,7 +83,8 @@ def test_markdown_filter_is_registered(app):
 
 
 @pytest.mark.sqlite_only
-def test_minutes_page_renders_markdown_safely(client, app):
+def test_minutes_page_renders_markdown_safely(organiser_client, app):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = make_meeting()
     make_minutes_revision(meeting, "## Done\n\n<script>alert('x')</script>\n[a](javascript:go())")
     page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
@@ -140,7 +141,8 @@ def test_bad_minutes_are_explained(organiser_client, typed, message):
 
 
 @pytest.mark.sqlite_only
-def test_difference_between_any_two_revisions_is_escaped(client):
+def test_difference_between_any_two_revisions_is_escaped(organiser_client):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = make_meeting()
     make_minutes_revision(meeting, "line one\nline two\n")
     make_minutes_revision(meeting, "line one\nline <b>2</b>\n")
@@ -148,17 +150,21 @@ def test_difference_between_any_two_revisions_is_escaped(client):
     page = client.get(f"/meetings/{meeting.id}/minutes/revisions?from=1&to=3").get_data(
         as_text=True
     )
-    assert "<del>-line two</del>" in page
-    assert "<ins>+line &lt;b&gt;2&lt;/b&gt;</ins>" in page
-    assert "<ins>+line three</ins>" in page
+    # Issue 14: word by word, with additions and deletions marked.
+    hidden_added = '<span class="visually-hidden">[added: </span>'
+    hidden_removed = '<span class="visually-hidden">[removed: </span>'
+    assert f"<del>{hidden_removed}two<" in page
+    assert f"<ins>{hidden_added}&lt;b&gt;2&lt;/b&gt;<" in page
+    assert f"<ins>{hidden_added}line three\n<" in page
     assert "<b>2</b>" not in page
     page = client.get(f"/meetings/{meeting.id}/minutes/revisions?from=2&to=3").get_data(
         as_text=True
     )
-    assert "line two" not in page and "<ins>+line three</ins>" in page
+    assert "line two" not in page and f"<ins>{hidden_added}line three" in page
 
 
-def test_unknown_revision_is_404(client):
+def test_unknown_revision_is_404(organiser_client):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = make_meeting()
     make_minutes_revision(meeting, "x")
     url = f"/meetings/{meeting.id}/minutes/revisions?from=1&to=7"

@@ -90,8 +90,8 @@ def setting(app):
 # ------------------------------------------------------------------ agenda outcomes (point 2)
 
 
-def test_logging_page_shows_agenda_topics(client, setting):
-    page = text(client.get(f"/meetings/{setting['first'].id}/outcomes"))
+def test_logging_page_shows_agenda_topics(client, organiser_client, setting):
+    page = text(organiser_client.get(f"/meetings/{setting['first'].id}/outcomes"))
     assert "Analytical report on the AI ecosystem" in page
     assert "Nothing logged on this topic yet" in page
 
@@ -254,7 +254,8 @@ def test_deleted_meeting_is_404(client, setting):
 # ------------------------------------------------------------------ action items list (point 3)
 
 
-def test_actions_list_filters_by_owner_series_and_overdue(client, setting):
+def test_actions_list_filters_by_owner_series_and_overdue(organiser_client, setting):
+    client = organiser_client  # issue 14: draft actions are shown to logged-in members only
     other = make_meeting(organisations=[setting["serbia"]], title="Elsewhere")
     make_action_item(
         meeting=setting["first"], owner_organisation=setting["austria"], text="Austrian job"
@@ -283,7 +284,8 @@ def test_actions_list_filters_by_owner_series_and_overdue(client, setting):
     assert "Late Serbian job" in page and "Austrian job" not in page and "Overdue" in page
 
 
-def test_actions_list_paginates(client, app, setting):
+def test_actions_list_paginates(organiser_client, app, setting):
+    client = organiser_client  # issue 14: draft actions are shown to logged-in members only
     app.config["TRACKER_PAGE_SIZE"] = 2
     for n in range(5):
         make_action_item(
@@ -339,7 +341,8 @@ def test_overdue_property(app, setting):
 # ------------------------------------------------------------------ carry-forward (point 4)
 
 
-def test_next_meeting_shows_open_actions_from_earlier_meetings(client, setting):
+def test_next_meeting_shows_open_actions_from_earlier_meetings(organiser_client, setting):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     third = make_meeting(
         series=setting["series"], number=3, organisations=[setting["austria"]], title="Third"
     )
@@ -424,7 +427,10 @@ def test_move_is_refused_when_the_topic_has_outcomes(organiser_client, setting):
     response = organiser_client.post(
         f"/meetings/{setting['first'].id}/agenda/{item.id}/carry", data={"mode": "move"}
     )
-    assert response.status_code == 409 and "Copy it to the next meeting instead" in text(response)
+    # Issue 14: a refusal is a message on the page the organiser came from, not a 409 page.
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "Copy it to the next meeting instead" in page
     assert db.session.get(AgendaItem, item.id) is not None
 
 
@@ -435,8 +441,9 @@ def test_carry_without_next_meeting_is_explained(organiser_client, setting):
     response = organiser_client.post(
         f"/meetings/{setting['first'].id}/agenda/{item.id}/carry", data={"mode": "copy"}
     )
-    assert response.status_code == 409
-    assert "There is no later meeting in Borderless AI" in text(response)
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "There is no later meeting in Borderless AI" in page
 
 
 def test_next_meeting_skips_deleted_and_other_series(app, setting):
@@ -464,7 +471,8 @@ def test_carry_needs_a_mode(organiser_client, setting):
 # ------------------------------------------------------------------ topic timeline (point 5)
 
 
-def test_topic_timeline_in_date_order_with_outcomes_and_deliverables(client, setting):
+def test_topic_timeline_in_date_order_with_outcomes_and_deliverables(organiser_client, setting):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     topic = setting["topic"]
     later = AgendaItem(meeting=setting["second"], topic=topic, notes="Second look", position=0)
     db.session.add(later)
@@ -600,12 +608,17 @@ def step(client, meeting, name):
 
 def test_lifecycle_planned_confirmed_held_approved(organiser_client, organiser, setting):
     meeting = setting["first"]
+    meeting.starts_at = utcnow() - timedelta(hours=2)
+    meeting.ends_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
     assert step(organiser_client, meeting, "confirm").status_code == 302
     assert meeting.status == MeetingStatus.CONFIRMED
     assert step(organiser_client, meeting, "hold").status_code == 302
     assert meeting.status == MeetingStatus.HELD
     response = step(organiser_client, meeting, "approve")
-    assert response.status_code == 409 and "Write the minutes before approving" in text(response)
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "Write the minutes before approving" in page
     make_minutes_revision(meeting, "# Minutes")
     assert step(organiser_client, meeting, "approve").status_code == 302
     approval = db.session.get(MinutesApproval, meeting.id)
@@ -617,10 +630,14 @@ def test_lifecycle_planned_confirmed_held_approved(organiser_client, organiser, 
 def test_lifecycle_refuses_skipping_steps(organiser_client, setting):
     meeting = setting["first"]
     response = step(organiser_client, meeting, "approve")
-    assert response.status_code == 409
-    assert "planned to confirmed, then held, then minutes approved" in text(response)
+    assert response.status_code == 303
+    page = text(organiser_client.get(response.headers["Location"]))
+    assert "Minutes can be approved only once the meeting is held" in page
     assert meeting.status == MeetingStatus.PLANNED
-    assert step(organiser_client, meeting, "hold").status_code == 409
+    response = step(organiser_client, meeting, "hold")
+    assert response.status_code == 303
+    assert "has not started yet" in text(organiser_client.get(response.headers["Location"]))
+    assert meeting.status == MeetingStatus.PLANNED
     assert step(organiser_client, meeting, "explode").status_code == 400
 
 
@@ -640,12 +657,14 @@ def test_approved_minutes_are_locked_for_organisers(organiser_client, setting):
     response = organiser_client.post(
         f"/meetings/{meeting.id}/minutes", data={"text": "Sneaky change", "base_revision": "1"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 303
+    assert "is locked" in text(organiser_client.get(response.headers["Location"]))
     db.session.expire_all()
     assert meeting.minutes == "Original minutes"
 
 
-def test_admin_edit_of_approved_minutes_is_recorded(admin_client, admin, setting):
+def test_admin_reopens_approved_minutes_with_a_reason(admin_client, admin, setting):
+    """Issue 14: approved minutes are locked for admins too; they reopen them with a reason."""
     from tracker.models import AuditEvent, MinutesRevision
 
     meeting = setting["first"]
@@ -653,17 +672,27 @@ def test_admin_edit_of_approved_minutes_is_recorded(admin_client, admin, setting
     response = admin_client.post(
         f"/meetings/{meeting.id}/minutes", data={"text": "Corrected minutes", "base_revision": "1"}
     )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert meeting.minutes == "Original minutes"
+    response = admin_client.post(f"/meetings/{meeting.id}/reopen", data={"reason": ""})
+    assert response.status_code == 200 and "Say why" in text(response)
+    response = admin_client.post(
+        f"/meetings/{meeting.id}/reopen", data={"reason": "Decision on topic 1 was wrong"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(MinutesApproval, meeting.id) is None
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "reopen")).one()
+    assert event.user_id == admin.id and event.entity_id == meeting.id
+    assert "Decision on topic 1 was wrong" in event.summary
+    response = admin_client.post(
+        f"/meetings/{meeting.id}/minutes", data={"text": "Corrected minutes", "base_revision": "1"}
+    )
     assert response.status_code == 302
     revision = db.session.scalars(
         db.select(MinutesRevision).where(MinutesRevision.number == 2)
     ).one()
-    assert revision.after_approval and revision.author_id == admin.id
-    event = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "edit-approved")
-    ).one()
-    assert event.user_id == admin.id and event.entity_id == meeting.id
-    page = text(admin_client.get(f"/meetings/{meeting.id}/minutes/revisions"))
-    assert "Edited after approval" in page
+    assert revision.author_id == admin.id
 
 
 # ------------------------------------------------------------------ report (point 7)
@@ -684,7 +713,8 @@ def logged(setting):
     return setting
 
 
-def test_printable_report(client, logged):
+def test_printable_report(organiser_client, logged):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = logged["first"]
     page = text(client.get(f"/meetings/{meeting.id}/report"))
     for words in ("AI Austria: Anna Huber", "Publish in spring", "Draft it", "AIAT (Anna Huber)"):
@@ -696,7 +726,8 @@ def test_printable_report(client, logged):
     css.close()
 
 
-def test_markdown_export(client, logged):
+def test_markdown_export(organiser_client, logged):
+    client = organiser_client  # issue 14: drafts are shown to logged-in members only
     meeting = logged["first"]
     response = client.get(f"/meetings/{meeting.id}/report.md")
     assert response.mimetype == "text/markdown"

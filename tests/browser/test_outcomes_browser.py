@@ -30,7 +30,8 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
         serbia = factories.make_organisation(name="AI Serbia", short_name="AIRS")
         anna = factories.make_person(name="Anna Huber", organisation=austria)
         topic = factories.make_topic(title="Analytical report on the AI ecosystem")
-        start = datetime(2030, 3, 4, 13, 0, tzinfo=UTC)
+        # Issue 14: only a meeting that has started can be marked held, so the first is past.
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=7)
         first = factories.make_meeting(
             series=series,
             number=1,

@@ -60,7 +60,11 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
     upcoming = list(
         session.scalars(
             select(Meeting)
-            .where(live, Meeting.ends_at >= now, Meeting.status != MeetingStatus.CANCELLED)
+            .where(
+                live,
+                Meeting.ends_at >= now,
+                Meeting.status.not_in([MeetingStatus.CANCELLED, MeetingStatus.HELD]),
+            )
             .order_by(Meeting.starts_at)
             .limit(6)
             .options(*meeting_options())

@@ -35,8 +35,16 @@ from tracker.forms import (
 )
 from tracker.inputs import MAX_YEAR, MIN_YEAR, parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
-from tracker.meetings.queries import number_taken
-from tracker.models import Attendance, Meeting, MeetingStatus, Organisation, Series, Topic
+from tracker.meetings.queries import NextMeetingPlan, number_taken
+from tracker.models import (
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Series,
+    Topic,
+    utcnow,
+)
 from tracker.models.enums import choices
 from tracker.timefmt import is_zone
 
@@ -59,9 +67,13 @@ class ParticipantRow(Form):
 
 
 class AgendaRow(Form):
-    """One agenda topic; a blank row is ignored."""
+    """One agenda topic, chosen or typed as a new one, with its place; a blank row is ignored."""
 
     topic = SelectField("Topic", validators=[Optional()])
+    new_topic = StringField("or a new topic", validators=[Optional(), Length(max=300)])
+    order = IntegerField(
+        "Order", validators=[Optional(), NumberRange(min=1, max=1000, message="Use 1 to 1000.")]
+    )
 
 
 class MeetingForm(VersionedForm):
@@ -124,9 +136,30 @@ class MeetingForm(VersionedForm):
         for row in self.participants:
             row.form.organisation.choices = organisation_choices
         topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
-        topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
+        self.topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
+        self.organisation_choices = organisation_choices
         for row in self.agenda:
-            row.form.topic.choices = topic_choices
+            row.form.topic.choices = self.topic_choices
+        for position, row in enumerate(self.agenda, start=1):
+            if row.form.order.data is None and not row.form.order.raw_data:
+                row.form.order.data = position
+
+    def add_rows(self, count: int = EXTRA_ROWS) -> None:
+        """Add blank organisation and agenda rows (the "More rows" button without JavaScript)."""
+        for _ in range(count):
+            self.participants.append_entry()
+            self.participants[-1].form.organisation.choices = self.organisation_choices
+            self.agenda.append_entry()
+            self.agenda[-1].form.topic.choices = self.topic_choices
+            self.agenda[-1].form.order.data = len(self.agenda)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate, taking an empty time zone as the chosen series' zone."""
+        if not (self.timezone.data or "").strip():
+            series = db.session.get(Series, self.chosen_series_id() or 0)
+            if series is not None:
+                self.timezone.data = series.timezone
+        return bool(super().validate(extra_validators))
 
     def chosen_series_id(self) -> int | None:
         """The chosen series id, if it is a number."""
@@ -188,6 +221,21 @@ class MeetingForm(VersionedForm):
         except NonexistentLocalTime as gap:
             raise ValidationError(str(gap)) from gap
 
+    def validate_status(self, field: SelectField) -> None:
+        """Held only once started; a held meeting cannot be cancelled or postponed."""
+        status = field.data
+        was_held = self.current is not None and self.current.status == MeetingStatus.HELD
+        if was_held and status in (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.value):
+            raise ValidationError(
+                "This meeting was held, so it cannot be cancelled or postponed any more."
+            )
+        start = self.start_utc()
+        if status == MeetingStatus.HELD.value and start is not None and start > utcnow():
+            raise ValidationError(
+                "A meeting can be marked held only once it has started. Keep it planned or "
+                "confirmed until then."
+            )
+
     def validate_participants(self, field: FieldList) -> None:
         """Each organisation at most once."""
         seen: set[str] = set()
@@ -201,11 +249,13 @@ class MeetingForm(VersionedForm):
             seen.add(value)
 
     def validate_agenda(self, field: FieldList) -> None:
-        """Each topic at most once."""
+        """Each topic at most once, chosen or typed."""
         seen: set[str] = set()
         for row in field:
-            value = row.form.topic.data
-            if not value:
+            value = row.form.topic.data or (
+                "new:" + (row.form.new_topic.data or "").strip().casefold()
+            )
+            if value == "new:":
                 continue
             if value in seen:
                 row.form.topic.errors.append("This topic is already on the agenda above.")
@@ -235,18 +285,55 @@ class MeetingForm(VersionedForm):
             if row.form.organisation.data
         ]
 
-    def agenda_values(self) -> list[int]:
-        """Topic ids of the non-blank agenda rows, in order."""
-        return [int(row.form.topic.data) for row in self.agenda if row.form.topic.data]
+    def agenda_entries(self) -> list[int | str]:
+        """The agenda in the order given: a topic id, or the title of a topic to create."""
+        rows = []
+        for index, row in enumerate(self.agenda):
+            order = row.form.order.data if row.form.order.data is not None else index + 1
+            if row.form.topic.data:
+                rows.append((order, index, int(row.form.topic.data)))
+            elif (row.form.new_topic.data or "").strip():
+                rows.append((order, index, row.form.new_topic.data.strip()))
+        entries: list[int | str] = [entry for _, _, entry in sorted(rows, key=lambda r: r[:2])]
+        return entries
 
 
-def rows_for(meeting: Meeting) -> dict[str, list[dict[str, str]]]:
+def rows_for_plan(plan: NextMeetingPlan) -> dict[str, Any]:
+    """Form data planning the next meeting: its fields, organisations and agenda rows."""
+    blank_participant = {"organisation": "", "attendance": Attendance.INVITED.value}
+    participants = [
+        {"organisation": str(i), "attendance": Attendance.INVITED.value}
+        for i in plan.organisation_ids
+    ]
+    agenda: list[dict[str, Any]] = [
+        {"topic": str(i), "order": n} for n, i in enumerate(plan.topic_ids, start=1)
+    ]
+    participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
+    agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))
+    return {
+        "series_id": str(plan.series.id),
+        "number": plan.number,
+        "title": plan.title,
+        "starts": plan.starts,
+        "ends": plan.ends,
+        "timezone": plan.timezone,
+        "location": plan.location,
+        "online_url": plan.online_url,
+        "participants": participants,
+        "agenda": agenda,
+    }
+
+
+def rows_for(meeting: Meeting) -> dict[str, list[dict[str, Any]]]:
     """Form data for a meeting's existing participants and agenda, plus a few blank rows."""
     participants = [
         {"organisation": str(p.organisation_id), "attendance": p.attendance.value}
         for p in meeting.participations
     ]
-    agenda = [{"topic": str(item.topic_id)} for item in meeting.agenda_items]
+    agenda: list[dict[str, Any]] = [
+        {"topic": str(item.topic_id), "order": n}
+        for n, item in enumerate(meeting.agenda_items, start=1)
+    ]
     blank_participant = {"organisation": "", "attendance": Attendance.INVITED.value}
     participants += [blank_participant] * max(EXTRA_ROWS, PARTICIPANT_ROWS - len(participants))
     agenda += [{"topic": ""}] * max(EXTRA_ROWS, AGENDA_ROWS - len(agenda))

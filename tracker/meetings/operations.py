@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.meetings.queries import next_number
-from tracker.models import AgendaItem, Attendance, Meeting, Participation
+from tracker.models import AgendaItem, Attendance, Meeting, Participation, Topic
 from tracker.operations import apply_values, check_version, touch
+from tracker.outcomes.operations import ensure_unlocked
 
 
 class NonexistentLocalTime(ValueError):
@@ -80,6 +82,23 @@ def set_agenda(meeting: Meeting, topic_ids: Sequence[int]) -> bool:
     return changed
 
 
+def agenda_topic_ids(session: Session, entries: Sequence[int | str]) -> list[int]:
+    """Topic ids for agenda entries, creating a topic for each new title (reusing one of the
+    same title); duplicates are dropped."""
+    ids: list[int] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            topic = session.scalars(select(Topic).where(Topic.title == entry)).first()
+            if topic is None:
+                topic = Topic(title=entry)
+                session.add(topic)
+                session.flush()
+            entry = topic.id
+        if entry not in ids:
+            ids.append(entry)
+    return ids
+
+
 def create_meeting(
     session: Session,
     values: Mapping[str, Any],
@@ -105,7 +124,13 @@ def update_meeting(
     agenda: Sequence[int],
     version: int | None,
 ) -> list[str]:
-    """Change a meeting, its participants and agenda; Conflict if someone saved in between."""
+    """Change a meeting, its participants and agenda; Conflict if someone saved in between.
+
+    RecordLocked once its minutes are approved.
+    """
+    session = Session.object_session(meeting)
+    if session is not None:
+        ensure_unlocked(session, meeting)
     check_version(meeting, version)
     values = dict(values)
     if values.get("number") is None:

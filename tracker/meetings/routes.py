@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,14 +15,21 @@ from tracker.audit import visible_audit_for
 from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
 from tracker.meetings import bp
-from tracker.meetings.forms import MeetingForm, rows_for
+from tracker.meetings.forms import MeetingForm, rows_for, rows_for_plan
 from tracker.meetings.operations import (
+    agenda_topic_ids,
     create_meeting,
     restore_meeting,
     soft_delete_meeting,
     update_meeting,
 )
-from tracker.meetings.queries import MeetingFilter, meeting_list_query, next_number
+from tracker.meetings.queries import (
+    MeetingFilter,
+    latest_meeting,
+    meeting_list_query,
+    next_number,
+    plan_next,
+)
 from tracker.models import (
     AgendaItem,
     Deliverable,
@@ -31,9 +41,16 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
-from tracker.outcomes.queries import meeting_outcomes
+from tracker.outcomes.operations import LOCKED_MESSAGE
+from tracker.outcomes.queries import is_locked, meeting_outcomes, record_visible, shown_status
 from tracker.progress import queries
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
+
+
+@bp.app_template_global()
+def meeting_status(meeting: Meeting) -> MeetingStatus:
+    """The status a meeting's pill shows: never "held" before the meeting has started."""
+    return shown_status(meeting)
 
 
 @bp.route("/")
@@ -72,33 +89,60 @@ def detail(meeting_id: int) -> str:
         .order_by(Deliverable.due_date, Deliverable.title)
         .options(selectinload(Deliverable.lead_organisation))
     ).all()
+    outcomes = meeting_outcomes(db.session, meeting)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
+        show_record=record_visible(outcomes.is_approved, current_user),
         participations=participations,
         zones=[p.organisation.timezone for p in participations],
         deliverables=deliverables,
-        meeting_outcomes=meeting_outcomes(db.session, meeting),
-        since=queries.since_last_meeting(db.session, meeting),
+        meeting_outcomes=outcomes,
+        **since_summary(meeting),
         audit_events=visible_audit_for(db.session, current_user, "meeting", meeting.id),
     )
+
+
+SINCE_CAP = 5
+
+
+def since_summary(meeting: Meeting) -> dict[str, Any]:
+    """Deliverable changes since the previous meeting, each group capped, with the full count."""
+    since = queries.since_last_meeting(db.session, meeting)
+    groups = ("new", "finished", "progress_moves", "status_changes")
+    total = sum(len(getattr(since, name)) for name in groups)
+    capped = replace(since, **{name: getattr(since, name)[:SINCE_CAP] for name in groups})
+    shown = sum(len(getattr(capped, name)) for name in groups)
+    return {"since": capped, "since_total": total, "since_more": total > shown}
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def create() -> str | Response:
-    """Plan a meeting; ?series=<id> preselects the series, its zone and next number."""
+    """Plan a meeting; ?after=<meeting id> or ?series=<id> prefills the next one of the series.
+
+    &topic=<id> adds a carried-forward topic to the prefilled agenda.
+    """
     form = MeetingForm()
     if request.method == "GET":
+        source = db.session.get(Meeting, int_arg("after") or 0)
+        if source is not None and source.deleted_at is not None:
+            source = None
         series = db.session.get(Series, int_arg("series") or 0)
-        if series is not None:
+        if source is None and series is not None:
+            source = latest_meeting(db.session, series.id)
+        if source is not None:
+            plan = plan_next(db.session, source, int_arg("topic"))
+            form = MeetingForm(formdata=None, **rows_for_plan(plan))
+        elif series is not None:
             form.series_id.data = str(series.id)
             form.timezone.data = series.timezone
             form.number.data = next_number(db.session, series.id)
-    if form.validate_on_submit():
-        meeting = create_meeting(
-            db.session, form.values(), form.participant_values(), form.agenda_values()
-        )
+    if "more_rows" in request.form:
+        form.add_rows()
+    elif form.validate_on_submit():
+        agenda = agenda_topic_ids(db.session, form.agenda_entries())
+        meeting = create_meeting(db.session, form.values(), form.participant_values(), agenda)
         db.session.commit()
         flash(f"Meeting {meeting.title} was added.", "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
@@ -110,6 +154,11 @@ def create() -> str | Response:
 def edit(meeting_id: int) -> str | Response | tuple[str, int]:
     """Change a meeting, its participants and agenda."""
     meeting = live_or_404(Meeting, meeting_id)
+    if is_locked(db.session, meeting):
+        flash(LOCKED_MESSAGE, "error")
+        return redirect(
+            url_for(".detail", meeting_id=meeting.id), 303 if request.method == "POST" else 302
+        )
     if request.method == "GET":
         form = MeetingForm(
             obj=meeting,
@@ -123,13 +172,15 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
         form.version.data = str(meeting.version)
     else:
         form = MeetingForm(current=meeting)
-    if form.validate_on_submit():
+    if "more_rows" in request.form:
+        form.add_rows()
+    elif form.validate_on_submit():
         try:
             update_meeting(
                 meeting,
                 form.values(),
                 form.participant_values(),
-                form.agenda_values(),
+                agenda_topic_ids(db.session, form.agenda_entries()),
                 form.submitted_version(),
             )
             db.session.commit()

@@ -152,6 +152,29 @@ class OutcomeForm(FlaskForm):
         }
 
 
+class TopicRecordForm(OutcomeForm):
+    """One agenda topic on the outcomes page: its notes and, optionally, one new outcome."""
+
+    notes = TextAreaField(
+        "Notes (Markdown)",
+        validators=[Length(max=NOTES_MAX, message=f"Keep the notes under {NOTES_MAX} characters.")],
+    )
+    text = TextAreaField(
+        "Outcome (leave empty to save only the notes)",
+        validators=[Length(max=TEXT_MAX, message=f"Keep it under {TEXT_MAX} characters.")],
+    )
+
+    def validate_owner_organisation(self, field: SelectField) -> None:
+        """An action needs an owner taking part in the meeting (only when text is given)."""
+        if (self.text.data or "").strip():
+            super().validate_owner_organisation(field)
+
+    def validate_due_date(self, field: DateField) -> None:
+        """An action needs a due date (only when text is given)."""
+        if (self.text.data or "").strip():
+            super().validate_due_date(field)
+
+
 class NotesForm(VersionedForm):
     """The notes of one agenda topic, with the version of the item they were loaded from."""
 
@@ -195,6 +218,18 @@ class LifecycleForm(FlaskForm):
     """Take the next lifecycle step of a meeting."""
 
     step = SelectField("Step", choices=select_choices(list(STEPS.items())))
+
+
+class ReopenForm(FlaskForm):
+    """An admin reopens approved minutes, saying why."""
+
+    reason = TextAreaField(
+        "Reason for reopening",
+        validators=[
+            DataRequired("Say why the approved minutes are reopened."),
+            Length(max=400, message="Keep the reason under 400 characters."),
+        ],
+    )
 
 
 class CarryForm(FlaskForm):

@@ -34,8 +34,9 @@ from tracker.outcomes.queries import (
     STEPS,
     available_steps,
     can_edit_minutes,
+    has_started,
+    is_locked,
     latest_revision,
-    latest_revision_number,
     next_meeting,
     participating_ids,
 )
@@ -49,8 +50,24 @@ class MinutesConflict(Exception):
         self.latest = latest
 
 
-class MinutesLocked(Refused):
-    """The minutes are approved and only an admin may still change them."""
+class RecordLocked(Refused):
+    """The minutes are approved: minutes, attendance, agenda, outcomes and actions are read-only."""
+
+
+class MinutesLocked(RecordLocked):
+    """The minutes are approved and locked."""
+
+
+LOCKED_MESSAGE = (
+    "The minutes of this meeting are approved, so its record (minutes, attendance, agenda, "
+    "outcomes and actions) is locked. An admin can reopen it with a reason."
+)
+
+
+def ensure_unlocked(session: Session, meeting: Meeting) -> None:
+    """RecordLocked when the meeting's minutes are approved."""
+    if is_locked(session, meeting):
+        raise RecordLocked(LOCKED_MESSAGE)
 
 
 def save_minutes(
@@ -62,10 +79,10 @@ def save_minutes(
     on the revision and written to the audit trail.
     """
     approval = session.get(MinutesApproval, meeting.id)
-    if not can_edit_minutes(approval is not None, user):
-        raise MinutesLocked(
-            "These minutes are approved and locked. Only an admin can still change them."
-        )
+    if approval is not None:
+        raise MinutesLocked(LOCKED_MESSAGE)
+    if not can_edit_minutes(False, user):
+        raise Refused("Only editors can change the minutes.")
     latest = latest_revision(session, meeting)
     current = latest.number if latest else 0
     if base_number != current:
@@ -96,9 +113,22 @@ def save_minutes(
     return revision
 
 
-def advance_meeting(session: Session, meeting: Meeting, step: str, user: User) -> str:
-    """Take one lifecycle step; Refused with the reason when it is not possible now."""
+def advance_meeting(
+    session: Session, meeting: Meeting, step: str, user: User, two_person: bool = False
+) -> str:
+    """Take one lifecycle step; Refused with the reason when it is not possible now.
+
+    "Held" needs the meeting to have started; "minutes approved" needs it held. With two_person,
+    whoever wrote the latest minutes revision cannot approve them alone.
+    """
     approval = session.get(MinutesApproval, meeting.id)
+    if step == "hold" and approval is None and not has_started(meeting):
+        raise Refused(
+            "This meeting has not started yet, so it cannot be marked as held. "
+            "Mark it held once it has taken place."
+        )
+    if step == "approve" and approval is None and meeting.status != MeetingStatus.HELD:
+        raise Refused("Minutes can be approved only once the meeting is held. Mark it held first.")
     if step not in dict(available_steps(meeting, approval)):
         state = "minutes approved" if approval else meeting.status.value
         raise Refused(
@@ -111,9 +141,14 @@ def advance_meeting(session: Session, meeting: Meeting, step: str, user: User) -
     if step == "hold":
         meeting.status = MeetingStatus.HELD
         return "The meeting is marked as held. Log its outcomes and minutes."
-    number = latest_revision_number(session, meeting)
+    latest = latest_revision(session, meeting)
+    number = latest.number if latest else 0
     if not meeting.minutes.strip():
         raise Refused("Write the minutes before approving them.")
+    if two_person and latest is not None and latest.author_id == user.id:
+        raise Refused(
+            "You wrote the latest revision of these minutes. A second person must approve them."
+        )
     session.add(
         MinutesApproval(meeting_id=meeting.id, approved_by_id=user.id, revision_number=number)
     )
@@ -121,10 +156,32 @@ def advance_meeting(session: Session, meeting: Meeting, step: str, user: User) -
     return "The minutes are approved and now locked."
 
 
+def reopen_minutes(session: Session, meeting: Meeting, user: User, reason: str) -> None:
+    """Withdraw the approval so the record can be edited again; the reason goes to the audit."""
+    approval = session.get(MinutesApproval, meeting.id)
+    if approval is None:
+        raise Refused("These minutes are not approved, so there is nothing to reopen.")
+    if not reason.strip():
+        raise Refused("Give a reason for reopening the approved minutes.")
+    session.delete(approval)
+    session.add(
+        AuditEvent(
+            user_id=user.id,
+            action="reopen",
+            entity="meeting",
+            entity_id=meeting.id,
+            summary=f"Approved minutes reopened: {reason.strip()}"[:500],
+            changes={"minutes_approved": ["yes", "no"], "reason": ["", reason.strip()]},
+        )
+    )
+    session.flush()
+
+
 def add_outcome(
     session: Session, item: AgendaItem, kind: OutcomeKind, text: str, user: User | None
 ) -> Outcome:
     """Record information or a decision under an agenda topic."""
+    ensure_unlocked(session, item.meeting)
     if kind == OutcomeKind.ACTION:
         raise Refused("Actions are recorded as action items, with an owner and a due date.")
     outcome = Outcome(
@@ -139,6 +196,7 @@ def add_action(
     session: Session, meeting: Meeting, values: Mapping[str, Any], user: User | None
 ) -> ActionItem:
     """Record an action item agreed at meeting; Refused if the owner does not fit."""
+    ensure_unlocked(session, meeting)
     owner_id = values["owner_organisation_id"]
     if owner_id not in participating_ids(meeting):
         raise Refused("The owner organisation does not take part in this meeting.")
@@ -171,7 +229,10 @@ def close_action(action: ActionItem, status: ActionStatus, user: User | None) ->
 
 def update_notes(item: AgendaItem, notes: str, version: int | None = None) -> bool:
     """Change an agenda topic's notes; whether they changed. Raises Conflict when someone
-    saved them after the version the user started from."""
+    saved them after the version the user started from, RecordLocked once approved."""
+    session = Session.object_session(item)
+    if session is not None:
+        ensure_unlocked(session, item.meeting)
     check_version(item, version)
     if item.notes == notes:
         return False
@@ -189,8 +250,9 @@ def record_attendance(
     """Set each organisation's attendance and exactly which of their people attended.
 
     Attendance is part of the meeting: a change touches it (its version goes up), and a save
-    started from an older version of the meeting raises Conflict.
+    started from an older version of the meeting raises Conflict; RecordLocked once approved.
     """
+    ensure_unlocked(session, meeting)
     check_version(meeting, version)
     changed = False
     participations = {p.organisation_id: p for p in meeting.participations}
@@ -227,6 +289,12 @@ def carry_agenda_item(
 ) -> tuple[Meeting, AgendaItem]:
     """Copy or move an agenda topic, with its open actions, to the next meeting of the series."""
     meeting = item.meeting
+    locked = is_locked(session, meeting)
+    if locked and move:
+        raise RecordLocked(
+            "The minutes of this meeting are approved, so its agenda is locked: the topic "
+            "cannot be moved away. Copy it to the next meeting instead."
+        )
     target_meeting = next_meeting(session, meeting)
     if target_meeting is None:
         raise Refused(
@@ -248,6 +316,7 @@ def carry_agenda_item(
             AgendaItem.meeting_id == target_meeting.id, AgendaItem.topic_id == item.topic_id
         )
     ).first()
+    ensure_unlocked(session, target_meeting)
     if target is None:
         last = session.scalar(
             select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == target_meeting.id)
@@ -260,7 +329,9 @@ def carry_agenda_item(
         session.add(target)
         session.flush()
     for action in actions:
-        if action.is_open:
+        # An approved meeting keeps its list of actions as decided; the next meeting still
+        # lists them as open actions from earlier meetings.
+        if action.is_open and not locked:
             action.agenda_item_id = target.id
     if move:
         session.flush()

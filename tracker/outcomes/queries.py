@@ -8,7 +8,7 @@ everything a page fragment needs in a fixed number of queries, whatever the numb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
@@ -33,6 +33,7 @@ from tracker.models import (
     Series,
     User,
     deliverable_topic,
+    utcnow,
 )
 
 
@@ -215,6 +216,7 @@ class TimelineEntry(ByKind):
     item: AgendaItem
     outcomes: list[Outcome] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
+    approved: bool = False
 
 
 @dataclass
@@ -243,7 +245,17 @@ def topic_timeline(session: Session, topic: Any) -> TopicTimeline:
         )
     )
     item_ids = select(AgendaItem.id).where(AgendaItem.topic_id == topic.id)
-    entries = {item.id: TimelineEntry(item.meeting, item) for item in items}
+    approved = set(
+        session.scalars(
+            select(MinutesApproval.meeting_id).where(
+                MinutesApproval.meeting_id.in_([item.meeting_id for item in items])
+            )
+        )
+    )
+    entries = {
+        item.id: TimelineEntry(item.meeting, item, approved=item.meeting_id in approved)
+        for item in items
+    }
     for outcome in session.scalars(
         select(Outcome).where(Outcome.agenda_item_id.in_(item_ids)).order_by(Outcome.id)
     ):
@@ -391,8 +403,30 @@ def revisions(session: Session, meeting: Meeting) -> list[MinutesRevision]:
 
 
 def can_edit_minutes(meeting_approved: bool, user: User) -> bool:
-    """Approved minutes are locked for everyone but admins."""
-    return user.can_edit and (not meeting_approved or user.is_admin)
+    """Approved minutes are locked for everyone; an admin reopens them first."""
+    return user.can_edit and not meeting_approved
+
+
+def record_visible(approved: bool, user: Any) -> bool:
+    """Draft minutes and outcomes are for logged-in members; approved ones are for everyone."""
+    return approved or bool(getattr(user, "is_authenticated", False))
+
+
+def is_locked(session: Session, meeting: Meeting) -> bool:
+    """Whether the meeting's minutes are approved, which makes its whole record read-only."""
+    return session.get(MinutesApproval, meeting.id) is not None
+
+
+def has_started(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether the meeting's start has passed."""
+    return meeting.starts_at <= (now or utcnow())
+
+
+def shown_status(meeting: Meeting, now: datetime | None = None) -> MeetingStatus:
+    """The status a card shows: never "held" for a meeting that has not started yet."""
+    if meeting.status == MeetingStatus.HELD and not has_started(meeting, now):
+        return MeetingStatus.CONFIRMED
+    return meeting.status
 
 
 def revision_text(session: Session, meeting: Meeting, number: int) -> str | None:
@@ -413,12 +447,15 @@ STEPS: dict[str, str] = {
 }
 
 
-def available_steps(meeting: Meeting, approval: MinutesApproval | None) -> list[tuple[str, str]]:
-    """The next lifecycle step of a meeting, if it has one: planned, confirmed, held, approved."""
+def available_steps(
+    meeting: Meeting, approval: MinutesApproval | None, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """The next lifecycle steps of a meeting: planned, confirmed, held (once started), approved."""
+    started = has_started(meeting, now)
     if meeting.status == MeetingStatus.PLANNED:
-        return [("confirm", STEPS["confirm"])]
+        return [("confirm", STEPS["confirm"])] + ([("hold", STEPS["hold"])] if started else [])
     if meeting.status == MeetingStatus.CONFIRMED:
-        return [("hold", STEPS["hold"])]
+        return [("hold", STEPS["hold"])] if started else []
     if meeting.status == MeetingStatus.HELD and approval is None:
         return [("approve", STEPS["approve"])]
     return []
@@ -434,8 +471,12 @@ def open_actions_query(
     series_id: int | None = None,
     overdue: bool = False,
     today: date | None = None,
+    approved_only: bool = False,
 ) -> Select[Any]:
-    """Open actions, soonest due first, filtered by owner organisation, series and overdue."""
+    """Open actions, soonest due first, filtered by owner organisation, series and overdue.
+
+    approved_only keeps the actions of meetings whose minutes are approved (anonymous readers).
+    """
     query = (
         select(ActionItem)
         .join(Meeting, ActionItem.meeting_id == Meeting.id)
@@ -449,6 +490,12 @@ def open_actions_query(
         query = query.where(Meeting.series_id == series_id)
     if overdue:
         query = query.where(ActionItem.due_date < (today or date.today()))
+    if approved_only:
+        query = query.where(
+            select(MinutesApproval.meeting_id)
+            .where(MinutesApproval.meeting_id == ActionItem.meeting_id)
+            .exists()
+        )
     return query
 
 

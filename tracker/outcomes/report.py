@@ -4,6 +4,7 @@ no database)."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,8 +41,85 @@ def text_diff(old: str, new: str, old_label: str, new_label: str) -> list[DiffLi
     return result
 
 
-def report_markdown(outcomes: MeetingOutcomes) -> str:
-    """The meeting report as a Markdown document."""
+def minutes_template(topics: list[str]) -> str:
+    """A first draft of the minutes: a summary heading and one heading per agenda topic."""
+    lines = ["## Summary", "", ""]
+    for topic in topics:
+        lines += [f"## {topic}", "", ""]
+    return "\n".join(lines)
+
+
+IN_PREPARATION = "The minutes and outcomes of this meeting are in preparation."
+
+
+def shift_headings(markdown: str, levels: int) -> str:
+    """The Markdown with every ATX heading moved down levels (at most to ######), outside code."""
+    result = []
+    fence: str | None = None
+    for line in markdown.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = None if fence == marker else (fence or marker)
+        elif fence is None and line.startswith("#"):
+            hashes = len(line) - len(line.lstrip("#"))
+            rest = line[hashes:]
+            if hashes <= 6 and (rest == "" or rest.startswith((" ", "\t"))):
+                line = "#" * min(hashes + levels, 6) + rest
+        result.append(line)
+    return "\n".join(result)
+
+
+@dataclass
+class DiffPart:
+    """A run of text in a word diff: kind is same, added or removed."""
+
+    kind: str
+    text: str
+
+
+WORD = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> list[DiffPart]:
+    """The differences between two texts word by word (lines first, then words in changed lines)."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    parts: list[DiffPart] = []
+
+    def add(kind: str, text: str) -> None:
+        if not text:
+            return
+        if parts and parts[-1].kind == kind:
+            parts[-1].text += text
+        else:
+            parts.append(DiffPart(kind, text))
+
+    lines = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        before, after = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
+        if tag == "equal":
+            add("same", before)
+        elif tag != "replace":
+            add("removed", before)
+            add("added", after)
+        else:
+            a, b = WORD.findall(before), WORD.findall(after)
+            words = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+            for wtag, w1, w2, v1, v2 in words.get_opcodes():
+                if wtag == "equal":
+                    add("same", "".join(a[w1:w2]))
+                else:
+                    add("removed", "".join(a[w1:w2]))
+                    add("added", "".join(b[v1:v2]))
+    return parts
+
+
+def report_markdown(outcomes: MeetingOutcomes, show_record: bool = True) -> str:
+    """The meeting report as a Markdown document.
+
+    Without show_record (anonymous readers before approval) the draft notes, outcomes, actions
+    and minutes are left out; the minutes' own headings sit below the report's "## Minutes".
+    """
     meeting = outcomes.meeting
     when = meeting.local_start.strftime("%Y-%m-%d %H:%M")
     lines = [
@@ -52,6 +130,8 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
     ]
     if outcomes.approval is not None:
         lines += [f"Minutes approved on {outcomes.approval.approved_at:%Y-%m-%d}.", ""]
+    elif show_record:
+        lines += ["**Draft:** the minutes are not approved yet.", ""]
     lines += ["## Attendees", ""]
     attended = [row for row in outcomes.attendance if row.attended]
     for row in attended:
@@ -70,6 +150,11 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
                 for row in absent
             ),
         ]
+    if not show_record:
+        lines += ["", "## Agenda", ""]
+        lines += [f"- {entry.item.topic.title}" for entry in outcomes.agenda] or ["None."]
+        lines += ["", "## Minutes", "", IN_PREPARATION, ""]
+        return "\n".join(lines)
     lines += ["", "## Decisions", ""]
     decisions = outcomes.decisions
     lines += [f"- **{item.topic.title}:** {o.text}" for item, o in decisions] or ["None."]
@@ -90,5 +175,6 @@ def report_markdown(outcomes: MeetingOutcomes) -> str:
             lines.append(f"- {outcome.kind.value.capitalize()}: {outcome.text}")
         if entry.outcomes:
             lines.append("")
-    lines += ["## Minutes", "", meeting.minutes.strip() or "No minutes yet.", ""]
+    minutes = shift_headings(meeting.minutes.strip(), 2)
+    lines += ["## Minutes", "", minutes or "No minutes yet.", ""]
     return "\n".join(lines)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker.auth.access import editor_required
+from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
 from tracker.inputs import local_path_or
 from tracker.models import (
@@ -37,17 +46,20 @@ from tracker.outcomes.forms import (
     MinutesForm,
     NotesForm,
     OutcomeForm,
+    ReopenForm,
+    TopicRecordForm,
     attendance_form,
 )
 from tracker.outcomes.operations import (
+    LOCKED_MESSAGE,
     MinutesConflict,
-    MinutesLocked,
     add_action,
     add_outcome,
     advance_meeting,
     carry_agenda_item,
     close_action,
     record_attendance,
+    reopen_minutes,
     save_minutes,
     update_notes,
 )
@@ -55,24 +67,19 @@ from tracker.outcomes.queries import (
     MeetingOutcomes,
     attendance_rows,
     can_edit_minutes,
+    is_locked,
     latest_revision,
     meeting_outcomes,
     open_actions_query,
     organisation_attendance,
+    record_visible,
     revision_text,
     revisions,
     series_matrix,
     topic_timeline,
 )
-from tracker.outcomes.report import report_markdown, text_diff
-from tracker.views import (
-    conflict_response,
-    filter_options,
-    int_arg,
-    live_or_404,
-    paginate,
-    refused_response,
-)
+from tracker.outcomes.report import minutes_template, report_markdown, word_diff
+from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
 
 def meeting_loads() -> list[Any]:
@@ -98,15 +105,109 @@ def outcomes_url(meeting: Meeting) -> str:
     return url_for("outcomes.meeting", meeting_id=meeting.id)
 
 
+def refuse(message: str, back: str) -> BaseResponse:
+    """Undo the attempt and show why it was refused as a message on the page it came from."""
+    db.session.rollback()
+    flash(message, "error")
+    return redirect(back, 303 if request.method == "POST" else 302)
+
+
+def outcome_choices(meeting: Meeting) -> tuple[list[Participation], list[Deliverable]]:
+    """The participations (with people) and live deliverables an outcome form offers."""
+    participations = db.session.scalars(
+        select(Participation)
+        .join(Organisation)
+        .where(Participation.meeting_id == meeting.id)
+        .order_by(Organisation.name)
+        .options(selectinload(Participation.organisation).selectinload(Organisation.people))
+    ).all()
+    deliverables = db.session.scalars(
+        select(Deliverable).where(Deliverable.deleted_at.is_(None)).order_by(Deliverable.title)
+    ).all()
+    return list(participations), list(deliverables)
+
+
+def topic_forms(meeting: Meeting, bound: TopicRecordForm | None = None) -> dict[int, Any]:
+    """One record form per agenda topic (bound is the submitted one, with its errors)."""
+    participations, deliverables = outcome_choices(meeting)
+    forms: dict[int, Any] = {}
+    for item in meeting.agenda_items:
+        if bound is not None and bound.agenda_item.data == str(item.id):
+            forms[item.id] = bound
+            continue
+        form = TopicRecordForm(
+            formdata=None,
+            prefix=f"t{item.id}",
+            meeting=meeting,
+            participations=participations,
+            deliverables=deliverables,
+        )
+        form.agenda_item.data = str(item.id)
+        form.notes.data = item.notes
+        form.kind.data = OutcomeKind.DECISION.value
+        forms[item.id] = form
+    return forms
+
+
+def render_outcomes_page(meeting: Meeting, bound: TopicRecordForm | None = None) -> str:
+    """The outcomes page; editors get inline forms per topic and the attendance form."""
+    outcomes = meeting_outcomes(db.session, meeting)
+    editable = current_user.is_authenticated and current_user.can_edit and not outcomes.is_approved
+    rows = attendance_rows(db.session, meeting) if editable else []
+    return render_template(
+        "outcomes/meeting.html",
+        meeting=meeting,
+        meeting_outcomes=outcomes,
+        show_record=record_visible(outcomes.is_approved, current_user),
+        topic_forms=topic_forms(meeting, bound) if editable else None,
+        attendance=attendance_form(rows, meeting.version) if editable else None,
+        attendance_rows=rows,
+    )
+
+
 @bp.route("/meetings/<int:meeting_id>/outcomes")
 def meeting(meeting_id: int) -> str:
     """Everything logged about a meeting: attendance, carried actions, outcomes, lifecycle."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
-    return render_template(
-        "outcomes/meeting.html",
+    return render_outcomes_page(meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/record")
+@editor_required
+def record(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+    """Save one topic's notes and, if text is given, one outcome or action, from the page."""
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    item = agenda_item_of(meeting, item_id)
+    back = outcomes_url(meeting) + f"#agenda-item-{item.id}"
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, back)
+    participations, deliverables = outcome_choices(meeting)
+    form = TopicRecordForm(
+        prefix=f"t{item.id}",
         meeting=meeting,
-        meeting_outcomes=meeting_outcomes(db.session, meeting),
+        participations=participations,
+        deliverables=deliverables,
     )
+    form.agenda_item.data = str(item.id)
+    if form.validate_on_submit():
+        text = (form.text.data or "").strip()
+        try:
+            notes_changed = update_notes(item, form.notes.data or "")
+            if text and form.is_action:
+                add_action(db.session, meeting, form.action_values(), current_user)
+            elif text:
+                add_outcome(db.session, item, OutcomeKind(form.kind.data), text, current_user)
+        except Refused as refusal:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(refusal)]
+        else:
+            db.session.commit()
+            saved = ("the notes" if notes_changed else "") + (
+                (" and " if notes_changed else "") + f"a new {form.kind.data}" if text else ""
+            )
+            flash(f"Saved {saved or 'nothing new'} on {item.topic.title}.", "success")
+            return redirect(back)
+    return render_outcomes_page(meeting, form), 400
 
 
 @bp.route("/meetings/<int:meeting_id>/outcomes/new", methods=["GET", "POST"])
@@ -114,6 +215,8 @@ def meeting(meeting_id: int) -> str:
 def create(meeting_id: int) -> str | BaseResponse:
     """Record information, a decision or an action item."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, outcomes_url(meeting))
     participations = db.session.scalars(
         select(Participation)
         .join(Organisation)
@@ -154,6 +257,8 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse | tuple[str, int]
     """Write the notes of one agenda topic; a save over someone else's gets the conflict page."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, outcomes_url(meeting))
     form = NotesForm(obj=item)
     if form.validate_on_submit():
         try:
@@ -168,7 +273,7 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse | tuple[str, int]
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/carry", methods=["POST"])
 @editor_required
-def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+def carry(meeting_id: int, item_id: int) -> BaseResponse:
     """Move or copy an agenda topic, with its open actions, to the next meeting."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     item = agenda_item_of(meeting, item_id)
@@ -180,9 +285,7 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
     try:
         target, _ = carry_agenda_item(db.session, item, move=move)
     except Refused as refusal:
-        return refused_response(
-            "outcomes/refused.html", str(refusal), meeting=meeting, title="Cannot carry the topic"
-        )
+        return refuse(str(refusal), outcomes_url(meeting) + f"#agenda-item-{item_id}")
     db.session.commit()
     flash(
         f"{title} was {'moved' if move else 'copied'} to {target.title} with its open actions.",
@@ -196,6 +299,8 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
 def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Mark which organisations, and which of their people, attended."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    if is_locked(db.session, meeting):
+        return refuse(LOCKED_MESSAGE, outcomes_url(meeting))
     rows = attendance_rows(db.session, meeting)
     form = attendance_form(rows, meeting.version)
     if form.validate_on_submit():
@@ -210,9 +315,7 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
             record_attendance(db.session, meeting, states, people, form.submitted_version())
             db.session.commit()
         except Refused as refusal:
-            return refused_response(
-                "outcomes/refused.html", str(refusal), meeting=meeting, title="Attendance"
-            )
+            return refuse(str(refusal), outcomes_url(meeting))
         except (Conflict, StaleDataError):
             return conflict_response(
                 "outcomes/attendance.html", form, meeting, meeting=meeting, rows=rows
@@ -224,36 +327,62 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
 
 @bp.route("/meetings/<int:meeting_id>/lifecycle", methods=["POST"])
 @editor_required
-def lifecycle(meeting_id: int) -> BaseResponse | tuple[str, int]:
+def lifecycle(meeting_id: int) -> BaseResponse:
     """Take the next step: planned, confirmed, held, minutes approved."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = LifecycleForm()
     if not form.validate_on_submit():
         abort(400)
+    two_person = bool(current_app.config.get("TRACKER_TWO_PERSON_APPROVAL", False))
     try:
-        message = advance_meeting(db.session, meeting, form.step.data, current_user)
+        message = advance_meeting(db.session, meeting, form.step.data, current_user, two_person)
         db.session.commit()
     except Refused as refusal:
-        return refused_response(
-            "outcomes/refused.html", str(refusal), meeting=meeting, title="Cannot change status"
-        )
+        return refuse(str(refusal), outcomes_url(meeting))
     except StaleDataError:
-        db.session.rollback()
-        return refused_response(
-            "outcomes/refused.html",
+        return refuse(
             "Someone else changed this meeting at the same moment. Reload it and try again.",
-            meeting=meeting,
-            title="Cannot change status",
+            outcomes_url(meeting),
         )
     flash(message, "success")
     return redirect(outcomes_url(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/reopen", methods=["GET", "POST"])
+@admin_required
+def reopen(meeting_id: int) -> str | BaseResponse:
+    """An admin reopens approved minutes with a reason, which goes to the audit trail."""
+    meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    form = ReopenForm()
+    if not is_locked(db.session, meeting):
+        if request.method == "POST":
+            return refuse(
+                "These minutes are not approved, so there is nothing to reopen.",
+                outcomes_url(meeting),
+            )
+        return render_template("outcomes/reopen.html", form=None, meeting=meeting)
+    if form.validate_on_submit():
+        try:
+            reopen_minutes(db.session, meeting, current_user, form.reason.data or "")
+        except Refused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash("The minutes were reopened and are no longer approved.", "success")
+            return redirect(outcomes_url(meeting))
+    return render_template("outcomes/reopen.html", form=form, meeting=meeting)
 
 
 @bp.route("/actions/")
 def actions() -> str:
     """Open action items, filtered by owner organisation, series and overdue."""
     overdue = request.args.get("overdue") == "1"
-    query = open_actions_query(int_arg("owner"), int_arg("series"), overdue)
+    query = open_actions_query(
+        int_arg("owner"),
+        int_arg("series"),
+        overdue,
+        approved_only=not current_user.is_authenticated,
+    )
     return render_template(
         "outcomes/actions.html",
         pagination=paginate(query),
@@ -292,6 +421,8 @@ def minutes(meeting_id: int) -> str:
     outcomes = meeting_outcomes(db.session, meeting)
     form = MinutesForm()
     form.text.data = meeting.minutes
+    if not meeting.minutes and outcomes.revision_number == 0:
+        form.text.data = minutes_template([entry.item.topic.title for entry in outcomes.agenda])
     form.base_revision.data = str(outcomes.revision_number)
     return render_minutes(form, meeting, outcomes)
 
@@ -302,15 +433,19 @@ def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
     """Save the minutes as a new revision; never silently over someone else's save."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     form = MinutesForm()
+    if "preview" in request.form and form.validate_on_submit():
+        # Shown through the same Markdown sanitiser as the saved minutes; nothing is saved.
+        return render_minutes(
+            form, meeting, meeting_outcomes(db.session, meeting), preview=form.text.data or ""
+        )
     if form.validate_on_submit():
         try:
             revision = save_minutes(
                 db.session, meeting, form.text.data, form.base_number(), current_user
             )
             db.session.commit()
-        except MinutesLocked:
-            db.session.rollback()
-            return render_minutes(form, meeting, meeting_outcomes(db.session, meeting)), 403
+        except Refused as refusal:
+            return refuse(str(refusal), url_for("outcomes.minutes", meeting_id=meeting.id))
         except MinutesConflict as conflict:
             return minutes_conflict(form, meeting, conflict.latest)
         except (IntegrityError, StaleDataError):
@@ -337,6 +472,7 @@ def render_minutes(
         meeting=meeting,
         meeting_outcomes=outcomes,
         editable=editable,
+        show_record=record_visible(outcomes.is_approved, current_user),
         **extra,
     )
 
@@ -359,7 +495,7 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
             meeting,
             meeting_outcomes(db.session, meeting),
             conflict=latest,
-            conflict_diff=text_diff(theirs, form.text.data or "", f"revision {number}", "yours"),
+            conflict_diff=word_diff(theirs, form.text.data or ""),
         ),
         409,
     )
@@ -369,6 +505,11 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
 def revisions_page(meeting_id: int) -> str:
     """The minutes' revision history, and the difference between any two revisions."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    approved = is_locked(db.session, meeting)
+    if not record_visible(approved, current_user):
+        return render_template(
+            "outcomes/revisions.html", meeting=meeting, history=[], diff=None, show_record=False
+        )
     history = revisions(db.session, meeting)
     newest = history[0].number if history else 0
     old_number = int_arg("from")
@@ -379,7 +520,7 @@ def revisions_page(meeting_id: int) -> str:
         new_text = revision_text(db.session, meeting, new_number)
         if old_text is None or new_text is None:
             abort(404)
-        diff = text_diff(old_text, new_text, f"revision {old_number}", f"revision {new_number}")
+        diff = word_diff(old_text, new_text)
     return render_template(
         "outcomes/revisions.html",
         meeting=meeting,
@@ -387,6 +528,8 @@ def revisions_page(meeting_id: int) -> str:
         diff=diff,
         old_number=old_number if old_number is not None else max(newest - 1, 0),
         new_number=new_number if new_number is not None else newest,
+        show_record=True,
+        approved=approved,
     )
 
 
@@ -394,10 +537,12 @@ def revisions_page(meeting_id: int) -> str:
 def report(meeting_id: int) -> str:
     """A printable report: attendees, decisions, actions and minutes."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
+    outcomes = meeting_outcomes(db.session, meeting)
     return render_template(
         "outcomes/report.html",
         meeting=meeting,
-        meeting_outcomes=meeting_outcomes(db.session, meeting),
+        meeting_outcomes=outcomes,
+        show_record=record_visible(outcomes.is_approved, current_user),
     )
 
 
@@ -405,7 +550,8 @@ def report(meeting_id: int) -> str:
 def report_md(meeting_id: int) -> Response:
     """The report as a Markdown file to download."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
-    text = report_markdown(meeting_outcomes(db.session, meeting))
+    outcomes = meeting_outcomes(db.session, meeting)
+    text = report_markdown(outcomes, record_visible(outcomes.is_approved, current_user))
     filename = f"meeting-{meeting.number}-report.md"
     return Response(
         text,
