@@ -264,8 +264,10 @@ def test_only_admins_reopen_and_the_reason_is_audited(client, past):
     assert db.session.get(MinutesApproval, meeting.id) is None
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "reopen")).one()
     assert "Wrong owner" in event.summary
+    db.session.expire_all()
     response = client.post(
-        f"/meetings/{meeting.id}/agenda/{past['item'].id}/notes", data={"notes": "Fixed"}
+        f"/meetings/{meeting.id}/agenda/{past['item'].id}/notes",
+        data={"notes": "Fixed", "version": past["item"].version},
     )
     assert response.status_code == 302
     db.session.expire_all()
