@@ -5,11 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
-from wtforms import (
-    SelectField,
-    SelectMultipleField,
-    TextAreaField,
-)
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,

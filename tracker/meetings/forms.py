@@ -6,14 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from wtforms import (
-    DateTimeLocalField,
-    FieldList,
-    Form,
-    FormField,
-    SelectField,
-    TextAreaField,
-)
+from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, TextAreaField
 from wtforms.validators import (
     URL,
     DataRequired,
