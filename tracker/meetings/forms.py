@@ -6,16 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, TextAreaField
-from wtforms.validators import (
-    URL,
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    TextAreaField,
     ValidationError,
 )
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.extensions import db
 from tracker.forms import (
