@@ -67,6 +67,28 @@ def attempt_succeeded(email: str, attempt: Attempt) -> None:
     clear_pair(db.session, email, request.remote_addr)
 
 
+def record_failure(email: str, user: User | None, action: str) -> None:
+    """Put a refused password attempt from this request's address into the audit trail."""
+    record_login(
+        db.session,
+        success=False,
+        email=email,
+        user=user,
+        address=request.remote_addr,
+        action=action,
+    )
+
+
+def audit_refusal(email: str, user: User | None, attempt: Attempt, action: str) -> None:
+    """Audit a throttled attempt: only the first refusal and every hundredth, then commit.
+
+    So a flood writes a handful of audit rows, not one each.
+    """
+    if attempt.audited_refusal:
+        record_failure(email, user, action)
+        db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     """Sign in with email and password; failures are counted per account and address pair."""
@@ -75,24 +97,14 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data or ""
-        address = request.remote_addr
         attempt = count_attempt(email)
         if attempt.throttled:
-            # Refused without a password check; only the first refusal (and every hundredth)
-            # goes into the audit trail, so a flood writes a handful of rows, not one each.
-            if attempt.audited_refusal:
-                record_login(
-                    db.session,
-                    success=False,
-                    email=email,
-                    user=None,
-                    address=address,
-                    action="login_throttled",
-                )
-                db.session.commit()
+            # Refused without a password check.
+            audit_refusal(email, None, attempt, "login_throttled")
             form.password.errors.append(THROTTLED)
             return render_template("auth/login.html", form=form), 429
         user = authenticate(db.session, email, form.password.data or "")
+        address = request.remote_addr
         record_login(db.session, success=user is not None, email=email, user=user, address=address)
         if user is not None:
             attempt_succeeded(email, attempt)
@@ -152,33 +164,17 @@ def account() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
         assert user is not None
-        email, address = user.email, request.remote_addr
+        email = user.email
         attempt = count_attempt(email)
         if attempt.throttled:
-            if attempt.audited_refusal:
-                record_login(
-                    db.session,
-                    success=False,
-                    email=email,
-                    user=user,
-                    address=address,
-                    action="password_throttled",
-                )
-                db.session.commit()
+            audit_refusal(email, user, attempt, "password_throttled")
             form.current_password.errors = [THROTTLED]
             return account_page(form=form), 429
         try:
             change_password(user, form.current_password.data or "", form.new_password.data or "")
         except WrongPassword as error:
             db.session.rollback()
-            record_login(
-                db.session,
-                success=False,
-                email=email,
-                user=user,
-                address=address,
-                action="password_failed",
-            )
+            record_failure(email, user, "password_failed")
             db.session.commit()
             form.current_password.errors = [str(error)]
         except AccountError as error:

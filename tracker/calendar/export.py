@@ -140,6 +140,18 @@ def meeting_description(event: MeetingEvent) -> str:
     return clean_text("\n\n".join(parts))
 
 
+def add_record_fields(component: Event, event: MeetingEvent | DeadlineEvent) -> None:
+    """Add what every VEVENT of ours carries: link, category, times, sequence, status."""
+    if event.url:
+        component.add("url", event.url, parameters={"VALUE": "URI"})
+    if event.category:
+        component.add("categories", [clean_text(event.category)])
+    component.add("created", utc(event.created))
+    component.add("last-modified", utc(event.last_modified))
+    component.add("sequence", event.sequence)
+    component.add("status", event.status)
+
+
 def meeting_component(event: MeetingEvent) -> Event:
     """One VEVENT with TZID-qualified start and end in the meeting's own zone."""
     zone = ZoneInfo(event.timezone)
@@ -155,14 +167,7 @@ def meeting_component(event: MeetingEvent) -> Event:
     description = meeting_description(event)
     if description:
         component.add("description", description)
-    if event.url:
-        component.add("url", event.url, parameters={"VALUE": "URI"})
-    if event.category:
-        component.add("categories", [clean_text(event.category)])
-    component.add("created", utc(event.created))
-    component.add("last-modified", utc(event.last_modified))
-    component.add("sequence", event.sequence)
-    component.add("status", event.status)
+    add_record_fields(component, event)
     if event.status == STATUS_CANCELLED:
         component.add("transp", "TRANSPARENT")  # OPAQUE is the default (RFC 5545 3.8.2.7)
     return component
@@ -180,14 +185,7 @@ def deadline_component(event: DeadlineEvent) -> Event:
     description = "\n\n".join(part for part in (event.notes.strip(), event.url) if part)
     if description:
         component.add("description", clean_text(description))
-    if event.url:
-        component.add("url", event.url, parameters={"VALUE": "URI"})
-    if event.category:
-        component.add("categories", [clean_text(event.category)])
-    component.add("created", utc(event.created))
-    component.add("last-modified", utc(event.last_modified))
-    component.add("sequence", event.sequence)
-    component.add("status", event.status)
+    add_record_fields(component, event)
     component.add("transp", "TRANSPARENT")
     return component
 

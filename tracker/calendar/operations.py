@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 
 from tracker.calendar.export import (
     STATUS_CANCELLED,
@@ -225,6 +226,26 @@ class DeadlineUrls:
     meeting_outcomes: UrlFor
 
 
+SelectT = TypeVar("SelectT", bound=sa.Select)
+
+
+@dataclass(frozen=True)
+class DeadlineScope:
+    """Which deadlines to list: due in [since, until), led or owned by whom, linked how."""
+
+    since: date
+    until: date | None
+    urls: DeadlineUrls
+    organisation_id: int | None
+    person_id: int | None = None
+
+
+def in_window(query: SelectT, due: Mapped[Any], scope: DeadlineScope) -> SelectT:
+    """query limited to rows whose due date lies in [scope.since, scope.until)."""
+    query = query.where(due >= scope.since)
+    return query if scope.until is None else query.where(due < scope.until)
+
+
 def milestone_uid(milestone_id: int) -> str:
     """The UID of a milestone's due date."""
     return f"milestone-{milestone_id}-due@borderless-ai-tracker"
@@ -241,13 +262,7 @@ def short(text: str, limit: int = 80) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def deliverable_deadlines(
-    session: Session,
-    since: date,
-    until: date | None,
-    urls: DeadlineUrls,
-    organisation_id: int | None,
-) -> list[DeadlineEvent]:
+def deliverable_deadlines(session: Session, scope: DeadlineScope) -> list[DeadlineEvent]:
     """Due dates of live deliverables (dropped ones marked CANCELLED), optionally of one lead."""
     query = (
         sa.select(
@@ -265,13 +280,11 @@ def deliverable_deadlines(
         .where(
             Deliverable.deleted_at.is_(None),
             Deliverable.due_date.is_not(None),
-            Deliverable.due_date >= since,
         )
     )
-    if until is not None:
-        query = query.where(Deliverable.due_date < until)
-    if organisation_id is not None:
-        query = query.where(Deliverable.lead_organisation_id == organisation_id)
+    query = in_window(query, Deliverable.due_date, scope)
+    if scope.organisation_id is not None:
+        query = query.where(Deliverable.lead_organisation_id == scope.organisation_id)
     events = []
     for row in session.execute(query):
         dropped = row.status == DeliverableStatus.DROPPED
@@ -284,7 +297,7 @@ def deliverable_deadlines(
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(row.updated_at, row.lead_updated_at),
-                url=urls.deliverable(row.id),
+                url=scope.urls.deliverable(row.id),
                 category="Deliverables",
                 notes=f"Led by {row.lead}. Status: {row.status.value.replace('_', ' ')}.",
                 status=STATUS_CANCELLED if dropped else STATUS_CONFIRMED,
@@ -294,13 +307,7 @@ def deliverable_deadlines(
     return events
 
 
-def milestone_deadlines(
-    session: Session,
-    since: date,
-    until: date | None,
-    urls: DeadlineUrls,
-    organisation_id: int | None,
-) -> list[DeadlineEvent]:
+def milestone_deadlines(session: Session, scope: DeadlineScope) -> list[DeadlineEvent]:
     """Due dates of the milestones of live deliverables, owned by the deliverable's lead."""
     query = (
         sa.select(
@@ -322,13 +329,11 @@ def milestone_deadlines(
         .where(
             Deliverable.deleted_at.is_(None),
             Milestone.due_date.is_not(None),
-            Milestone.due_date >= since,
         )
     )
-    if until is not None:
-        query = query.where(Milestone.due_date < until)
-    if organisation_id is not None:
-        query = query.where(Deliverable.lead_organisation_id == organisation_id)
+    query = in_window(query, Milestone.due_date, scope)
+    if scope.organisation_id is not None:
+        query = query.where(Deliverable.lead_organisation_id == scope.organisation_id)
     events = []
     for row in session.execute(query):
         dropped = row.deliverable_status == DeliverableStatus.DROPPED
@@ -342,7 +347,7 @@ def milestone_deadlines(
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(changed),
-                url=urls.deliverable(row.deliverable_id),
+                url=scope.urls.deliverable(row.deliverable_id),
                 category="Milestones",
                 notes=f"Milestone of {row.deliverable}, led by {row.lead}.",
                 status=STATUS_CANCELLED if dropped else STATUS_CONFIRMED,
@@ -352,14 +357,7 @@ def milestone_deadlines(
     return events
 
 
-def action_deadlines(
-    session: Session,
-    since: date,
-    until: date | None,
-    urls: DeadlineUrls,
-    organisation_id: int | None,
-    person_id: int | None = None,
-) -> list[DeadlineEvent]:
+def action_deadlines(session: Session, scope: DeadlineScope) -> list[DeadlineEvent]:
     """Due dates of the action items of live meetings, owned by the organisation or person."""
     query = (
         sa.select(
@@ -378,15 +376,14 @@ def action_deadlines(
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
         .join(Organisation, Organisation.id == ActionItem.owner_organisation_id)
         .outerjoin(Person, Person.id == ActionItem.owner_person_id)
-        .where(Meeting.deleted_at.is_(None), ActionItem.due_date >= since)
+        .where(Meeting.deleted_at.is_(None))
     )
-    if until is not None:
-        query = query.where(ActionItem.due_date < until)
+    query = in_window(query, ActionItem.due_date, scope)
     owners = []
-    if organisation_id is not None:
-        owners.append(ActionItem.owner_organisation_id == organisation_id)
-    if person_id is not None:
-        owners.append(ActionItem.owner_person_id == person_id)
+    if scope.organisation_id is not None:
+        owners.append(ActionItem.owner_organisation_id == scope.organisation_id)
+    if scope.person_id is not None:
+        owners.append(ActionItem.owner_person_id == scope.person_id)
     if owners:
         query = query.where(sa.or_(*owners))
     events = []
@@ -403,7 +400,7 @@ def action_deadlines(
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(changed),
-                url=urls.meeting_outcomes(row.meeting_id),
+                url=scope.urls.meeting_outcomes(row.meeting_id),
                 category="Actions",
                 notes=f"Owner: {owner}. Status: {row.status.value}.",
                 status=STATUS_CANCELLED if row.status == ActionStatus.DROPPED else STATUS_CONFIRMED,
@@ -427,10 +424,11 @@ def deadline_events(
     With organisation_id: what that organisation leads or owns; with person_id as well, also
     the actions that person owns. In due-date order, then by UID.
     """
+    scope = DeadlineScope(since, until, urls, organisation_id, person_id)
     events = [
-        *deliverable_deadlines(session, since, until, urls, organisation_id),
-        *milestone_deadlines(session, since, until, urls, organisation_id),
-        *action_deadlines(session, since, until, urls, organisation_id, person_id),
+        *deliverable_deadlines(session, scope),
+        *milestone_deadlines(session, scope),
+        *action_deadlines(session, scope),
     ]
     events.sort(key=lambda event: (event.due, event.uid))
     return events

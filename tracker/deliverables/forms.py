@@ -5,19 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
-from wtforms import (
-    SelectField,
-    SelectMultipleField,
-    TextAreaField,
-)
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms import SelectField, SelectMultipleField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.extensions import db

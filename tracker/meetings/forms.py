@@ -13,16 +13,9 @@ from wtforms import (
     FormField,
     SelectField,
     TextAreaField,
-)
-from wtforms.validators import (
-    URL,
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
     ValidationError,
 )
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.extensions import db
 from tracker.forms import (

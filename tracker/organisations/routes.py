@@ -29,13 +29,7 @@ from tracker.organisations.operations import (
 )
 from tracker.organisations.queries import references
 from tracker.outcomes.queries import organisation_attendance
-from tracker.views import (
-    confirm_and_delete,
-    filter_options,
-    int_arg,
-    paginate,
-    save_edit,
-)
+from tracker.views import confirm_and_delete, filter_options, int_arg, paginate, save_edit
 
 
 @bp.route("/")

@@ -17,13 +17,7 @@ from tracker.people import bp
 from tracker.people.forms import PersonForm
 from tracker.people.operations import create_person, delete_person, update_person
 from tracker.people.queries import references
-from tracker.views import (
-    confirm_and_delete,
-    filter_options,
-    int_arg,
-    paginate,
-    save_edit,
-)
+from tracker.views import confirm_and_delete, filter_options, int_arg, paginate, save_edit
 
 
 @bp.route("/")

@@ -5,15 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms import BooleanField, HiddenField, SelectField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms import DateField, IntegerField, StringField, select_choices
 from tracker.inputs import is_local_path, parse_int

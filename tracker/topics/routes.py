@@ -17,13 +17,7 @@ from tracker.topics import bp
 from tracker.topics.forms import TopicForm
 from tracker.topics.operations import create_topic, delete_topic, update_topic
 from tracker.topics.queries import references
-from tracker.views import (
-    confirm_and_delete,
-    filter_options,
-    int_arg,
-    paginate,
-    save_edit,
-)
+from tracker.views import confirm_and_delete, filter_options, int_arg, paginate, save_edit
 
 
 @bp.route("/")
