@@ -199,10 +199,10 @@ def test_parallel_guesses_cannot_exceed_the_limit(throttled_app):
             )
     finally:
         server.stop()
-    # Attempts racing each other may all see each other's counts, so fewer than the limit can
-    # get a password check; never more.
+    # Attempts racing each other may all see each other's counts, so fewer than the limit (even
+    # none, when all twelve are counted before any is checked) get a password check; never more.
     checked = codes.count(200)
-    assert 1 <= checked <= 3
+    assert checked <= 3
     assert codes.count(429) == 12 - checked
     assert audit_actions(throttled_app).count("login_failed") == checked
 
