@@ -17,7 +17,8 @@ def test_demo_flags_at_most_a_third_with_reasons(app):
     db.session.commit()
     deliverables = list(db.session.scalars(select(Deliverable)))
     flagged = {d.title: deliverable_risk(d) for d in deliverables if deliverable_risk(d)}
-    assert 1 <= len(flagged) <= len(deliverables) / 3
+    assert flagged, "the demo should show at least one deliverable in trouble"
+    assert len(flagged) <= len(deliverables) / 3
     assert flagged["Charter of a legal AI unit for ethics and GDPR"].flag == "overdue"
     assert all(r.reasons for r in flagged.values())
     policy = next(d for d in deliverables if d.title.startswith("Policy recommendations"))
