@@ -94,9 +94,13 @@ def test_no_iso_or_utc_times_for_a_logged_in_organiser(client, app):
     check(client, [*pages(), "/admin/audit", "/account"])
 
 
-def test_reader_zone_wins_then_meeting_then_initiative():
+def test_meeting_zone_first_with_the_readers_beside_then_initiative():
     instant = datetime(2027, 3, 3, 13, 0, tzinfo=UTC)
-    assert when(instant, "Asia/Tokyo", "Europe/Sofia") == "Wed 3 Mar 2027, 22:00 Tokyo"
+    # Issue 17: the meeting's own time stays, the reader's local time is shown beside it.
+    assert when(instant, "Asia/Tokyo", "Europe/Sofia") == (
+        "Wed 3 Mar 2027, 15:00 Sofia · 22:00 your time (Tokyo)"
+    )
+    assert when(instant, "Asia/Tokyo") == "Wed 3 Mar 2027, 22:00 Tokyo"
     assert when(instant, None, "Europe/Sofia") == "Wed 3 Mar 2027, 15:00 Sofia"
     assert when(instant, None, None, "Europe/Vienna") == "Wed 3 Mar 2027, 14:00 Vienna"
     assert pick_zone("Not/AZone", None, None) == "Europe/Sofia"

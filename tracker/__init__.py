@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
+    from tracker.zones import bp as zones_bp
 
     for bp in (
         main_bp,
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         notify_bp,
         archive_bp,
+        zones_bp,
     ):
         app.register_blueprint(bp)
 

@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.lru import LockedLRU
 from tracker.models import utcnow
 from tracker.models.changes import DATA
+from tracker.zones.reader import cookie_zone
 
 MAX_PAGES = 256
 # Endpoints that never go in the page cache: they carry secrets or have their own caching.
@@ -38,9 +39,18 @@ def data_version(session: Session) -> int:
 
 
 def cache_key(version: int) -> tuple[Any, ...]:
-    """The page's identity: path with query, data version and the current minute."""
+    """The page's identity: path with query, data version, the current minute and the reader's
+    zone (chosen or the browser's: pages show local times in it)."""
     minute = utcnow().strftime("%Y%m%d%H%M")
-    return (request.full_path, version, minute, current_app.config["TRACKER_PUBLIC_READ"])
+    zone = cookie_zone(request.cookies)
+    return (
+        request.full_path,
+        version,
+        minute,
+        current_app.config["TRACKER_PUBLIC_READ"],
+        zone.zone,
+        zone.source,
+    )
 
 
 def eligible() -> bool:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from tracker.models import User
 from tracker.models.enums import label
 from tracker.timefmt import city, human_date, when, zones_line
+from tracker.zones.reader import resolve_reader_zone, shown_zones
 
 
 def page_url(page: int) -> str:
@@ -40,23 +41,28 @@ def who(user: User | None, missing: str = "unknown") -> str:
         return f"{user.display_name} ({user.email})"
     return user.display_name
 def reader_when(value: datetime | date | None, zone: str | None = None) -> str:
-    """when() in the logged-in reader's zone, else zone (a meeting's), else the initiative's."""
+    """when() for the current reader: in zone (a meeting's) with the reader's clock beside it,
+    or without a zone in the reader's zone, else the initiative's."""
     from flask import current_app
-    from flask_login import current_user
 
-    reader = getattr(current_user, "timezone", None) if current_user else None
-    return when(value, reader, zone, current_app.config.get("TRACKER_TIMEZONE"))
+    from tracker.timefmt import pick_zone
+    from tracker.zones.reader import note_shown_zone, reader_zone
+
+    initiative = current_app.config.get("TRACKER_TIMEZONE")
+    reader = reader_zone()
+    if isinstance(value, datetime) and reader is None:
+        note_shown_zone(pick_zone(None, zone, initiative))
+    return when(value, reader, zone, initiative)
 
 
 def entered_on(value: datetime) -> date:
     """The calendar day of an instant in the reader's zone (to compare with a plain date)."""
     from flask import current_app
-    from flask_login import current_user
 
     from tracker.timefmt import pick_zone, zone_info
+    from tracker.zones.reader import reader_zone
 
-    reader = getattr(current_user, "timezone", None) if current_user else None
-    zone = pick_zone(reader, None, current_app.config.get("TRACKER_TIMEZONE"))
+    zone = pick_zone(reader_zone(), None, current_app.config.get("TRACKER_TIMEZONE"))
     return value.astimezone(zone_info(zone)).date()
 
 
@@ -86,6 +92,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["readable_changes"] = audit_lines
     app.jinja_env.filters["who"] = who
     app.jinja_env.globals["zones_line"] = zones_line
+    app.jinja_env.globals["reader_zone_info"] = resolve_reader_zone
+    app.jinja_env.globals["shown_zones"] = shown_zones
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -103,15 +103,40 @@ def pick_zone(reader: str | None, context: str | None = None, initiative: str | 
     return DEFAULT_ZONE
 
 
+def your_time(instant: datetime, zone: str, reader: str | None) -> str:
+    """The reader's clock beside a time shown in zone: "08:00 your time (New York)".
+
+    Empty when there is no reader zone or its clock reads the same as zone's; a reading on
+    another calendar day carries its weekday, as in zones_line.
+    """
+    if not reader or not is_zone(reader) or reader == zone:
+        return ""
+    shown = instant.astimezone(zone_info(zone))
+    local = instant.astimezone(zone_info(reader))
+    if local.replace(tzinfo=None) == shown.replace(tzinfo=None):
+        return ""
+    clock = f"{local:%H:%M}" if local.date() == shown.date() else f"{local:%a %H:%M}"
+    return f"{clock} your time ({city(reader)})"
+
+
 def when(
     instant: datetime | date | None,
     reader: str | None = None,
     context: str | None = None,
     initiative: str | None = None,
 ) -> str:
-    """Every date or time shown to people: a date as Tue 3 Mar 2027, an instant with its zone."""
+    """Every date or time shown to people: a date as Tue 3 Mar 2027, an instant with its zone.
+
+    An instant with a context zone (a meeting's) is shown in that zone, with the reader's own
+    clock beside it when that differs: Tue 3 Mar 2027, 15:00 Sofia · 08:00 your time (New York).
+    Without a context zone it is shown in the reader's zone, else the initiative's.
+    """
     if instant is None:
         return ""
     if not isinstance(instant, datetime):
         return human_date(instant)
-    return human_datetime(instant, pick_zone(reader, context, initiative))
+    if context and is_zone(context):
+        shown = human_datetime(instant, context)
+        beside = your_time(instant, context, reader)
+        return f"{shown} · {beside}" if beside else shown
+    return human_datetime(instant, pick_zone(reader, None, initiative))

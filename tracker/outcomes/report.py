@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tracker.timefmt import your_time
+
 if TYPE_CHECKING:
     from tracker.outcomes.queries import MeetingOutcomes
 
@@ -114,18 +116,23 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
     return parts
 
 
-def report_markdown(outcomes: MeetingOutcomes, show_record: bool = True) -> str:
+def report_markdown(
+    outcomes: MeetingOutcomes, show_record: bool = True, reader: str | None = None
+) -> str:
     """The meeting report as a Markdown document.
 
     Without show_record (anonymous readers before approval) the draft notes, outcomes, actions
     and minutes are left out; the minutes' own headings sit below the report's "## Minutes".
+    With a reader zone whose clock differs, the reader's local time follows the meeting's.
     """
     meeting = outcomes.meeting
     when = meeting.local_start.strftime("%Y-%m-%d %H:%M")
+    beside = your_time(meeting.starts_at, meeting.timezone, reader)
     lines = [
         f"# {meeting.title}",
         "",
-        f"{meeting.series.name}, meeting {meeting.number} · {when} ({meeting.timezone})",
+        f"{meeting.series.name}, meeting {meeting.number} · {when} ({meeting.timezone})"
+        + (f" · {beside}" if beside else ""),
         "",
     ]
     if outcomes.approval is not None:

@@ -80,6 +80,7 @@ from tracker.outcomes.queries import (
 )
 from tracker.outcomes.report import minutes_template, report_markdown, word_diff
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
+from tracker.zones.reader import reader_zone
 
 
 def meeting_loads() -> list[Any]:
@@ -551,7 +552,9 @@ def report_md(meeting_id: int) -> Response:
     """The report as a Markdown file to download."""
     meeting = live_or_404(Meeting, meeting_id, meeting_loads())
     outcomes = meeting_outcomes(db.session, meeting)
-    text = report_markdown(outcomes, record_visible(outcomes.is_approved, current_user))
+    text = report_markdown(
+        outcomes, record_visible(outcomes.is_approved, current_user), reader_zone()
+    )
     filename = f"meeting-{meeting.number}-report.md"
     return Response(
         text,

@@ -1,0 +1,60 @@
+"""The zone page: anonymous readers (and members without a home zone) choose their zone."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.inputs import local_path_or
+from tracker.timefmt import city
+from tracker.zones import bp
+from tracker.zones.forms import ZoneChoiceForm
+from tracker.zones.reader import (
+    BROWSER_COOKIE,
+    CHOSEN_COOKIE,
+    COOKIE_AGE,
+    NO_CONVERSION,
+    resolve_reader_zone,
+)
+
+
+def zone_page(form: ZoneChoiceForm) -> str:
+    """The zone page with its form."""
+    return render_template("zones/choose.html", form=form, reader=resolve_reader_zone())
+
+
+@bp.route("/zone", methods=["GET"])
+def choose() -> str:
+    """The zone picker, preselecting the chosen zone, else the browser's."""
+    reader = resolve_reader_zone()
+    chosen = request.cookies.get(CHOSEN_COOKIE, "")
+    browser = request.cookies.get(BROWSER_COOKIE, "")
+    selected = reader.zone or (chosen if chosen == NO_CONVERSION else "")
+    if reader.source == "account":
+        selected = chosen if chosen else browser
+    form = ZoneChoiceForm(data={"zone": selected, "next": request.args.get("next", "")})
+    return zone_page(form)
+
+
+@bp.route("/zone", methods=["POST"])
+def save() -> str | Response | tuple[str, int]:
+    """Keep the chosen zone in a cookie and go back to the page the reader came from."""
+    form = ZoneChoiceForm()
+    if not form.validate_on_submit():
+        return zone_page(form), 400
+    zone = form.zone.data or NO_CONVERSION
+    target = local_path_or(form.next.data, url_for("main.home"))
+    response = redirect(target)
+    response.set_cookie(
+        CHOSEN_COOKIE,
+        zone,
+        max_age=COOKIE_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    if zone == NO_CONVERSION:
+        flash("Times are shown in each meeting's own zone.", "success")
+    else:
+        flash(f"Times are now also shown in your zone ({city(zone)}).", "success")
+    return response
