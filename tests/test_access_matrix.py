@@ -36,6 +36,8 @@ ACCESS: dict[str, str] = {
     "main.healthz": ALWAYS_PUBLIC,
     "main.home": PUBLIC_READ,
     "search.results": PUBLIC_READ,
+    "zones.choose": PUBLIC_READ,
+    "zones.save": PUBLIC_READ,
     "auth.login": ALWAYS_PUBLIC,
     "auth.logout": PUBLIC_READ,  # harmless for anyone; private mode sends strangers to login
     "auth.account": LOGIN,
