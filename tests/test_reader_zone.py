@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
@@ -351,3 +353,19 @@ def test_page_cache_varies_by_the_readers_zone(app, board):
     bad.set_cookie(CHOSEN_COOKIE, "Mars/Olympus")
     shared = bad.get(url)
     assert shared.headers.get("X-Page-Cache") == "hit" and "your time" not in body(shared)
+
+
+# ---- the archive is for everyone -----------------------------------------------------------
+
+
+def test_the_downloaded_archive_does_not_follow_the_admins_zone(client, board):
+    admin = make_user(Role.ADMIN, timezone="Asia/Tokyo")
+    db.session.commit()
+    login_as(client, admin)
+    response = client.get("/admin/archive/archive.zip")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive_zip:
+        pages = [archive_zip.read(name).decode() for name in archive_zip.namelist()]
+    text = "".join(page for page in pages)
+    assert SOFIA in text
+    assert "your time" not in text and "Tokyo" not in text

@@ -58,6 +58,12 @@ def resolve_reader_zone() -> ReaderZone:
     return found
 
 
+def for_no_reader() -> None:
+    """Render the rest of this request for nobody in particular (the archive is for everyone)."""
+    if has_request_context():
+        request.environ["tracker.reader_zone"] = NONE
+
+
 def reader_zone() -> str | None:
     """The zone the current reader wants times shown in beside the meeting's, if any."""
     return resolve_reader_zone().zone
