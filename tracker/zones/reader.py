@@ -1,4 +1,4 @@
-"""The reader's zone, resolved in one place: the account's, else a chosen one, else the browser's."""
+"""The reader's zone, in one place: the account's, else a chosen one, else the browser's."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ NONE = ReaderZone(None, "")
 
 
 def cookie_zone(cookies: Mapping[str, str]) -> ReaderZone:
-    """The zone from the cookies: a valid chosen one, else a valid browser one; bad ones are ignored."""
+    """The zone from the cookies: a valid chosen one, else a valid browser one; bad ones ignored."""
     chosen = cookies.get(CHOSEN_COOKIE, "")
     if chosen == NO_CONVERSION:
         return ReaderZone(None, "chosen")
@@ -43,7 +43,7 @@ def cookie_zone(cookies: Mapping[str, str]) -> ReaderZone:
 
 
 def resolve_reader_zone() -> ReaderZone:
-    """The current reader's zone: the account's setting wins, then the cookies (once per request)."""
+    """The current reader's zone: the account's setting wins, then the cookies (once a request)."""
     if not has_request_context():
         return NONE
     # Kept on the request, not on g: g belongs to the app context, which tests share.
@@ -70,7 +70,7 @@ def reader_zone() -> str | None:
 
 
 def note_shown_zone(zone: str) -> None:
-    """Remember a zone a time on this page was shown in (zone.js reloads when the browser's differs)."""
+    """Remember a zone this page showed a time in (zone.js reloads when the browser's differs)."""
     if has_request_context():
         shown: set[str] = request.environ.setdefault("tracker.shown_zones", set())
         shown.add(zone)
