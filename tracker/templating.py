@@ -40,6 +40,8 @@ def who(user: User | None, missing: str = "unknown") -> str:
     if getattr(current_user, "is_admin", False):  # also safe outside a request (e-mails)
         return f"{user.display_name} ({user.email})"
     return user.display_name
+
+
 def reader_when(value: datetime | date | None, zone: str | None = None) -> str:
     """when() for the current reader: in zone (a meeting's) with the reader's clock beside it,
     or without a zone in the reader's zone, else the initiative's."""
