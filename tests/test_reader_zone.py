@@ -370,3 +370,15 @@ def test_the_downloaded_archive_does_not_follow_the_admins_zone(client, board):
     text = "".join(page for page in pages)
     assert SOFIA in text
     assert "your time" not in text and "Tokyo" not in text
+
+
+def test_a_home_zone_saved_on_the_account_page_is_used(client, board):
+    user = make_user(Role.VIEWER, name="Mia")
+    db.session.commit()
+    login_as(client, user)
+    assert "beside each meeting" in body(client.get("/account"))
+    response = client.post(
+        "/account/profile", data={"profile-name": "Mia", "profile-timezone": "Asia/Tokyo"}
+    )
+    assert response.status_code == 302
+    assert TOKYO in body(client.get(f"/meetings/{board['meeting']}"))
