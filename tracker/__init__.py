@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.organisations import bp as organisations_bp
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
+    from tracker.polls import bp as polls_bp
     from tracker.progress import bp as progress_bp
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         topics_bp,
         meetings_bp,
+        polls_bp,
         deliverables_bp,
         outcomes_bp,
         progress_bp,

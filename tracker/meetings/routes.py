@@ -43,6 +43,7 @@ from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.outcomes.operations import LOCKED_MESSAGE
 from tracker.outcomes.queries import is_locked, meeting_outcomes, record_visible, shown_status
+from tracker.polls.queries import has_poll
 from tracker.progress import queries
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
@@ -100,6 +101,7 @@ def detail(meeting_id: int) -> str:
         meeting_outcomes=outcomes,
         **since_summary(meeting),
         audit_events=visible_audit_for(db.session, current_user, "meeting", meeting.id),
+        has_time_poll=has_poll(db.session, meeting.id),
     )
 
 
