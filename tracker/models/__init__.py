@@ -26,7 +26,6 @@ from tracker.models.enums import (
     Role,
     TopicStatus,
 )
-from tracker.models.polls import MAX_SLOTS, MIN_SLOTS, PollAnswer, PollSlot, PollVote, TimePoll
 from tracker.models.notify import NotificationPreference, OutboxMessage, OutboxStatus
 from tracker.models.outcomes import (
     ActionItem,
@@ -37,6 +36,7 @@ from tracker.models.outcomes import (
     OutcomeKind,
     PersonAttendance,
 )
+from tracker.models.polls import MAX_SLOTS, MIN_SLOTS, PollAnswer, PollSlot, PollVote, TimePoll
 from tracker.models.progress import (
     DeliverableStatusChange,
     DeliverableTracking,

@@ -84,7 +84,10 @@ def save_vote(session: Session, slot: PollSlot, user: User, answer: PollAnswer) 
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[PollVote.slot_id, PollVote.user_id],
-            set_={"answer": statement.excluded.answer, "answered_at": statement.excluded.answered_at},
+            set_={
+                "answer": statement.excluded.answer,
+                "answered_at": statement.excluded.answered_at,
+            },
         )
     )
 

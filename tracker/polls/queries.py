@@ -17,6 +17,7 @@ from tracker.models import (
     TimePoll,
     User,
 )
+from tracker.scheduling.checks import SlotCheck, check_slot
 
 
 def poll_for(session: Session, meeting_id: int) -> TimePoll | None:
@@ -74,3 +75,15 @@ def tally(poll: TimePoll, reader_id: int | None) -> list[SlotTally]:
 def voter_count(poll: TimePoll) -> int:
     """How many people answered at least one slot."""
     return len({vote.user_id for slot in poll.slots for vote in slot.votes})
+
+
+def slot_checks(poll: TimePoll, reader_zone: str | None) -> dict[int, SlotCheck]:
+    """The scheduling helper's table and warnings for each slot, by slot id, with the
+    participating organisations' working hours and holidays and the reader's own zone."""
+    organisations = sorted(
+        (p.organisation for p in poll.meeting.participations), key=lambda o: o.name.casefold()
+    )
+    return {
+        slot.id: check_slot(slot.starts_at, slot.ends_at, organisations, reader_zone)
+        for slot in poll.slots
+    }

@@ -28,7 +28,7 @@ from tracker.polls.operations import (
     propose_poll,
     record_votes,
 )
-from tracker.polls.queries import has_poll, poll_for, tally, voter_count
+from tracker.polls.queries import has_poll, poll_for, slot_checks, tally, voter_count
 from tracker.templating import reader_when
 from tracker.views import live_or_404
 
@@ -58,6 +58,7 @@ def poll_page(
             poll=poll,
             meeting=poll.meeting,
             rows=tally(poll, reader_id),
+            checks=slot_checks(poll, getattr(current_user, "timezone", None)),
             voters=voter_count(poll),
             zones=zones,
             answer_labels=ANSWER_LABELS,
@@ -91,9 +92,9 @@ def propose(meeting_id: int) -> Page:
             "Only a planned or postponed meeting can get a time poll; this one is "
             f"{meeting.status.value}."
         )
-        return render_template(
-            "polls/propose.html", form=form, meeting=meeting, refusal=refusal
-        ), (409 if request.method == "POST" else 200)
+        return render_template("polls/propose.html", form=form, meeting=meeting, refusal=refusal), (
+            409 if request.method == "POST" else 200
+        )
     if "more_rows" in request.form:
         form.add_rows()
     elif form.validate_on_submit():
