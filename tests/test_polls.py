@@ -33,7 +33,9 @@ from tracker.polls.operations import record_votes
 
 # A January in the future: Sofia is UTC+2, Vienna UTC+1, London and UTC alike, New York UTC-5.
 YEAR = date.today().year + 2
-DAYS = [date(YEAR, 1, 12), date(YEAR, 1, 13), date(YEAR, 1, 14)]
+# Monday to Wednesday of a mid-January week: working days, no partner's public holiday.
+MONDAY = date(YEAR, 1, 10) + timedelta(days=-date(YEAR, 1, 10).weekday() % 7)
+DAYS = [MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)]
 
 
 def switch_user(client: Any, user: User | None) -> None:
@@ -271,6 +273,22 @@ def test_the_slot_is_shown_in_the_voters_own_zone(
     switch_user(client, factories.make_user(Role.VIEWER, timezone="Asia/Tokyo"))
     page = client.get(f"/meetings/{meeting.id}/poll").get_data(as_text=True)
     assert "22:00 Tokyo" in page and "08:00 New York" not in page
+
+
+def test_the_helpers_warnings_stand_beside_each_slot(
+    client: CSRFClient, organiser: User, meeting: Meeting
+) -> None:
+    poll = open_poll(meeting, organiser)
+    london = next(p.organisation for p in meeting.participations if p.organisation.country == "GB")
+    login_as(client, organiser)
+    page = client.get(f"/meetings/{meeting.id}/poll").get_data(as_text=True)
+    rows = {slot.id: page.split(f'id="slot-{slot.id}"')[1].split("</tr>")[0] for slot in poll.slots}
+    first, second, _ = (slot.id for slot in poll.slots)
+    # 10:00 in Sofia is 08:00 in London: before the London partner's working hours.
+    assert f"{london.name}: before working hours (09:00" in rows[second]
+    # 15:00 in Sofia is 14:00 in Vienna and 13:00 in London: no warning.
+    assert "No warnings: fits everyone." in rows[first]
+    assert "before working hours" not in rows[first]
 
 
 def test_permissions(client: CSRFClient, organiser: User, meeting: Meeting) -> None:
