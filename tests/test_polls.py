@@ -29,7 +29,7 @@ from tracker.models import (
     TimePoll,
     User,
 )
-from tracker.polls.operations import record_votes
+from tracker.polls.operations import PollClosed, pick_slot, record_votes
 
 # A January in the future: Sofia is UTC+2, Vienna UTC+1, London and UTC alike, New York UTC-5.
 YEAR = date.today().year + 2
@@ -485,6 +485,63 @@ def test_two_answers_of_one_user_at_once_leave_one_vote(tmp_path: Path, database
         db.engine.dispose()
     assert sorted(outcomes) == ["no", "yes"]
     assert result == [(ids[1], ids[2], PollAnswer.NO)]
+
+
+def test_answers_racing_the_pick_are_refused(tmp_path: Path, database_url: str) -> None:
+    """An answer sent while the organiser's pick is being saved is refused, never kept."""
+    app = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        clean_slate(db.engine)
+        organiser = factories.make_user(Role.ORGANISER)
+        poll = open_poll(factories.make_meeting(), organiser)
+        voter = factories.make_user(Role.VIEWER)
+        db.session.commit()
+        ids = (poll.id, poll.slots[0].id, voter.id, poll.version)
+        db.session.remove()
+    picked = threading.Event()
+    outcomes: list[str] = []
+
+    def pick() -> None:
+        with app.app_context():
+            try:
+                poll = db.session.get(TimePoll, ids[0])
+                assert poll is not None
+                pick_slot(db.session, poll, ids[1], ids[3])
+                picked.set()
+                time.sleep(0.5)  # the answer arrives meanwhile
+                db.session.commit()
+                outcomes.append("picked")
+            finally:
+                picked.set()
+                db.session.remove()
+
+    def answer() -> None:
+        with app.app_context():
+            try:
+                picked.wait(10)
+                poll = db.session.get(TimePoll, ids[0])
+                user = db.session.get(User, ids[2])
+                assert poll is not None and user is not None
+                record_votes(db.session, poll, user, {ids[1]: PollAnswer.YES})
+                db.session.commit()
+                outcomes.append("answered")
+            except PollClosed:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=pick), threading.Thread(target=answer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    with app.app_context():
+        votes = db.session.scalar(select(func.count()).select_from(PollVote))
+        db.session.remove()
+        db.engine.dispose()
+    assert sorted(outcomes) == ["picked", "refused"]
+    assert votes == 0
 
 
 def test_people_voting_at_once_get_no_error(tmp_path: Path, database_url: str) -> None:

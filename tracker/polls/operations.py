@@ -96,6 +96,9 @@ def record_votes(
     session: Session, poll: TimePoll, user: User, answers: Mapping[int, PollAnswer]
 ) -> int:
     """Save user's answers (slot id -> answer) to an open poll; return how many were given."""
+    # Lock the poll row (PostgreSQL) so that a pick closing it waits for these answers, or
+    # these answers see the poll closed once the pick has committed.
+    session.refresh(poll, ["closed_at", "version"], with_for_update=True)
     ensure_open(poll)
     slots = {slot.id: slot for slot in poll.slots}
     unknown = set(answers) - set(slots)
@@ -103,6 +106,10 @@ def record_votes(
         raise Refused("An answer was for a slot that is not in this poll. Reload the page.")
     for slot_id, answer in answers.items():
         save_vote(session, slots[slot_id], user, answer)
+    # SQLite has no row locks: look again now that this transaction holds the write lock,
+    # so that answers racing a pick that closed the poll are refused (and rolled back).
+    if session.scalar(select(TimePoll.closed_at).where(TimePoll.id == poll.id)) is not None:
+        raise PollClosed()
     # The votes were written by statements, not the unit of work: forget loaded copies.
     for slot in poll.slots:
         session.expire(slot, ["votes"])

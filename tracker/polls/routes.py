@@ -92,9 +92,9 @@ def propose(meeting_id: int) -> Page:
             "Only a planned or postponed meeting can get a time poll; this one is "
             f"{meeting.status.value}."
         )
-        return render_template("polls/propose.html", form=form, meeting=meeting, refusal=refusal), (
-            409 if request.method == "POST" else 200
-        )
+        return render_template(
+            "polls/propose.html", form=form, meeting=meeting, refusal=refusal, blocked=True
+        ), (409 if request.method == "POST" else 200)
     if "more_rows" in request.form:
         form.add_rows()
     elif form.validate_on_submit():
