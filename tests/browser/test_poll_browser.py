@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests import factories
-from tests.browser.conftest import new_context
+from tests.browser.conftest import artifacts_dir, new_context
 from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.meetings.operations import local_to_utc
@@ -116,6 +116,7 @@ def run_poll(live: dict[str, Any], base: str, meeting_id: int, organiser: Any, m
     row = organiser.inner_text(f"#slot-{second}")
     assert "Nora Member" in row
     assert "before working hours" in row  # 10:00 Sofia is 08:00 in London
+    organiser.screenshot(path=str(artifacts_dir("polls") / "poll.png"), full_page=True)
     with organiser.expect_navigation():
         organiser.locator(f"#slot-{second} button", has_text="Pick this time").click()
     assert "is now confirmed" in organiser.content()
