@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
     from tracker.progress import bp as progress_bp
+    from tracker.scheduling.routes import bp as scheduling_bp
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         notify_bp,
         archive_bp,
+        scheduling_bp,
     ):
         app.register_blueprint(bp)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import SelectField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker.forms import (
     CountryField,
@@ -20,6 +20,7 @@ from tracker.forms import (
 )
 from tracker.models import Organisation, OrganisationKind
 from tracker.models.enums import choices
+from tracker.scheduling.checks import DEFAULT_WORK_END, DEFAULT_WORK_START
 
 
 class OrganisationForm(VersionedForm):
@@ -31,6 +32,16 @@ class OrganisationForm(VersionedForm):
     kind = SelectField("Kind", choices=select_choices(choices(OrganisationKind)))
     website = URLField("Website", validators=[*optional_url(), safe_url, Length(max=500)])
     timezone = ZoneField("Home time zone")
+    work_start = TimeField(
+        "Working hours start",
+        default=DEFAULT_WORK_START,
+        validators=[InputRequired("Enter a time such as 09:00.")],
+    )
+    work_end = TimeField(
+        "Working hours end",
+        default=DEFAULT_WORK_END,
+        validators=[InputRequired("Enter a time such as 18:00.")],
+    )
     description = TextAreaField("Description", validators=[Length(max=20000)])
 
     def __init__(self, *args: Any, current: Organisation | None = None, **kwargs: Any) -> None:
@@ -52,6 +63,12 @@ class OrganisationForm(VersionedForm):
         if field.data and not self.unique(Organisation.short_name, field.data):
             raise ValidationError("Another organisation already has this short name.")
 
+    def validate_work_end(self, field: TimeField) -> None:
+        """Working hours end after they start, on the same day."""
+        start = self.work_start.data
+        if start is not None and field.data is not None and field.data <= start:
+            raise ValidationError("Working hours must end after they start.")
+
     def values(self) -> dict[str, Any]:
         """The cleaned values for the operations."""
         return {
@@ -61,5 +78,7 @@ class OrganisationForm(VersionedForm):
             "kind": OrganisationKind(self.kind.data),
             "website": self.website.data or "",
             "timezone": self.timezone.data,
+            "work_start": self.work_start.data,
+            "work_end": self.work_end.data,
             "description": self.description.data or "",
         }
