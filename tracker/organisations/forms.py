@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from wtforms import SelectField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import (
     CountryField,
@@ -23,6 +24,29 @@ from tracker.models.enums import choices
 from tracker.scheduling.checks import DEFAULT_WORK_END, DEFAULT_WORK_START
 
 
+class WorkTimeField(TimeField):
+    """A local clock time such as 09:00; not sent at all keeps the current (or default) one."""
+
+    data: time | None
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, format=["%H:%M", "%H:%M:%S"], **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse HH:MM, with an error in words for a blank or malformed time."""
+        if not valuelist:
+            return
+        text = valuelist[0].strip() if isinstance(valuelist[0], str) else ""
+        for pattern in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, pattern).time()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError("Enter a time of day such as 09:00.")
+
+
 class OrganisationForm(VersionedForm):
     """Create or edit an organisation."""
 
@@ -32,16 +56,8 @@ class OrganisationForm(VersionedForm):
     kind = SelectField("Kind", choices=select_choices(choices(OrganisationKind)))
     website = URLField("Website", validators=[*optional_url(), safe_url, Length(max=500)])
     timezone = ZoneField("Home time zone")
-    work_start = TimeField(
-        "Working hours start",
-        default=DEFAULT_WORK_START,
-        validators=[InputRequired("Enter a time such as 09:00.")],
-    )
-    work_end = TimeField(
-        "Working hours end",
-        default=DEFAULT_WORK_END,
-        validators=[InputRequired("Enter a time such as 18:00.")],
-    )
+    work_start = WorkTimeField("Working hours start", default=DEFAULT_WORK_START)
+    work_end = WorkTimeField("Working hours end", default=DEFAULT_WORK_END)
     description = TextAreaField("Description", validators=[Length(max=20000)])
 
     def __init__(self, *args: Any, current: Organisation | None = None, **kwargs: Any) -> None:
