@@ -188,3 +188,16 @@ def test_suggestions_never_before_not_before() -> None:
     floor = utc("2027-02-15 00:00")
     found = suggest_slots(near, timedelta(hours=1), [SOFIA], count=3, not_before=floor)
     assert found and min(found) >= floor
+
+
+def test_suggestions_count_the_readers_zone() -> None:
+    """With a New York reader, European partners' suggestions also skip the March gap."""
+    near = datetime(2027, 3, 17, 15, 0, tzinfo=ZoneInfo("Europe/Sofia"))
+    without = suggest_slots(near, timedelta(hours=1), PARTNERS, count=1)
+    assert without == [utc("2027-03-17 13:00")]  # the slot itself fits the partners
+    found = suggest_slots(
+        near, timedelta(hours=1), PARTNERS, count=3, reader_zone="America/New_York"
+    )
+    assert found and all(start >= utc("2027-03-28 00:00") for start in found)
+    for start in found:
+        assert check_slot(start, start + timedelta(hours=1), PARTNERS, "America/New_York").ok

@@ -54,7 +54,9 @@ def slot_help(
     if organisations and not check.ok:
         near = starts_at.astimezone(zone_info(zone))
         duration = ends_at - starts_at
-        for start in suggest_slots(near, duration, organisations, not_before=now):
+        for start in suggest_slots(
+            near, duration, organisations, not_before=now, reader_zone=reader_zone
+        ):
             local = start.astimezone(zone_info(zone))
             suggestions.append(
                 Suggestion(
