@@ -10,7 +10,7 @@ import pytest
 
 from tests.factories import make_organisation, make_series
 from tracker.extensions import db
-from tracker.models import Meeting, Organisation
+from tracker.models import AuditEvent, Meeting, Organisation
 
 GOOD_ORG = {
     "name": "AI Sweden",
@@ -219,7 +219,6 @@ def test_fragment_takes_the_series_zone(organiser_client: Any) -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        "",
         "starts=soon&ends=later&timezone=Europe/Sofia",
         "starts=2027-03-03T15:00&ends=2027-03-03T14:00&timezone=Europe/Sofia",
         "starts=2027-03-03T15:00&ends=2027-03-03T16:00&timezone=Mars/Olympus",
@@ -239,7 +238,29 @@ def test_fragment_bad_input_is_400(organiser_client: Any, query: str) -> None:
 
 
 @pytest.mark.sqlite_only
+def test_fragment_with_nothing_entered_says_what_to_enter(organiser_client: Any) -> None:
+    """An empty query (a fresh form) is no error: 200 and the hint."""
+    response = organiser_client.get("/scheduling/check?timezone=Europe/Sofia")
+    assert response.status_code == 200
+    assert "Enter a start, an end after it and a time zone" in response.get_data(as_text=True)
+
+
+@pytest.mark.sqlite_only
 def test_fragment_needs_an_organiser(client: Any) -> None:
     """Anonymous readers are sent to log in."""
     response = client.get("/scheduling/check?starts=2027-03-03T15:00")
     assert response.status_code in (302, 303)
+
+
+def test_editing_working_hours_is_saved_and_audited(organiser_client: Any) -> None:
+    """Changing the hours on the edit form saves them; the audit trail names the change."""
+    org = make_organisation(name="AI Sweden", short_name="AI SE", country="SE")
+    db.session.commit()
+    data = dict(GOOD_ORG, version=str(org.version), work_start="10:00", work_end="17:00")
+    assert organiser_client.post(f"/organisations/{org.id}/edit", data=data).status_code == 302
+    db.session.refresh(org)
+    assert (org.work_start, org.work_end) == (time(10, 0), time(17, 0))
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.entity == "organisation").order_by(AuditEvent.id)
+    ).all()[-1]
+    assert event.changes is not None and event.changes["work_start"] == ["09:00:00", "10:00:00"]

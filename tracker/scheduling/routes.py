@@ -30,7 +30,8 @@ def local_arg(name: str) -> datetime | None:
 @bp.route("/check")
 @editor_required
 def check() -> tuple[str, int]:
-    """The helper's table and suggestions for ?starts=&ends=&timezone=&org=1&org=2 (HTML)."""
+    """The helper's table and suggestions for ?starts=&ends=&timezone=&org=1&org=2 (HTML);
+    400 with what to enter for times that make no slot."""
     raw_ids = [value for value in request.args.getlist("org") if value.strip()]
     ids = [parse_int(value.strip(), MAX_ID) for value in raw_ids[: MAX_ORGANISATIONS + 1]]
     helper = None
@@ -45,5 +46,7 @@ def check() -> tuple[str, int]:
             reader_zone(),
             utcnow(),
         )
-    status = 200 if helper is not None else 400
+    # Nothing entered yet is not bad input: the answer then says what to enter.
+    nothing = not any(request.args.get(name, "").strip() for name in ("starts", "ends"))
+    status = 200 if helper is not None or nothing else 400
     return render_template("scheduling/check.html", helper=helper), status
