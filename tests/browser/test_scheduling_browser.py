@@ -12,7 +12,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests import factories
-from tests.browser.conftest import artifacts_dir, env_flag
+from tests.browser import pages
+from tests.browser.conftest import artifacts_dir, env_flag, new_context
 from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.models import Meeting, Role
@@ -60,7 +61,7 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A page 1280 px wide in a fresh context of the shared Chromium."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15000)
     try:
@@ -69,7 +70,9 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def test_table_updates_as_the_organiser_types(live: dict[str, Any], page: Any) -> None:
+def test_table_updates_as_the_organiser_types(
+    live: dict[str, Any], page: Any, node_modules: Path
+) -> None:
     base = live["url"]
     page.goto(f"{base}/login")
     page.fill("#email", live["email"])
@@ -101,6 +104,12 @@ def test_table_updates_as_the_organiser_types(live: dict[str, Any], page: Any) -
     if env_flag("TRACKER_README_SCREENSHOTS"):
         README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.locator("#slot-helper").screenshot(path=str(README_SCREENSHOTS / shot))
+
+    # The filled-in helper passes axe and fits a 390-px phone.
+    assert pages.serious(pages.run_axe(page, node_modules / "axe-core" / "axe.min.js")) == []
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert pages.overflow_problems(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Typing another date refreshes it: 17 Mar 2027 is in the week the US has switched.
     page.fill("#starts", "2027-03-17T15:00")
