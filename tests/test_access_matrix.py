@@ -109,6 +109,7 @@ ACCESS: dict[str, str] = {
     "meetings.create": EDITOR,
     "meetings.edit": EDITOR,
     "meetings.delete": EDITOR,
+    "scheduling.check": EDITOR,
     "deliverables.create": EDITOR,
     "deliverables.edit": EDITOR,
     "deliverables.delete": EDITOR,

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.people import bp as people_bp
     from tracker.polls import bp as polls_bp
     from tracker.progress import bp as progress_bp
+    from tracker.scheduling.routes import bp as scheduling_bp
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         notify_bp,
         archive_bp,
+        scheduling_bp,
     ):
         app.register_blueprint(bp)
 

@@ -286,10 +286,12 @@ def suggest_slots(
     count: int = 5,
     within: timedelta = timedelta(weeks=4),
     not_before: datetime | None = None,
+    reader_zone: str | None = None,
 ) -> list[datetime]:
     """The nearest slot starts (aware UTC) within `within` after near that fit everyone's
-    working hours and avoid weekends, holidays and offset-change weeks; the same local time
-    of day as near (in near's zone) comes first, then other times by distance from near."""
+    working hours and avoid weekends, holidays and offset-change weeks (so check_slot finds
+    them ok, the reader's zone included); the same local time of day as near (in near's zone)
+    comes first, then other times by distance from near."""
     if count <= 0 or duration <= timedelta(0):
         return []
     zone = near.tzinfo if near.tzinfo is not None else UTC
@@ -312,13 +314,12 @@ def suggest_slots(
         if instant <= end:
             candidates.append(instant)
     found: list[datetime] = []
-    zones = [org.timezone for org in organisations if is_zone(org.timezone)]
     for candidate in sorted(set(candidates), key=preference):
         if candidate < earliest:
             continue
         if not fits(candidate, candidate + duration, organisations):
             continue
-        if offset_change_warnings(candidate, zones):
+        if not check_slot(candidate, candidate + duration, organisations, reader_zone).ok:
             continue
         found.append(candidate)
         if len(found) >= count:
