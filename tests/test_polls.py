@@ -120,8 +120,8 @@ def test_poll_from_proposal_to_the_chosen_time(
     client = organiser_client
     uid, before = meeting.uid, meeting.sequence
     feed_before = client.get(f"/meetings/{meeting.id}.ics").data
-    page = client.get(f"/meetings/{meeting.id}")
-    assert f"/meetings/{meeting.id}/poll/new" in page.get_data(as_text=True)
+    for path in (f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/edit"):
+        assert f"/meetings/{meeting.id}/poll/new" in client.get(path).get_data(as_text=True)
 
     response = client.post(f"/meetings/{meeting.id}/poll/new", data=slot_rows(THREE_SLOTS))
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -219,6 +219,9 @@ def test_closed_poll_is_read_only(client: CSRFClient, organiser: User, meeting: 
     assert db.session.get(Meeting, meeting.id).starts_at == sofia(DAYS[0], 15)  # type: ignore[union-attr]
     page = client.get(f"/meetings/{meeting.id}/poll").get_data(as_text=True)
     assert "Pick this time" not in page and "Save my answers" not in page
+    # The meeting page links to the poll, and no longer offers to start one (it is confirmed).
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert f"/meetings/{meeting.id}/poll\"" in page and "/poll/new" not in page
     # A second poll for the same meeting is not offered.
     assert client.get(f"/meetings/{meeting.id}/poll/new").status_code == 302
 
