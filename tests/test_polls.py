@@ -221,7 +221,7 @@ def test_closed_poll_is_read_only(client: CSRFClient, organiser: User, meeting: 
     assert "Pick this time" not in page and "Save my answers" not in page
     # The meeting page links to the poll, and no longer offers to start one (it is confirmed).
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert f"/meetings/{meeting.id}/poll\"" in page and "/poll/new" not in page
+    assert f'/meetings/{meeting.id}/poll"' in page and "/poll/new" not in page
     # A second poll for the same meeting is not offered.
     assert client.get(f"/meetings/{meeting.id}/poll/new").status_code == 302
 
