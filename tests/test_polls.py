@@ -592,3 +592,21 @@ def test_slots_of_a_poll_are_stored_in_order(app: Flask, organiser: User, meetin
     ).all()
     assert starts == sorted(starts) and len(starts) == 3
     assert [s.minutes for s in poll.slots] == [120, 90, 60]
+
+
+def test_the_audit_pages_show_poll_events(
+    client: CSRFClient, organiser: User, meeting: Meeting
+) -> None:
+    poll = open_poll(meeting, organiser)
+    admin = login_as(client, factories.make_user(Role.ADMIN))
+    response = client.post(
+        f"/meetings/{meeting.id}/poll/pick",
+        data={"slot": str(poll.slots[0].id), "version": str(poll.version)},
+    )
+    assert response.status_code == 302
+    entities = set(db.session.scalars(select(AuditEvent.entity)))
+    assert {"time_poll", "poll_slot", "meeting"} <= entities
+    assert admin.is_admin
+    assert client.get("/admin/audit").status_code == 200
+    assert client.get("/admin/audit?entity=time_poll").status_code == 200
+    assert client.get(f"/meetings/{meeting.id}").status_code == 200
