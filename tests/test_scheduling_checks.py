@@ -201,3 +201,13 @@ def test_suggestions_count_the_readers_zone() -> None:
     assert found and all(start >= utc("2027-03-28 00:00") for start in found)
     for start in found:
         assert check_slot(start, start + timedelta(hours=1), PARTNERS, "America/New_York").ok
+
+
+def test_suggestions_for_a_past_slot_start_from_not_before() -> None:
+    """A slot typed in the past gets suggestions in the four weeks after not_before."""
+    near = datetime(2020, 5, 6, 15, 0, tzinfo=ZoneInfo("Europe/Sofia"))
+    floor = utc("2027-02-15 09:00")
+    found = suggest_slots(near, timedelta(hours=1), [SOFIA], count=3, not_before=floor)
+    assert len(found) == 3
+    assert all(floor <= start <= floor + timedelta(weeks=4) for start in found)
+    assert found[0] == utc("2027-02-15 13:00")  # Monday 15:00 Sofia, the preferred time

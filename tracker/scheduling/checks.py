@@ -288,7 +288,8 @@ def suggest_slots(
     not_before: datetime | None = None,
     reader_zone: str | None = None,
 ) -> list[datetime]:
-    """The nearest slot starts (aware UTC) within `within` after near that fit everyone's
+    """The nearest slot starts (aware UTC) within `within` after near (or after not_before,
+    for a past near) that fit everyone's
     working hours and avoid weekends, holidays and offset-change weeks (so check_slot finds
     them ok, the reader's zone included); the same local time of day as near (in near's zone)
     comes first, then other times by distance from near."""
@@ -297,6 +298,10 @@ def suggest_slots(
     zone = near.tzinfo if near.tzinfo is not None else UTC
     local_near = near.replace(tzinfo=zone) if near.tzinfo is None else near
     earliest = as_utc(not_before) if not_before is not None else as_utc(local_near)
+    if earliest > as_utc(local_near):
+        # A past slot: look from the first day at the same wall-clock time that is not past.
+        late_days = -(-(earliest - as_utc(local_near)) // timedelta(days=1))
+        local_near = local_near + timedelta(days=late_days)
     start, end = as_utc(local_near), as_utc(local_near) + within
     steps = int((end - start) / SUGGEST_STEP)
     candidates = [start + SUGGEST_STEP * i for i in range(steps + 1)]
