@@ -81,7 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.organisations import bp as organisations_bp
     from tracker.outcomes import bp as outcomes_bp
     from tracker.people import bp as people_bp
+    from tracker.polls import bp as polls_bp
     from tracker.progress import bp as progress_bp
+    from tracker.scheduling.routes import bp as scheduling_bp
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
     from tracker.topics import bp as topics_bp
@@ -95,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         topics_bp,
         meetings_bp,
+        polls_bp,
         deliverables_bp,
         outcomes_bp,
         progress_bp,
@@ -105,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         notify_bp,
         archive_bp,
         zones_bp,
+        scheduling_bp,
     ):
         app.register_blueprint(bp)
 

@@ -27,6 +27,7 @@ from tracker.notify.signing import preference_token
 NON_HTML_ENDPOINTS = {
     "static",
     "main.healthz",
+    "scheduling.check",  # an HTML fragment for the meeting form's script, not a page
 }
 # URLs ending like this are downloads or data, not pages.
 NON_HTML_SUFFIXES = (

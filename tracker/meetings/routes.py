@@ -43,7 +43,9 @@ from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.outcomes.operations import LOCKED_MESSAGE
 from tracker.outcomes.queries import is_locked, meeting_outcomes, record_visible, shown_status
+from tracker.polls.queries import has_poll
 from tracker.progress import queries
+from tracker.scheduling.helper import meeting_form_help, use_suggestion
 from tracker.views import conflict_response, filter_options, int_arg, live_or_404, paginate
 
 
@@ -100,6 +102,7 @@ def detail(meeting_id: int) -> str:
         meeting_outcomes=outcomes,
         **since_summary(meeting),
         audit_events=visible_audit_for(db.session, current_user, "meeting", meeting.id),
+        has_time_poll=has_poll(db.session, meeting.id),
     )
 
 
@@ -114,6 +117,16 @@ def since_summary(meeting: Meeting) -> dict[str, Any]:
     capped = replace(since, **{name: getattr(since, name)[:SINCE_CAP] for name in groups})
     shown = sum(len(getattr(capped, name)) for name in groups)
     return {"since": capped, "since_total": total, "since_more": total > shown}
+
+
+def checking_slot() -> bool:
+    """Whether the form was sent to check its time or take a suggestion, not to save."""
+    return "check_slot" in request.form or "use_slot" in request.form
+
+
+def helper_context(form: MeetingForm) -> dict[str, Any]:
+    """The scheduling helper for the form's time and organisations."""
+    return {"slot_help": meeting_form_help(form, db.session, utcnow())}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -138,15 +151,19 @@ def create() -> str | Response:
             form.series_id.data = str(series.id)
             form.timezone.data = series.timezone
             form.number.data = next_number(db.session, series.id)
+    if "use_slot" in request.form:
+        use_suggestion(form, request.form["use_slot"])
     if "more_rows" in request.form:
         form.add_rows()
+    elif checking_slot():
+        pass  # "Check this time" or a suggestion: the form again with the helper, nothing saved
     elif form.validate_on_submit():
         agenda = agenda_topic_ids(db.session, form.agenda_entries())
         meeting = create_meeting(db.session, form.values(), form.participant_values(), agenda)
         db.session.commit()
         flash(f"Meeting {meeting.title} was added.", "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=None)
+    return render_template("meetings/form.html", form=form, meeting=None, **helper_context(form))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -172,8 +189,12 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
         form.version.data = str(meeting.version)
     else:
         form = MeetingForm(current=meeting)
+    if "use_slot" in request.form:
+        use_suggestion(form, request.form["use_slot"])
     if "more_rows" in request.form:
         form.add_rows()
+    elif checking_slot():
+        pass  # "Check this time" or a suggestion: the form again with the helper, nothing saved
     elif form.validate_on_submit():
         try:
             update_meeting(
@@ -185,10 +206,12 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
             )
             db.session.commit()
         except Conflict:
-            return conflict_response("meetings/form.html", form, meeting, meeting=meeting)
+            return conflict_response(
+                "meetings/form.html", form, meeting, meeting=meeting, **helper_context(form)
+            )
         flash(f"Meeting {meeting.title} was saved.", "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=meeting)
+    return render_template("meetings/form.html", form=form, meeting=meeting, **helper_context(form))
 
 
 @bp.route("/<int:meeting_id>/delete", methods=["GET", "POST"])

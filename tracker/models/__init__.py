@@ -36,6 +36,7 @@ from tracker.models.outcomes import (
     OutcomeKind,
     PersonAttendance,
 )
+from tracker.models.polls import MAX_SLOTS, MIN_SLOTS, PollAnswer, PollSlot, PollVote, TimePoll
 from tracker.models.progress import (
     DeliverableStatusChange,
     DeliverableTracking,
@@ -48,6 +49,8 @@ from tracker.models.user import AuditEvent, User
 
 __all__ = [
     "FINISHED_STATUSES",
+    "MAX_SLOTS",
+    "MIN_SLOTS",
     "ActionItem",
     "ActionStatus",
     "AgendaItem",
@@ -78,10 +81,14 @@ __all__ = [
     "Participation",
     "Person",
     "PersonAttendance",
+    "PollAnswer",
+    "PollSlot",
+    "PollVote",
     "ProgressUpdate",
     "Role",
     "SearchDocument",
     "Series",
+    "TimePoll",
     "Topic",
     "TopicStatus",
     "UTCDateTime",

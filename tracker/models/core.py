@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -72,6 +72,13 @@ class Organisation(Versioned, Timestamped, Base):
     website: Mapped[str] = mapped_column(sa.String(500), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     timezone: Mapped[str] = mapped_column(sa.String(64))
+    # Working hours in the organisation's zone; the scheduling helper warns outside them.
+    work_start: Mapped[time] = mapped_column(
+        sa.Time, default=time(9, 0), server_default=sa.text("'09:00:00'")
+    )
+    work_end: Mapped[time] = mapped_column(
+        sa.Time, default=time(18, 0), server_default=sa.text("'18:00:00'")
+    )
 
     people: Mapped[list[Person]] = relationship(
         back_populates="organisation", order_by="Person.name"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import (
@@ -20,6 +21,30 @@ from tracker.forms import (
 )
 from tracker.models import Organisation, OrganisationKind
 from tracker.models.enums import choices
+from tracker.scheduling.checks import DEFAULT_WORK_END, DEFAULT_WORK_START
+
+
+class WorkTimeField(TimeField):
+    """A local clock time such as 09:00; not sent at all keeps the current (or default) one."""
+
+    data: time | None
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, format=["%H:%M", "%H:%M:%S"], **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse HH:MM, with an error in words for a blank or malformed time."""
+        if not valuelist:
+            return
+        text = valuelist[0].strip() if isinstance(valuelist[0], str) else ""
+        for pattern in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, pattern).time()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError("Enter a time of day such as 09:00.")
 
 
 class OrganisationForm(VersionedForm):
@@ -31,6 +56,8 @@ class OrganisationForm(VersionedForm):
     kind = SelectField("Kind", choices=select_choices(choices(OrganisationKind)))
     website = URLField("Website", validators=[*optional_url(), safe_url, Length(max=500)])
     timezone = ZoneField("Home time zone")
+    work_start = WorkTimeField("Working hours start", default=DEFAULT_WORK_START)
+    work_end = WorkTimeField("Working hours end", default=DEFAULT_WORK_END)
     description = TextAreaField("Description", validators=[Length(max=20000)])
 
     def __init__(self, *args: Any, current: Organisation | None = None, **kwargs: Any) -> None:
@@ -52,6 +79,12 @@ class OrganisationForm(VersionedForm):
         if field.data and not self.unique(Organisation.short_name, field.data):
             raise ValidationError("Another organisation already has this short name.")
 
+    def validate_work_end(self, field: TimeField) -> None:
+        """Working hours end after they start, on the same day."""
+        start = self.work_start.data
+        if start is not None and field.data is not None and field.data <= start:
+            raise ValidationError("Working hours must end after they start.")
+
     def values(self) -> dict[str, Any]:
         """The cleaned values for the operations."""
         return {
@@ -61,5 +94,7 @@ class OrganisationForm(VersionedForm):
             "kind": OrganisationKind(self.kind.data),
             "website": self.website.data or "",
             "timezone": self.timezone.data,
+            "work_start": self.work_start.data,
+            "work_end": self.work_end.data,
             "description": self.description.data or "",
         }
