@@ -31,6 +31,7 @@ from tracker.polls.operations import (
 from tracker.polls.queries import has_poll, poll_for, slot_checks, tally, voter_count
 from tracker.templating import reader_when
 from tracker.views import live_or_404
+from tracker.zones.reader import reader_zone
 
 Page = str | Response | tuple[str, int]
 
@@ -58,7 +59,7 @@ def poll_page(
             poll=poll,
             meeting=poll.meeting,
             rows=tally(poll, reader_id),
-            checks=slot_checks(poll, getattr(current_user, "timezone", None)),
+            checks=slot_checks(poll, reader_zone()),
             voters=voter_count(poll),
             zones=zones,
             answer_labels=ANSWER_LABELS,

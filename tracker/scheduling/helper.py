@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from tracker.inputs import MAX_YEAR, MIN_YEAR, parse_int
@@ -15,6 +14,7 @@ from tracker.models import Organisation
 from tracker.scheduling.checks import SlotCheck, check_slot, suggest_slots
 from tracker.scheduling.queries import organisations_by_ids, series_zone
 from tracker.timefmt import human_datetime, is_zone, zone_info
+from tracker.zones.reader import reader_zone
 
 if TYPE_CHECKING:
     from tracker.meetings.forms import MeetingForm
@@ -81,12 +81,6 @@ def moved_slot(
     if starts is not None and ends is not None and ends > starts:
         length = ends - starts
     return new_start, new_start + length
-
-
-def reader_zone() -> str | None:
-    """The signed-in reader's own zone, if they set one."""
-    zone = getattr(current_user, "timezone", None) if current_user else None
-    return zone if isinstance(zone, str) and is_zone(zone) else None
 
 
 def help_for_input(

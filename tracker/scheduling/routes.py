@@ -10,8 +10,9 @@ from tracker.auth.access import editor_required
 from tracker.extensions import db
 from tracker.inputs import MAX_ID, parse_int
 from tracker.models.base import utcnow
-from tracker.scheduling.helper import LOCAL_INPUT, help_for_input, reader_zone
+from tracker.scheduling.helper import LOCAL_INPUT, help_for_input
 from tracker.scheduling.queries import series_zone
+from tracker.zones.reader import reader_zone
 
 bp = Blueprint("scheduling", __name__, url_prefix="/scheduling")
 
