@@ -42,6 +42,7 @@ from tracker.models.progress import (
     Milestone,
     ProgressUpdate,
 )
+from tracker.models.recurrence import Frequency, SeriesRule
 from tracker.models.search import SearchDocument
 from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
@@ -62,6 +63,7 @@ __all__ = [
     "DeliverableStatus",
     "DeliverableStatusChange",
     "DeliverableTracking",
+    "Frequency",
     "LoginAttempt",
     "Meeting",
     "MeetingStatus",
@@ -82,6 +84,7 @@ __all__ = [
     "Role",
     "SearchDocument",
     "Series",
+    "SeriesRule",
     "Topic",
     "TopicStatus",
     "UTCDateTime",
