@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import RadioField, SelectField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from tracker.forms import (
     DateField,
@@ -18,7 +25,7 @@ from tracker.forms import (
 )
 from tracker.models import Frequency, Series, SeriesRule
 from tracker.recurrence import POSITION_NAMES, WEEKDAY_NAMES
-from tracker.timefmt import is_zone
+from tracker.timefmt import is_zone, zone_choices
 
 
 class SeriesForm(VersionedForm):
@@ -76,10 +83,10 @@ SCOPES = [("only", "This meeting only"), ("following", "This and all following m
 class SeriesRuleForm(VersionedForm):
     """Set or change when a series repeats; from an occurrence, also which meetings change."""
 
-    scope = RadioField("Change", choices=SCOPES, validators=[Optional()])
+    scope = RadioField("Change", choices=select_choices(SCOPES), validators=[Optional()])
     frequency = RadioField(
         "Repeats",
-        choices=FREQUENCIES,
+        choices=select_choices(FREQUENCIES),
         default=Frequency.WEEKLY.value,
         validators=[DataRequired(message="Choose how the series repeats.")],
     )
@@ -87,11 +94,11 @@ class SeriesRuleForm(VersionedForm):
         "Every how many weeks or months",
         default=1,
         validators=[
-            DataRequired(message="Enter a number from 1 to 52."),
+            InputRequired(message="Enter a number from 1 to 52."),
             NumberRange(min=1, max=52, message="Enter a number from 1 to 52."),
         ],
     )
-    first_day = DateField("First date", validators=[DataRequired(message="Enter a date.")])
+    first_day = DateField("First date", validators=[InputRequired(message="Enter a date.")])
     month_day = IntegerField(
         "Day of the month",
         validators=[Optional(), NumberRange(min=1, max=31, message="Enter a day from 1 to 31.")],
@@ -107,18 +114,22 @@ class SeriesRuleForm(VersionedForm):
         default="0",
     )
     start_time = LocalTimeField(
-        "Starts at (local time)", validators=[DataRequired(message="Enter a time such as 15:00.")]
+        "Starts at (local time)", validators=[InputRequired(message="Enter a time such as 15:00.")]
     )
     length_minutes = IntegerField(
         "Length in minutes",
         default=90,
         validators=[
-            DataRequired(message="Enter a length from 5 to 1440 minutes."),
+            InputRequired(message="Enter a length from 5 to 1440 minutes."),
             NumberRange(min=5, max=1440, message="Enter a length from 5 to 1440 minutes."),
         ],
     )
-    timezone = ZoneField("Time zone", validators=[optional_zone])
-    end = RadioField("Ends", choices=ENDS, default="never")
+    timezone = ZoneField(
+        "Time zone",
+        validators=[optional_zone],
+        choices=select_choices(zone_choices(), "The series' own zone"),
+    )
+    end = RadioField("Ends", choices=select_choices(ENDS), default="never")
     until = DateField("Last date", validators=[Optional()])
     count = IntegerField(
         "Number of meetings",
@@ -128,15 +139,6 @@ class SeriesRuleForm(VersionedForm):
     def __init__(self, *args: Any, from_meeting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.from_meeting = from_meeting
-        self.timezone.choices = select_choices(
-            [(v, label) for v, label in self.timezone.choices[1:]],  # type: ignore[index,misc]
-            "The series' zone",
-        )
-
-    def validate_scope(self, field: RadioField) -> None:
-        """From an occurrence, the user says whether the change is for it alone or onwards."""
-        if self.from_meeting and field.data not in ("only", "following"):
-            raise ValidationError("Choose which meetings change.")
 
     def validate_position(self, field: SelectField) -> None:
         """A position from the list."""
@@ -154,19 +156,25 @@ class SeriesRuleForm(VersionedForm):
         if monthly_day and field.data is None and not field.errors:
             raise ValidationError("Enter a day from 1 to 31.")
 
-    def validate_until(self, field: DateField) -> None:
-        """Ending on a date needs a date on or after the first one."""
-        if self.end.data != "until" or field.errors:
-            return
-        if field.data is None:
-            raise ValidationError("Enter the last date.")
-        if self.first_day.data is not None and field.data < self.first_day.data:
-            raise ValidationError("The last date must not be before the first date.")
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The field checks, then the choices that depend on others: from an occurrence, which
+        meetings change; the end's date or number when one is chosen.
 
-    def validate_count(self, field: IntegerField) -> None:
-        """Ending after a number of meetings needs the number."""
-        if self.end.data == "count" and field.data is None and not field.errors:
-            raise ValidationError("Enter 1 to 500 meetings.")
+        Here rather than in validate_<field>: Optional() stops those on an empty field, which
+        is just the case to catch.
+        """
+        valid = super().validate(extra_validators)
+        until, count, scope = self.until, self.count, self.scope
+        if self.from_meeting and scope.data not in ("only", "following") and not scope.errors:
+            scope.errors.append("Choose which meetings change.")
+        if self.end.data == "until" and not until.errors:
+            if until.data is None:
+                until.errors.append("Enter the last date.")
+            elif self.first_day.data is not None and until.data < self.first_day.data:
+                until.errors.append("The last date must not be before the first date.")
+        if self.end.data == "count" and count.data is None and not count.errors:
+            count.errors.append("Enter 1 to 500 meetings.")
+        return valid and not until.errors and not count.errors and not scope.errors
 
     def values(self) -> dict[str, Any]:
         """The cleaned rule values for the operations (call after validation)."""
