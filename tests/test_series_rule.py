@@ -15,7 +15,14 @@ from tests.conftest import login_as
 from tracker import recurrence
 from tracker.extensions import db
 from tracker.meetings.queries import plan_next
-from tracker.models import Frequency, Meeting, MeetingStatus, Series, SeriesRule
+from tracker.models import (
+    Frequency,
+    Meeting,
+    MeetingStatus,
+    MinutesApproval,
+    Series,
+    SeriesRule,
+)
 from tracker.operations import Refused
 from tracker.series.operations import (
     move_following,
@@ -457,3 +464,38 @@ def test_from_an_occurrence_following_and_only_and_skip(
     assert first.status == MeetingStatus.CANCELLED
     other = factories.make_meeting()
     assert organiser_client.post(f"/series/{series.id}/meetings/{other.id}/skip").status_code == 404
+
+
+def test_following_leaves_approved_ones_and_cancels_what_the_new_rule_drops(
+    app: Flask, client: FlaskClient, series: Series
+) -> None:
+    save_rule(db.session, series, rule_values(), None)
+    plan_occurrences(db.session, series, EARLY, 3)
+    approved, second, third = planned(series)
+    db.session.add(MinutesApproval(meeting_id=approved.id))
+    db.session.commit()
+    approved_start = approved.starts_at
+    # The new rule has a single meeting left: the second one moves there, the third is dropped.
+    move_following(
+        db.session,
+        series,
+        rule_values(first_day=date(2027, 3, 23), count=1),
+        series.rule.version if series.rule else None,
+        EARLY,
+        3,
+    )
+    db.session.commit()
+    assert approved.starts_at == approved_start and approved.status == MeetingStatus.PLANNED
+    assert second.local_start.date() == date(2027, 3, 23)
+    assert third.status == MeetingStatus.CANCELLED
+    _, _, status = seen_in_feeds(client, series, third)
+    assert status == "CANCELLED"
+
+
+def test_a_stale_rule_form_is_a_conflict(organiser_client: FlaskClient, series: Series) -> None:
+    organiser_client.post(f"/series/{series.id}/rule", data=form_data())
+    stale = organiser_client.post(
+        f"/series/{series.id}/rule", data=form_data(start_time="18:00", version="0")
+    )
+    assert stale.status_code == 409
+    assert all(m.local_start.hour == 15 for m in planned(series))
