@@ -17,7 +17,8 @@ from tracker.operations import Refused, apply_values, check_version
 from tracker.outcomes.queries import is_locked
 from tracker.series.queries import meeting_count
 
-# Occurrences in one of these are history or a decision: a rule change leaves them alone.
+# Occurrences in one of these are history or a decision: a rule change leaves them alone
+# (tracker.series.queries.movable_ids says the same for a page's list).
 SETTLED_STATUSES = (MeetingStatus.HELD, MeetingStatus.CANCELLED)
 
 

@@ -22,7 +22,6 @@ from tracker.series.forms import SeriesForm, SeriesRuleForm, rule_form_data
 from tracker.series.operations import (
     create_series,
     delete_series,
-    is_movable,
     move_following,
     move_this_only,
     plan_occurrences,
@@ -30,7 +29,7 @@ from tracker.series.operations import (
     skip_occurrence,
     update_series,
 )
-from tracker.series.queries import meeting_count
+from tracker.series.queries import meeting_count, movable_ids
 from tracker.views import (
     conflict_response,
     int_arg,
@@ -66,9 +65,7 @@ def detail(series_id: int) -> str:
         series=series,
         meetings=meetings,
         rule_text=recurrence.describe(series.rule) if series.rule is not None else None,
-        movable={
-            m.id for m in meetings if m.occurrence is not None and is_movable(db.session, m, now)
-        },
+        movable=movable_ids(db.session, meetings, now),
         matrix=series_matrix(db.session, series),
         audit_events=visible_audit_for(db.session, current_user, "series", series.id),
     )
