@@ -499,3 +499,16 @@ def test_a_stale_rule_form_is_a_conflict(organiser_client: FlaskClient, series: 
     )
     assert stale.status_code == 409
     assert all(m.local_start.hour == 15 for m in planned(series))
+
+
+def test_an_occurrence_page_offers_the_rule_and_skip(
+    organiser_client: FlaskClient, series: Series
+) -> None:
+    organiser_client.post(f"/series/{series.id}/rule", data=form_data())
+    first = planned(series)[0]
+    page = organiser_client.get(f"/meetings/{first.id}").get_data(as_text=True)
+    assert f"/series/{series.id}/rule?meeting={first.id}" in page
+    assert f"/series/{series.id}/meetings/{first.id}/skip" in page
+    hand_made = series.meetings[0]
+    page = organiser_client.get(f"/meetings/{hand_made.id}").get_data(as_text=True)
+    assert "Skip this meeting" not in page
