@@ -190,7 +190,10 @@ def rule(series_id: int) -> str | Response | tuple[str, int]:
             return conflict_response("series/rule.html", form, conflict.current, **context)
         except Refused as refusal:
             return refused_response("series/rule.html", str(refusal), form=form, **context)
-        flash(f"The meetings of {series.name} were planned from its rule.", "success")
+        if meeting is not None and form.scope.data == "only":
+            flash(f"{meeting.title} was moved; the rest of the series stays.", "success")
+        else:
+            flash(f"The meetings of {series.name} were planned from its rule.", "success")
         return redirect(url_for(".detail", series_id=series.id))
     return render_template("series/rule.html", form=form, refusal=None, **context)
 
