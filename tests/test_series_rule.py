@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -405,13 +406,25 @@ def test_bad_input_is_answered_at_the_field(
     assert planned(series) == [] and series.rule is None
 
 
-def test_organisers_only_and_csrf(client: FlaskClient, series: Series, viewer: Any) -> None:
+def test_organisers_only_and_csrf(
+    client: Any, series: Series, viewer: Any, organiser: Any
+) -> None:
     url = f"/series/{series.id}/rule"
     assert client.post(url, data=form_data()).status_code in (302, 401, 403)
-
     login_as(client, viewer)
     assert client.post(url, data=form_data()).status_code == 403
-    assert planned(series) == []
+    login_as(client, organiser)
+    assert client.post(url, data=form_data(), csrf=False).status_code == 400
+    assert planned(series) == [] and series.rule is None
+
+
+def test_a_time_the_clocks_skip_lands_after_the_gap() -> None:
+    # Sofia jumps from 03:00 to 04:00 on 28 March 2027: 03:30 that night is 04:30 summer time.
+    rule = transient_rule(first_day=date(2027, 3, 21), start_time=time(3, 30))
+    starts = local_starts(rule, EARLY, 2)
+    utc = [recurrence.to_utc(s, "Europe/Sofia") for s in starts]
+    assert [u.astimezone(ZoneInfo("Europe/Sofia")).hour for u in utc] == [3, 4]
+    assert utc[1] - utc[0] == timedelta(days=7)
 
 
 def test_from_an_occurrence_following_and_only_and_skip(
