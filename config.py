@@ -60,6 +60,8 @@ class Config:
     RISK_GRACE_DAYS = env_int("RISK_GRACE_DAYS", 28)
     TRACKER_FEED_REFRESH_MINUTES = env_int("TRACKER_FEED_REFRESH_MINUTES", 60)
     TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 20)
+    # How many upcoming occurrences a series with a repeat rule keeps planned as meetings.
+    TRACKER_PLANNED_OCCURRENCES = env_int("TRACKER_PLANNED_OCCURRENCES", 3)
     # Two-person approval: whoever wrote the latest minutes revision cannot approve them alone.
     TRACKER_TWO_PERSON_APPROVAL = env_bool("TRACKER_TWO_PERSON_APPROVAL", False)
     # Failed logins per (account, client address) pair, and per client address over all

@@ -62,6 +62,8 @@ ACCESS: dict[str, str] = {
     "series.create": EDITOR,
     "series.edit": EDITOR,
     "series.delete": EDITOR,
+    "series.rule": EDITOR,
+    "series.skip": EDITOR,
     "organisations.list": PUBLIC_READ,
     "organisations.detail": PUBLIC_READ,
     "organisations.create": EDITOR,

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.models import Role
 from tracker.notify.cli import notify_group
 from tracker.search.cli import search_group
+from tracker.series.cli import series_group
 
 
 def read_password() -> str:
@@ -137,3 +138,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(search_group)
     app.cli.add_command(notify_group)
     app.cli.add_command(archive_group)
+    app.cli.add_command(series_group)

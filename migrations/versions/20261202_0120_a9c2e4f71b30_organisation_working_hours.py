@@ -1,7 +1,7 @@
 """organisation working hours for the scheduling helper
 
 Revision ID: a9c2e4f71b30
-Revises: d8f3a61c2b47
+Revises: a7c3e91d5f20
 Create Date: 2026-12-02 01:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a9c2e4f71b30'
-down_revision = 'd8f3a61c2b47'
+down_revision = 'a7c3e91d5f20'
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker import recurrence
 from tracker.filters import enum_value, int_value, text_value
 from tracker.models import (
     ActionItem,
@@ -188,6 +189,24 @@ def plan_next(
     while day <= today:
         day += rhythm
     starts = datetime.combine(day, local_time)
+    timezone = source.timezone
+    if series.rule is not None:
+        # The rule knows the next date: its first occurrence after the latest meeting (and
+        # after now) that no meeting has taken yet.
+        taken = set(
+            session.scalars(
+                select(Meeting.occurrence).where(
+                    Meeting.series_id == series.id, Meeting.occurrence.is_not(None)
+                )
+            )
+        )
+        after = max(latest.starts_at, now or datetime.now(UTC))
+        found = next(
+            (o for o in recurrence.occurrences_after(series.rule, after) if o not in taken), None
+        )
+        if found is not None:
+            starts, length = found, recurrence.length(series.rule)
+            timezone = series.rule.zone_name
     topics = open_topic_ids(session, series.id)
     if extra_topic_id is not None and extra_topic_id not in topics:
         topics.append(extra_topic_id)
@@ -204,7 +223,7 @@ def plan_next(
         title=f"{series.name}: meeting {number}",
         starts=starts,
         ends=starts + length,
-        timezone=source.timezone,
+        timezone=timezone,
         location=source.location,
         online_url=source.online_url,
         organisation_ids=[p.organisation_id for p in source.participations],

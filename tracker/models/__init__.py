@@ -43,6 +43,7 @@ from tracker.models.progress import (
     Milestone,
     ProgressUpdate,
 )
+from tracker.models.recurrence import Frequency, SeriesRule
 from tracker.models.search import SearchDocument
 from tracker.models.security import LoginAttempt
 from tracker.models.user import AuditEvent, User
@@ -65,6 +66,7 @@ __all__ = [
     "DeliverableStatus",
     "DeliverableStatusChange",
     "DeliverableTracking",
+    "Frequency",
     "LoginAttempt",
     "Meeting",
     "MeetingStatus",
@@ -88,6 +90,7 @@ __all__ = [
     "Role",
     "SearchDocument",
     "Series",
+    "SeriesRule",
     "TimePoll",
     "Topic",
     "TopicStatus",

@@ -24,6 +24,7 @@ from tracker.models.enums import (
 )
 
 if TYPE_CHECKING:
+    from tracker.models.recurrence import SeriesRule
     from tracker.models.user import User
 
 deliverable_contributor = sa.Table(
@@ -53,6 +54,9 @@ class Series(Versioned, Timestamped, Base):
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="series", order_by="Meeting.number"
+    )
+    rule: Mapped[SeriesRule | None] = relationship(
+        back_populates="series", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -137,6 +141,7 @@ class Meeting(Versioned, Timestamped, Base):
     __table_args__ = (
         sa.UniqueConstraint("series_id", "number", name="uq_meeting_series_id_number"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        sa.UniqueConstraint("series_id", "occurrence", name="uq_meeting_series_id_occurrence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,6 +161,10 @@ class Meeting(Versioned, Timestamped, Base):
     minutes: Mapped[str] = mapped_column(sa.Text, default="")
     sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Which occurrence of the series' rule this meeting is: its original local start (naive,
+    # in the rule's zone). Kept when the meeting is moved or skipped, so it is never planned
+    # again; None for meetings planned by hand.
+    occurrence: Mapped[datetime | None] = mapped_column(sa.DateTime, default=None)
 
     series: Mapped[Series] = relationship(back_populates="meetings")
     participations: Mapped[list[Participation]] = relationship(
