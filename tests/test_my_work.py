@@ -302,3 +302,23 @@ def test_a_visit_is_recorded_once_per_gap_outside_the_trail_and_the_cache(app):
 
 def test_changes_page_needs_login(client, app):
     assert client.get("/changes").status_code == 302
+
+
+def test_changes_to_deleted_records_are_listed_without_a_link(client, app):
+    user = linked_user()
+    db.session.commit()
+    home(client, user)
+    db.session.info["actor_id"] = None  # the request noted the user as the actor of writes
+    stored = db.session.get(User, user.id)
+    stored.last_visit_at = utcnow() - timedelta(hours=2)
+    kept = make_meeting(title="Kept meeting")
+    gone = make_meeting(title="Dropped meeting")
+    topic = make_topic(title="Gone topic")
+    db.session.flush()
+    gone.deleted_at = utcnow()
+    db.session.delete(topic)
+    db.session.commit()
+    changes = section(home(client, user), "changes-heading")
+    assert f'href="/meetings/{kept.id}"' in changes
+    assert "Dropped meeting (deleted)" in changes and f'href="/meetings/{gone.id}"' not in changes
+    assert "Gone topic (deleted)" in changes

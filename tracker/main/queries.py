@@ -201,6 +201,7 @@ class ChangeGroup:
     count: int
     latest: AuditEvent
     named: bool = True
+    gone: bool = False
 
     @property
     def label(self) -> str:
@@ -209,8 +210,8 @@ class ChangeGroup:
 
     @property
     def page(self) -> tuple[str, dict[str, int]] | None:
-        """(endpoint, arguments) of the record's own page, when it has one."""
-        if self.entity not in RECORD_PAGES or self.entity_id is None:
+        """(endpoint, arguments) of the record's own page, when it has one (and still exists)."""
+        if self.gone or self.entity not in RECORD_PAGES or self.entity_id is None:
             return None
         endpoint, argument = RECORD_PAGES[self.entity]
         return endpoint, {argument: self.entity_id}
@@ -429,13 +430,35 @@ def change_groups(
         own = event.entity == entity
         if group is None:
             summary = event.summary if own else f"{entity.capitalize()} #{event.entity_id}"
-            groups[key] = ChangeGroup(entity, event.entity_id, summary, 1, event, own)
-            continue
+            group = groups[key] = ChangeGroup(entity, event.entity_id, summary, 0, event, own)
         group.count += 1
         if own and not group.named:
             group.summary, group.named = event.summary, True  # its own event names it best
+        if own and event.action == "delete":
+            group.gone = True
     rows = list(groups.values())
+    mark_deleted(session, rows[:limit])
     return Capped(rows[:limit], len(rows) > limit)
+
+
+# Records deleted softly (deleted_at set): their pages answer 404, so their groups get no link.
+SOFT_DELETED: dict[str, Any] = {"meeting": Meeting, "deliverable": Deliverable}
+
+
+def mark_deleted(session: Session, groups: list[ChangeGroup]) -> None:
+    """Mark the groups of soft-deleted meetings and deliverables as gone: one query per kind."""
+    for entity, model in SOFT_DELETED.items():
+        ids = {g.entity_id for g in groups if g.entity == entity and g.entity_id is not None}
+        if not ids:
+            continue
+        deleted = set(
+            session.scalars(
+                select(model.id).where(model.id.in_(ids), model.deleted_at.is_not(None))
+            )
+        )
+        for group in groups:
+            if group.entity == entity and group.entity_id in deleted:
+                group.gone = True
 
 
 def my_work(
