@@ -154,13 +154,9 @@ def test_meetings_my_organisation_is_invited_to_in_my_time(client, app):
         starts_at=datetime(year, 1, 12, 13, 0, tzinfo=UTC),
         timezone="Europe/Sofia",
     )
-    make_meeting(
-        organisations=[org], title="Ours sooner", starts_at=utcnow() + timedelta(days=3)
-    )
+    make_meeting(organisations=[org], title="Ours sooner", starts_at=utcnow() + timedelta(days=3))
     make_meeting(organisations=[make_organisation()], title="Not invited")
-    make_meeting(
-        organisations=[org], title="Ours held", starts_at=utcnow() - timedelta(days=30)
-    )
+    make_meeting(organisations=[org], title="Ours held", starts_at=utcnow() - timedelta(days=30))
     db.session.commit()
     meetings = section(home(client, user), "meetings-heading")
     assert meetings.index("Ours sooner") < meetings.index("Ours in January")
