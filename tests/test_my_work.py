@@ -313,8 +313,13 @@ def test_changes_to_deleted_records_are_listed_without_a_link(client, app):
     db.session.flush()
     gone.deleted_at = utcnow()
     db.session.delete(topic)
+    make_user(Role.VIEWER, name="Account Only", email="account.only@example.org")
     db.session.commit()
     changes = section(home(client, user), "changes-heading")
+    # Accounts are not the initiative's records: their changes stay in the admin's trail.
+    assert "Account Only" not in changes and "account.only" not in changes
+    full = client.get("/changes").get_data(as_text=True)
+    assert "Dropped meeting" in full and "Account Only" not in full
     assert f'href="/meetings/{kept.id}"' in changes
     assert "Dropped meeting (deleted)" in changes and f'href="/meetings/{gone.id}"' not in changes
     assert "Gone topic (deleted)" in changes

@@ -204,10 +204,12 @@ def test_query_counts_do_not_grow_with_the_data(app, client):
     assert not failures, "Pages whose query count grows with the data:\n" + "\n".join(failures)
 
 
-def my_work_queries(app, client, user_id: int) -> tuple[int, list[str]]:
-    """The number of queries of a warm "My work" for the user, and the queries."""
+def my_work_queries(app, client, user_id: int, warm: bool = True) -> tuple[int, list[str]]:
+    """The number of queries of "My work" for the user, and the queries; warm: within a visit
+    (cold: the request that starts a new visit and writes it)."""
     login_as(client, db.session.get(User, user_id))
-    client.get("/")
+    if warm:
+        client.get("/")
     db.session.remove()
     with counting(db.engine) as statements:
         response = client.get("/")
@@ -261,3 +263,9 @@ def test_my_work_runs_a_fixed_number_of_queries(app, client):
     large, large_statements = my_work_queries(app, client, user_id)
     assert small == large, [s for s in large_statements if s not in small_statements]
     assert large <= 12, large_statements
+    # The request that starts a new visit adds its one UPDATE and the user's reload after it.
+    db.session.get(User, user_id).last_visit_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    starting, starting_statements = my_work_queries(app, client, user_id, warm=False)
+    assert starting <= large + 2, starting_statements
+    assert sum(s.startswith("UPDATE") for s in starting_statements) == 1

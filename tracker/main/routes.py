@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from flask import current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db
@@ -42,10 +43,16 @@ def my_work_page(user: User) -> str:
     """What needs the user now; opening it starts a new visit when the last one is over."""
     now = utcnow()
     since = changes_since(user, now)
+    # Before the page's reads: the commit would expire every record they load.
+    try:
+        if record_visit(db.session, user, now):
+            db.session.commit()
+    except OperationalError:
+        # A busy or stalled database costs the visit's bookkeeping, never the page.
+        db.session.rollback()
+        current_app.logger.warning("could not record the visit of user %s", user.id)
     two_person = bool(current_app.config.get("TRACKER_TWO_PERSON_APPROVAL", False))
     work = my_work(db.session, user, now, since, two_person)
-    if record_visit(db.session, user, now):
-        db.session.commit()
     return render_template("main/my_work.html", work=work, two_person=two_person)
 
 
