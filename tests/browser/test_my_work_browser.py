@@ -80,3 +80,22 @@ def test_my_work_sections_accessible_and_unclipped(
         assert page.get_by_role("heading", level=1).inner_text() == "What's next"
     finally:
         context.close()
+
+
+def test_my_work_and_its_full_lists_are_valid_html(
+    live_server: LiveServer, page: Any, node_modules: Path, member: str, tmp_path: Path
+) -> None:
+    """My work, the changes since the last visit and What's next: Nu-valid, and axe-clean."""
+    log_in(page, live_server, member)
+    files = []
+    axe = node_modules / "axe-core" / "axe.min.js"
+    for name, path in [("my-work", "/"), ("changes", "/changes"), ("next", "/next")]:
+        response = page.goto(live_server.absolute(path))
+        assert response is not None and response.status == 200, path
+        assert pages.serious(pages.run_axe(page, axe)) == [], path
+        file = tmp_path / f"{name}.html"
+        file.write_text(response.text())
+        files.append(file)
+    assert page.get_by_role("heading", level=1).inner_text() == "What's next"
+    errors = pages.run_vnu(node_modules / "vnu-jar" / "build" / "dist" / "vnu.jar", files)
+    assert errors == {file.name: [] for file in files}
