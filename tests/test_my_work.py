@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import login_as
+from tests.conftest import build_app, login_as
 from tests.factories import (
     make_action_item,
     make_deliverable,
@@ -323,3 +324,29 @@ def test_changes_to_deleted_records_are_listed_without_a_link(client, app):
     assert f'href="/meetings/{kept.id}"' in changes
     assert "Dropped meeting (deleted)" in changes and f'href="/meetings/{gone.id}"' not in changes
     assert "Gone topic (deleted)" in changes
+
+
+def test_a_busy_database_costs_the_visit_not_the_page(tmp_path):
+    app = build_app(tmp_path, TRACKER_SQLITE_BUSY_TIMEOUT=0.2)
+    path = tmp_path / "test.sqlite3"
+    with app.app_context():
+        user = linked_user()
+        db.session.commit()
+        client = app.test_client()
+        login_as(client, user)
+        writer = sqlite3.connect(path, isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+            response = client.get("/")
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert response.status_code == 200
+        assert "<h1>My work</h1>" in response.get_data(as_text=True)
+        db.session.remove()
+        assert db.session.get(User, user.id).last_visit_at is None
+        client.get("/")  # free again: the visit is written
+        db.session.remove()
+        assert db.session.get(User, user.id).last_visit_at is not None
+        db.session.remove()
+        db.engine.dispose()
