@@ -35,6 +35,8 @@ ACCESS: dict[str, str] = {
     "static": ALWAYS_PUBLIC,
     "main.healthz": ALWAYS_PUBLIC,
     "main.home": PUBLIC_READ,
+    "main.whats_next": PUBLIC_READ,
+    "main.changes": LOGIN,
     "search.results": PUBLIC_READ,
     "zones.choose": PUBLIC_READ,
     "zones.save": PUBLIC_READ,

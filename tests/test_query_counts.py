@@ -18,7 +18,7 @@ from tests import factories
 from tests.conftest import login_as
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
-from tracker.models import Attendance, Milestone, ProgressUpdate, Role
+from tracker.models import Attendance, MeetingStatus, Milestone, ProgressUpdate, Role, User
 from tracker.notify.signing import preference_token
 
 # URL argument name -> the kind of record whose id fills it.
@@ -202,3 +202,70 @@ def test_query_counts_do_not_grow_with_the_data(app, client):
                 f"e.g. {extra[-1][:200]!r}"
             )
     assert not failures, "Pages whose query count grows with the data:\n" + "\n".join(failures)
+
+
+def my_work_queries(app, client, user_id: int, warm: bool = True) -> tuple[int, list[str]]:
+    """The number of queries of "My work" for the user, and the queries; warm: within a visit
+    (cold: the request that starts a new visit and writes it)."""
+    login_as(client, db.session.get(User, user_id))
+    if warm:
+        client.get("/")
+    db.session.remove()
+    with counting(db.engine) as statements:
+        response = client.get("/")
+    db.session.remove()
+    assert response.status_code == 200 and "<h1>My work</h1>" in response.get_data(as_text=True)
+    return len(statements), list(statements)
+
+
+def fill_my_work(n: int, organisation, person) -> None:
+    """n of everything My work lists for person: actions, deliverables, meetings, minutes."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    today = date.today()
+    for i in range(n):
+        upcoming = factories.make_meeting(
+            organisations=[organisation], starts_at=now + timedelta(days=i + 1)
+        )
+        held = factories.make_meeting(
+            organisations=[organisation],
+            starts_at=now - timedelta(days=i + 1),
+            status=MeetingStatus.HELD,
+        )
+        if i % 2:
+            factories.make_minutes_revision(held, f"Minutes {i}")
+        factories.make_action_item(
+            meeting=upcoming,
+            owner_organisation=organisation,
+            owner_person=person if i % 2 else None,
+            due_date=today + timedelta(days=i - n // 2),
+        )
+        factories.make_deliverable(
+            lead_organisation=organisation,
+            owner_person_id=person.id if i % 3 == 0 else None,
+            due_date=today + timedelta(days=i * 3 - n),
+        )
+        factories.make_topic()
+
+
+def test_my_work_runs_a_fixed_number_of_queries(app, client):
+    organisation = factories.make_organisation()
+    person = factories.make_person(organisation=organisation)
+    user = factories.make_user(Role.ORGANISER, person_id=person.id)
+    db.session.commit()
+    user_id = user.id
+    fill_my_work(2, organisation, person)
+    db.session.commit()
+    small, small_statements = my_work_queries(app, client, user_id)
+    # A visit an hour ago makes every section list something, changes included.
+    db.session.get(User, user_id).last_visit_at = datetime.now(UTC) - timedelta(hours=1)
+    fill_my_work(25, organisation, person)
+    db.session.commit()
+    large, large_statements = my_work_queries(app, client, user_id)
+    assert small == large, [s for s in large_statements if s not in small_statements]
+    assert large <= 12, large_statements
+    # The request that starts a new visit adds its one UPDATE and the user's reload after it.
+    db.session.get(User, user_id).last_visit_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    starting, starting_statements = my_work_queries(app, client, user_id, warm=False)
+    assert starting <= large + 2, starting_statements
+    assert sum(s.startswith("UPDATE") for s in starting_statements) == 1

@@ -39,6 +39,10 @@ class User(Timestamped, Base):
     )
     # The IANA zone the user reads times in; None means the meeting's or initiative's zone.
     timezone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # When the user last opened "My work", and the visit before that (tracker.main.visits):
+    # bookkeeping written outside the audit trail, at most once per VISIT_GAP.
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
 
