@@ -1,7 +1,7 @@
 """user account: the last and previous visit of "My work", for "changed since my last visit"
 
 Revision ID: f2a9c4e1b7d3
-Revises: d8f3a61c2b47
+Revises: f2a7c94e1d35
 Create Date: 2026-12-02 01:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2a9c4e1b7d3'
-down_revision = 'd8f3a61c2b47'
+down_revision = 'f2a7c94e1d35'
 branch_labels = None
 depends_on = None
 
