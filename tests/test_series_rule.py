@@ -406,9 +406,7 @@ def test_bad_input_is_answered_at_the_field(
     assert planned(series) == [] and series.rule is None
 
 
-def test_organisers_only_and_csrf(
-    client: Any, series: Series, viewer: Any, organiser: Any
-) -> None:
+def test_organisers_only_and_csrf(client: Any, series: Series, viewer: Any, organiser: Any) -> None:
     url = f"/series/{series.id}/rule"
     assert client.post(url, data=form_data()).status_code in (302, 401, 403)
     login_as(client, viewer)
@@ -525,3 +523,34 @@ def test_an_occurrence_page_offers_the_rule_and_skip(
     hand_made = series.meetings[0]
     page = organiser_client.get(f"/meetings/{hand_made.id}").get_data(as_text=True)
     assert "Skip this meeting" not in page
+
+
+def test_check_these_times_shows_the_helper_for_the_next_meetings_and_saves_nothing(
+    organiser_client: FlaskClient, series: Series
+) -> None:
+    liberation_day = date(date.today().year + 1, 3, 3)
+    data = form_data(
+        frequency="monthly_day",
+        interval="1",
+        month_day="3",
+        first_day=liberation_day.isoformat(),
+        count="3",
+        check="1",
+    )
+    response = organiser_client.post(f"/series/{series.id}/rule", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The next meetings, for everyone" in page
+    assert page.count('class="slot-table"') == 3
+    assert "INSAIT" in page and "public holiday: Liberation Day" in page
+    assert db.session.get(Series, series.id).rule is None
+    assert len(planned(series)) == 0
+
+
+def test_check_these_times_with_bad_input_answers_at_the_field(
+    organiser_client: FlaskClient, series: Series
+) -> None:
+    data = form_data(first_day="9999-01-01", check="1")
+    page = organiser_client.post(f"/series/{series.id}/rule", data=data).get_data(as_text=True)
+    assert "Enter a date between" in page and 'class="slot-table"' not in page
+    assert db.session.get(Series, series.id).rule is None

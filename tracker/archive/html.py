@@ -68,9 +68,7 @@ class Writer:
     def page(self, path: str, template: str, **context: Any) -> None:
         """Render template to path; links in it are relative to path's folder."""
         root = "../" * path.count("/")
-        html = self.env.get_template(template).render(
-            root=root, archive=self.archive, **context
-        )
+        html = self.env.get_template(template).render(root=root, archive=self.archive, **context)
         self.target.write(path, html)
         self.files += 1
 
@@ -94,8 +92,9 @@ def write_archive(archive: Archive, env: Environment, target: Target) -> int:
     writer.page("index.html", "archive/index.html")
     for series in archive.series:
         meetings = archive.meetings.get(series.id, [])
-        writer.page(f"series/{series.id}.html", "archive/series.html", series=series,
-                    meetings=meetings)
+        writer.page(
+            f"series/{series.id}.html", "archive/series.html", series=series, meetings=meetings
+        )
         for index, meeting in enumerate(meetings):
             writer.page(
                 f"meetings/{meeting.id}.html",
@@ -107,8 +106,9 @@ def write_archive(archive: Archive, env: Environment, target: Target) -> int:
             )
     writer.page("topics/index.html", "archive/topics.html")
     for topic in archive.topics:
-        writer.page(f"topics/{topic.id}.html", "archive/topic.html",
-                    timeline=archive.topic_page(topic))
+        writer.page(
+            f"topics/{topic.id}.html", "archive/topic.html", timeline=archive.topic_page(topic)
+        )
     writer.page("organisations/index.html", "archive/organisations.html")
     for organisation in archive.organisations:
         writer.page(
@@ -118,8 +118,9 @@ def write_archive(archive: Archive, env: Environment, target: Target) -> int:
         )
     writer.page("deliverables/index.html", "archive/deliverables.html")
     for page in archive.deliverable_pages():
-        writer.page(f"deliverables/{page.deliverable.id}.html", "archive/deliverable.html",
-                    page=page)
+        writer.page(
+            f"deliverables/{page.deliverable.id}.html", "archive/deliverable.html", page=page
+        )
     writer.page("decisions.html", "archive/decisions.html")
     writer.page("actions.html", "archive/actions.html")
     return writer.files

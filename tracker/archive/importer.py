@@ -161,9 +161,7 @@ class TableLoader:
         """The insert parameters for one row of the file (number counts from 1)."""
         where = f"table {self.table.name}, row {number}"
         if len(row) != len(self.columns):
-            raise ImportRefused(
-                f"In {where}: {len(row)} values for {len(self.columns)} columns."
-            )
+            raise ImportRefused(f"In {where}: {len(row)} values for {len(self.columns)} columns.")
         values: dict[str, Any] = {}
         for (name, kind, convert), cell in zip(self.converters, row, strict=True):
             if cell is None:

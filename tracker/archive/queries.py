@@ -162,8 +162,10 @@ class Archive:
                 counts[1] += 1
         names = {s.id: s.name for s in self.series}
         attendance = sorted(
-            (SeriesAttendance(sid, names[sid], done, held) for sid, (done, held) in
-             per_series.items()),
+            (
+                SeriesAttendance(sid, names[sid], done, held)
+                for sid, (done, held) in per_series.items()
+            ),
             key=lambda row: row.series_name,
         )
         leads = [d for d in self.deliverables if d.lead_organisation_id == organisation.id]
@@ -331,9 +333,11 @@ def load_archive(session: Session, today: date | None = None) -> Archive:
         )
     )
     approved = set(
-        session.scalars(select(MinutesApproval.meeting_id).where(
-            MinutesApproval.meeting_id.in_(select(Meeting.id).where(LIVE_MEETING))
-        ))
+        session.scalars(
+            select(MinutesApproval.meeting_id).where(
+                MinutesApproval.meeting_id.in_(select(Meeting.id).where(LIVE_MEETING))
+            )
+        )
     )
     now = utcnow()
     return Archive(

@@ -275,9 +275,7 @@ def in_window(item: TimelineItem, window: Window) -> bool:
     return any(window.first <= d <= window.last for _, d, _ in item.milestones)
 
 
-def timeline(
-    items: list[TimelineItem], today: date, window: Window | None = None
-) -> Timeline:
+def timeline(items: list[TimelineItem], today: date, window: Window | None = None) -> Timeline:
     """Timeline geometry: one bar per deliverable from its start to its due date, inside the
     window (everything when none is given)."""
     width, label_width, top, line_height, right = 960, 250, 28, 16, 16

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from tracker import recurrence
 from tracker.inputs import MAX_YEAR, MIN_YEAR, parse_int
-from tracker.models import Organisation
+from tracker.models import Organisation, Series, SeriesRule
 from tracker.scheduling.checks import SlotCheck, check_slot, suggest_slots
 from tracker.scheduling.queries import organisations_by_ids, series_zone
 from tracker.timefmt import human_datetime, is_zone, zone_info
@@ -134,3 +136,28 @@ def use_suggestion(form: MeetingForm, value: str) -> None:
     for field, local in zip((form.starts, form.ends), moved, strict=True):
         field.data = local
         field.raw_data = [f"{local:{LOCAL_INPUT}}"]
+
+
+def rule_checks(
+    session: Session,
+    series: Series,
+    values: dict[str, Any],
+    reader: str | None,
+    now: datetime,
+    count: int = 3,
+) -> list[SlotCheck]:
+    """The helper's check of a repeat rule's next few meetings, for the series' usual
+    organisations (those of its latest meeting); nothing is saved."""
+    # Imported here: the meetings package imports this module for its form's helper.
+    from tracker.meetings.queries import latest_meeting
+
+    rule = SeriesRule(**values)
+    rule.timezone = values.get("timezone") or series.timezone
+    latest = latest_meeting(session, series.id)
+    organisations = [p.organisation for p in latest.participations] if latest else []
+    checks = []
+    for local in islice(recurrence.occurrences_after(rule, now), count):
+        starts_at = recurrence.to_utc(local, rule.zone_name)
+        ends_at = starts_at + recurrence.length(rule)
+        checks.append(check_slot(starts_at, ends_at, organisations, reader))
+    return checks

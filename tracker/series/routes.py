@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import Meeting, Series, utcnow
 from tracker.operations import Conflict, Refused
 from tracker.outcomes.queries import series_matrix
+from tracker.scheduling.helper import rule_checks
 from tracker.series import bp
 from tracker.series.forms import SeriesForm, SeriesRuleForm, rule_form_data
 from tracker.series.operations import (
@@ -38,6 +39,7 @@ from tracker.views import (
     refused_response,
     save_edit,
 )
+from tracker.zones.reader import reader_zone
 
 
 @bp.route("/")
@@ -160,7 +162,14 @@ def rule(series_id: int) -> str | Response | tuple[str, int]:
         form.version.data = str(existing.version) if existing is not None else ""
     else:
         form = SeriesRuleForm(from_meeting=meeting is not None)
-    context = {"series": series, "meeting": meeting}
+    context: dict[str, Any] = {"series": series, "meeting": meeting}
+    if request.method == "POST" and "check" in request.form:
+        # "Check these times": the helper's table for the next meetings; nothing is saved.
+        if form.validate():
+            context["checks"] = rule_checks(
+                db.session, series, form.values(), reader_zone(), utcnow()
+            )
+        return render_template("series/rule.html", form=form, refusal=None, **context)
     if form.validate_on_submit():
         now, wanted = utcnow(), planned_occurrences()
         try:
