@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.progress import bp as progress_bp
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
+    from tracker.styleguide import bp as styleguide_bp
     from tracker.topics import bp as topics_bp
 
     for bp in (
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         notify_bp,
         archive_bp,
+        styleguide_bp,
     ):
         app.register_blueprint(bp)
 

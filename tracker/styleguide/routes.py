@@ -1,0 +1,32 @@
+"""The style page, for organisers and admins (the people who build pages and content)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import select
+
+from tracker.auth.access import editor_required
+from tracker.extensions import db
+from tracker.models import Meeting, MeetingStatus
+from tracker.styleguide import bp
+from tracker.styleguide.forms import SampleForm
+from tracker.styleguide.tokens import icon_names, token_groups
+
+
+@bp.route("/")
+@editor_required
+def index() -> str:
+    """Tokens, buttons, icons, badges, forms, filter bar and cards as they render."""
+    form = SampleForm(meta={"csrf": False})
+    form.validate()
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.deleted_at.is_(None)).order_by(Meeting.starts_at).limit(2)
+    ).all()
+    return render_template(
+        "styleguide/index.html",
+        token_groups=token_groups(),
+        icons=icon_names(),
+        statuses=list(MeetingStatus),
+        form=form,
+        meetings=meetings,
+    )
