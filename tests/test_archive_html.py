@@ -133,6 +133,7 @@ def test_the_archive_has_every_part(site: Path, initiative: Initiative) -> None:
         "deliverables/index.html",
         "decisions.html",
         "actions.html",
+        "assets/tokens.css",
         "assets/app.css",
     ):
         assert (site / path).is_file(), path
