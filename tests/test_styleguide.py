@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, render_template_string
 
-from tests.factories import make_meeting, make_organisation, make_series, make_user
 from tests.conftest import login_as
+from tests.factories import make_meeting, make_organisation, make_series, make_user
 from tracker.models import Role
 from tracker.styleguide.tokens import icon_names, light_tokens, static_text
 
@@ -26,7 +27,8 @@ def test_viewers_may_not_see_it(client, app):
 def test_organisers_see_tokens_buttons_icons_forms_and_cards(organiser_client):
     make_meeting(title="Sample planning call")
     page = organiser_client.get("/styleguide/").get_data(as_text=True)
-    for heading in ("Tokens", "Buttons", "Icons", "Badges", "Forms", "Filter bar", "Cards and lists"):
+    headings = ("Tokens", "Buttons", "Icons", "Badges", "Forms", "Filter bar", "Cards and lists")
+    for heading in headings:
         assert f">{heading}</h2>" in page
     assert "--space-4" in page and "--brand" in page and "--shadow-2" in page
     assert 'class="button primary"' in page and 'class="button quiet"' in page
@@ -59,6 +61,9 @@ def test_dark_scheme_redefines_every_colour():
     assert missing == []
 
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
 def render(app: Flask, source: str, **context: object) -> str:
     """A template snippet rendered in a request."""
     with app.test_request_context("/"):
@@ -66,7 +71,11 @@ def render(app: Flask, source: str, **context: object) -> str:
 
 
 def test_icon_is_hidden_when_decorative_and_named_when_alone(app):
-    html = render(app, '{% from "_macros/icons.html" import icon %}{{ icon("rss") }}|{{ icon("alert", "Warning") }}')
+    html = render(
+        app,
+        '{% from "_macros/icons.html" import icon %}'
+        '{{ icon("rss") }}|{{ icon("alert", "Warning") }}',
+    )
     decorative, alone = html.split("|")
     assert 'aria-hidden="true"' in decorative and "role=" not in decorative
     assert 'role="img" aria-label="Warning"' in alone and "aria-hidden" not in alone
@@ -76,18 +85,11 @@ def test_icon_is_hidden_when_decorative_and_named_when_alone(app):
 def test_sprite_has_the_icons_the_templates_use():
     used = set()
     for name in ("base.html", "_macros/lists.html", "outcomes/_meeting_outcomes.html"):
-        text = (Path_templates() / name).read_text()
+        text = (TEMPLATES / name).read_text()
         used |= set(re.findall(r"icon\('([a-z-]+)'\)", text))
         used |= set(re.findall(r"icon='([a-z-]+)'", text))
         used |= set(re.findall(r"\('[a-z.]+', '[A-Za-z]+', '[a-z]*', '([a-z-]+)'\)", text))
     assert used and used <= set(icon_names())
-
-
-def Path_templates():  # noqa: N802
-    """The templates folder."""
-    from pathlib import Path
-
-    return Path(__file__).resolve().parents[1] / "templates"
 
 
 def test_button_kinds_and_post_button_kind(app):
@@ -95,8 +97,10 @@ def test_button_kinds_and_post_button_kind(app):
         app,
         '{% from "_macros/buttons.html" import button, link_button %}'
         '{% from "_macros/forms.html" import post_button %}'
-        "{{ button('Save', 'primary') }}{{ link_button('/x', 'Go', 'quiet', icon='file', download=true) }}"
-        "{{ post_button('/y', 'Remove', kind='danger') }}{{ post_button('/z', 'Old', class_='link-button') }}",
+        "{{ button('Save', 'primary') }}"
+        "{{ link_button('/x', 'Go', 'quiet', icon='file', download=true) }}"
+        "{{ post_button('/y', 'Remove', kind='danger') }}"
+        "{{ post_button('/z', 'Old', class_='link-button') }}",
     )
     assert '<button type="submit" class="button primary">Save</button>' in html
     assert 'class="button quiet" href="/x" download>' in html and "icons.svg#file" in html
@@ -119,7 +123,10 @@ def test_meeting_cards_name_series_and_zones_once(app):
         )
         for n in (1, 2, 3)
     ]
-    source = '{% from "_partials/meeting_card.html" import meeting_cards %}{{ meeting_cards(meetings, heading_series=heading) }}'
+    source = (
+        '{% from "_partials/meeting_card.html" import meeting_cards %}'
+        "{{ meeting_cards(meetings, heading_series=heading) }}"
+    )
     html = render(app, source, meetings=meetings, heading=None)
     assert html.count("Working group calls · meeting") == 1
     assert html.count("Meeting 2") == 1 and html.count("Meeting 3") == 1

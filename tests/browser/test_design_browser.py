@@ -37,7 +37,9 @@ def phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         context.close()
 
 
-def test_phone_menu_opens_shows_every_item_and_navigates(phone: Any, live_server: LiveServer) -> None:
+def test_phone_menu_opens_shows_every_item_and_navigates(
+    phone: Any, live_server: LiveServer
+) -> None:
     """Closed, the menu is one button naming the section; open, all nine items fit the screen."""
     phone.goto(live_server.url + "/meetings/")
     nav = phone.get_by_role("navigation", name="Main")
@@ -71,7 +73,7 @@ def test_phone_menu_by_keyboard(browser: Any, live_server: LiveServer) -> None:
         assert page.locator(".nav-menu").get_attribute("open") is not None
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "Home"
-        current = page.locator('.nav [aria-current]')
+        current = page.locator(".nav [aria-current]")
         assert current.get_attribute("aria-current") == "true"
         assert current.inner_text().strip() == "Deliverables"
         page.keyboard.press("Escape")
@@ -88,7 +90,9 @@ def test_wide_screens_show_the_navigation_without_a_menu_button(
     page.goto(live_server.url + "/topics/")
     assert not page.locator(".nav-menu > summary").is_visible()
     nav = page.get_by_role("navigation", name="Main")
-    tops = {round(nav.get_by_role("link", name=n, exact=True).bounding_box()["y"]) for n in NAV_ITEMS}
+    tops = {
+        round(nav.get_by_role("link", name=n, exact=True).bounding_box()["y"]) for n in NAV_ITEMS
+    }
     assert len(tops) == 1
     assert nav.locator('[aria-current="page"]').inner_text().strip() == "Topics"
 

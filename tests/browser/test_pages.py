@@ -198,7 +198,11 @@ def save_readme_screenshots(page: Any, server: LiveServer) -> None:
     sizes = ((pages.WIDE, 800), (pages.NARROW, 844))
     shots = [
         (f"{name}-{width}.png", path, width, height)
-        for name, path in (("home", url_for_home(server)), ("meeting", meeting), (third_name, third))
+        for name, path in (
+            ("home", url_for_home(server)),
+            ("meeting", meeting),
+            (third_name, third),
+        )
         for width, height in sizes
     ]
     for name, path, width, height in shots:

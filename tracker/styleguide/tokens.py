@@ -47,9 +47,7 @@ def token_groups() -> list[tuple[str, list[Token]]]:
         found = [t for t in tokens if t.name.startswith(prefix)]
         taken.update(t.name for t in found)
         groups.append((title, found))
-    colours = [
-        t for t in tokens if t.name not in taken and t.value.startswith(("#", "rgb"))
-    ]
+    colours = [t for t in tokens if t.name not in taken and t.value.startswith(("#", "rgb"))]
     groups.append(("Colours", colours))
     return groups
 
