@@ -4,10 +4,12 @@ desktop navigation it becomes on wide screens, the filter bar on a phone, and /s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import pages
 from tests.browser.conftest import ORGANISER_EMAIL, LiveServer, log_in, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -148,5 +150,22 @@ def test_dark_mode_follows_the_system(browser: Any, live_server: LiveServer) -> 
             " getComputedStyle(document.body).color]"
         )
         assert colours == ["rgb(15, 21, 29)", "rgb(230, 235, 241)"]
+    finally:
+        context.close()
+
+
+def test_dark_mode_passes_axe(browser: Any, live_server: LiveServer, node_modules: Path) -> None:
+    """The dark colours keep their contrast: axe finds nothing serious on the busiest pages."""
+    context = new_context(browser, color_scheme="dark")
+    try:
+        page = context.new_page()
+        log_in(page, live_server, ORGANISER_EMAIL)
+        axe = node_modules / "axe-core" / "axe.min.js"
+        problems: list[str] = []
+        meeting = live_server.ids["meeting"]
+        for path in ("/", f"/meetings/{meeting}", "/deliverables/board", "/styleguide/"):
+            page.goto(live_server.url + path)
+            problems += [f"{path}: {p}" for p in pages.serious(pages.run_axe(page, axe))]
+        assert problems == []
     finally:
         context.close()
