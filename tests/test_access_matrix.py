@@ -62,6 +62,7 @@ ACCESS: dict[str, str] = {
     "series.list": PUBLIC_READ,
     "series.detail": PUBLIC_READ,
     "series.create": EDITOR,
+    "styleguide.index": EDITOR,
     "series.edit": EDITOR,
     "series.delete": EDITOR,
     "series.rule": EDITOR,

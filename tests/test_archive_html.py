@@ -133,6 +133,7 @@ def test_the_archive_has_every_part(site: Path, initiative: Initiative) -> None:
         "deliverables/index.html",
         "decisions.html",
         "actions.html",
+        "assets/tokens.css",
         "assets/app.css",
     ):
         assert (site / path).is_file(), path
@@ -234,7 +235,7 @@ def test_only_admins_get_the_archive(
 def test_the_writer_works_without_flask_on_an_empty_database(app: Flask, tmp_path: Path) -> None:
     """An empty tracker gives a small, valid site that says so."""
     files = write_archive(load_archive(db.session), app.jinja_env, DirectoryTarget(tmp_path))
-    assert files == 3 + 6  # stylesheets; index, three lists, decisions, actions
+    assert files == 4 + 6  # stylesheets (tokens first); index, three lists, decisions, actions
     assert "No meeting series." in (tmp_path / "index.html").read_text()
     assert broken_links(tmp_path)[0] == []
 

@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.scheduling.routes import bp as scheduling_bp
     from tracker.search import bp as search_bp
     from tracker.series import bp as series_bp
+    from tracker.styleguide import bp as styleguide_bp
     from tracker.topics import bp as topics_bp
     from tracker.zones import bp as zones_bp
 
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         archive_bp,
         zones_bp,
         scheduling_bp,
+        styleguide_bp,
     ):
         app.register_blueprint(bp)
 

@@ -194,10 +194,16 @@ def save_readme_screenshots(page: Any, server: LiveServer) -> None:
     with server.app.test_request_context():
         meeting = url_for("meetings.detail", meeting_id=server.ids["meeting"])
         third = url_for(board or "deliverables.list")
+    third_name = "board" if board else "deliverables"
+    sizes = ((pages.WIDE, 800), (pages.NARROW, 844))
     shots = [
-        ("home-1280.png", url_for_home(server), pages.WIDE, 800),
-        ("meeting-390.png", meeting, pages.NARROW, 844),
-        ("board-1280.png" if board else "deliverables-1280.png", third, pages.WIDE, 800),
+        (f"{name}-{width}.png", path, width, height)
+        for name, path in (
+            ("home", url_for_home(server)),
+            ("meeting", meeting),
+            (third_name, third),
+        )
+        for width, height in sizes
     ]
     for name, path, width, height in shots:
         page.set_viewport_size({"width": width, "height": height})

@@ -18,7 +18,7 @@ from jinja2 import Environment
 
 from tracker.archive.queries import Archive
 
-STYLESHEETS = ("app.css", "outcomes.css", "progress.css")
+STYLESHEETS = ("tokens.css", "app.css", "outcomes.css", "progress.css")
 
 
 class Target(Protocol):

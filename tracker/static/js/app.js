@@ -24,13 +24,26 @@ document.addEventListener("submit", (event) => {
   if (message && !window.confirm(message)) event.preventDefault();
 });
 
-// On phones the main navigation scrolls sideways: bring the current section into view.
+// The main navigation and filter bars are <details> disclosures that CSS keeps open on wide
+// screens (::details-content). A browser without that selector gets them opened here on wide
+// screens instead; Escape closes an open phone menu and returns focus to its button.
 document.addEventListener("DOMContentLoaded", () => {
-  const list = document.querySelector(".site-header .nav");
-  const current = list && list.querySelector('[aria-current="page"]');
-  if (!current || list.scrollWidth <= list.clientWidth) return;
-  const item = current.closest("li") || current;
-  list.scrollLeft = item.offsetLeft - (list.clientWidth - item.offsetWidth) / 2;
+  const wide = window.matchMedia("(min-width: 641px)");
+  const supported = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  const menus = document.querySelectorAll(".nav-menu, .filter-bar");
+  if (!supported) {
+    const sync = () => menus.forEach((menu) => { if (wide.matches) menu.open = true; });
+    sync();
+    wide.addEventListener("change", sync);
+  }
+  const menu = document.querySelector(".nav-menu");
+  if (!menu) return;
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open && !wide.matches) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
 });
 
 // A form that failed validation: move focus to its error summary so it is read out first.
