@@ -163,7 +163,8 @@ def test_meetings_my_organisation_is_invited_to_in_my_time(client, app):
     assert meetings.index("Ours sooner") < meetings.index("Ours in January")
     assert "Not invited" not in meetings and "Ours held" not in meetings
     january = meetings.split("Ours in January")[1].split("</li>")[0]
-    assert f"12 Jan {year}, 13:00 London" in january and "15:00 Sofia" in january
+    # The meeting's own time, with the user's (London) clock beside it.
+    assert f"12 Jan {year}, 15:00 Sofia · 13:00 your time (London)" in january
     assert "badge-invited" in january
     assert f'href="/meetings/?organisation={org.id}"' in meetings
     assert "Set your time zone" not in meetings
