@@ -44,6 +44,8 @@ KIND_LABELS = {
     "person": "Person",
 }
 MEMBER_KINDS = {"person"}
+# Kinds that belong to a meeting's record: members-only means a draft (minutes not approved).
+RECORD_KINDS = {"minutes", "agenda", "outcome", "action"}
 
 doc = cast(sa.Table, SearchDocument.__table__)
 SIMPLE: sa.ColumnClause[Any] = sa.literal_column("'simple'::regconfig")
@@ -86,6 +88,7 @@ class Hit:
     deliverable_id: int | None
     on_date: date | None
     context: str
+    draft: bool = False
 
     @property
     def label(self) -> str:
@@ -189,6 +192,7 @@ def details(ids: list[int] | None) -> sa.Select[Any]:
             doc.c.meeting_id,
             doc.c.deliverable_id,
             doc.c.on_date,
+            doc.c.members_only,
             m.c.title.label("meeting_title"),
             d.c.title.label("deliverable_title"),
         )
@@ -259,6 +263,7 @@ def search(session: Session, raw: str, filters: Filters, *, member: bool, page: 
             deliverable_id=r.deliverable_id,
             on_date=r.on_date,
             context=context_of(r.kind, r.meeting_title, r.deliverable_title),
+            draft=bool(r.members_only) and r.kind in RECORD_KINDS,
         )
         for r in rows[:PER_PAGE]
     ]
