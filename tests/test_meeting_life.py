@@ -475,12 +475,19 @@ def test_outcomes_page_has_a_form_per_topic_and_attendance(organiser_client, pas
     assert f'name="t{past["item"].id}-notes"' in page
 
 
+def notes_version(item) -> str:
+    """The agenda item's current version, as the topic form carries it."""
+    db.session.refresh(item)
+    return str(item.version)
+
+
 def test_one_submit_per_topic_records_notes_decision_and_action(organiser_client, past):
     prefix = f"t{past['item'].id}-"
     response = organiser_client.post(
         record_url(past),
         data={
             prefix + "notes": "Talked it through",
+            prefix + "version": notes_version(past["item"]),
             prefix + "kind": "decision",
             prefix + "text": "Go ahead",
         },
@@ -490,6 +497,7 @@ def test_one_submit_per_topic_records_notes_decision_and_action(organiser_client
         record_url(past),
         data={
             prefix + "notes": "Talked it through",
+            prefix + "version": notes_version(past["item"]),
             prefix + "kind": "action",
             prefix + "text": "Write chapter 2",
             prefix + "owner_organisation": str(past["austria"].id),
@@ -512,6 +520,7 @@ def test_topic_form_errors_are_shown_with_input_kept(organiser_client, past):
         record_url(past),
         data={
             prefix + "notes": "Kept notes",
+            prefix + "version": notes_version(past["item"]),
             prefix + "kind": "action",
             prefix + "text": "No owner",
         },
@@ -523,6 +532,48 @@ def test_topic_form_errors_are_shown_with_input_kept(organiser_client, past):
     assert (
         db.session.scalars(db.select(ActionItem).where(ActionItem.text == "No owner")).all() == []
     )
+
+
+def test_a_stale_topic_save_is_a_conflict_with_the_input_kept(organiser_client, past):
+    prefix = f"t{past['item'].id}-"
+    page = text(organiser_client.get(f"/meetings/{past['meeting'].id}/outcomes"))
+    loaded = notes_version(past["item"])
+    assert f'name="{prefix}version" type="hidden" value="{loaded}"' in page
+    past["item"].notes = "Their notes, saved first"
+    db.session.commit()
+    mine = {
+        prefix + "notes": "My notes, typed meanwhile",
+        prefix + "version": loaded,
+        prefix + "kind": "decision",
+        prefix + "text": "My decision",
+    }
+    response = organiser_client.post(record_url(past), data=mine)
+    assert response.status_code == 409
+    page = text(response)
+    assert "My notes, typed meanwhile" in page and "My decision" in page
+    assert "Their notes, saved first" in page and "Someone else saved the notes" in page
+    db.session.expire_all()
+    assert past["item"].notes == "Their notes, saved first"
+    assert "My decision" not in {o.text for o in db.session.scalars(db.select(Outcome))}
+    # The answer carries the version it showed: saving again keeps mine on purpose.
+    assert f'name="{prefix}version" type="hidden" value="{notes_version(past["item"])}"' in page
+    response = organiser_client.post(
+        record_url(past), data={**mine, prefix + "version": notes_version(past["item"])}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert past["item"].notes == "My notes, typed meanwhile"
+
+
+def test_a_topic_save_without_the_notes_version_is_refused(organiser_client, past):
+    prefix = f"t{past['item'].id}-"
+    response = organiser_client.post(
+        record_url(past), data={prefix + "notes": "Unversioned", prefix + "kind": "decision"}
+    )
+    assert response.status_code == 400
+    assert "lost track of the notes" in text(response)
+    db.session.expire_all()
+    assert past["item"].notes != "Unversioned"
 
 
 # --- point 7: minutes worth writing (without JavaScript) ---------------------------------------
