@@ -651,6 +651,37 @@ def test_since_the_last_meeting_is_capped_with_a_link(client, app):
     assert f"/meetings/{second.id}/since-last" in page and "See all 8" in page
 
 
+def test_since_the_last_meeting_groups_its_decisions_and_actions_capped(client, app, viewer):
+    series = make_series(name="Grouped")
+    org = make_organisation(name="AI Sweden", short_name="AIS")
+    topic = make_topic(title="Budget")
+    start = utcnow() - timedelta(days=60)
+    first = make_meeting(
+        series=series, number=1, starts_at=start, organisations=[org], topics=[topic]
+    )
+    second = make_meeting(series=series, number=2, starts_at=start + timedelta(days=30))
+    for n in range(7):
+        make_outcome(agenda_item=first.agenda_items[0], text=f"Decision {n} taken")
+        make_action_item(meeting=first, owner_organisation=org, text=f"Action {n} given")
+    page = text(client.get(f"/meetings/{second.id}"))
+    assert "Since the last meeting" in page and "in preparation" in page
+    assert "Decision 0 taken" not in page and "Action 0 given" not in page
+    login_as(client, viewer)
+    page = text(client.get(f"/meetings/{second.id}"))
+    assert "badge-draft" in page.split('id="since-record-heading"')[1].split("</section>")[0]
+    client.post("/logout")
+    db.session.add(MinutesApproval(meeting_id=first.id, revision_number=0))
+    db.session.commit()
+    page = text(client.get(f"/meetings/{second.id}"))
+    block = page.split('id="since-record-heading"')[1].split("</section>")[0]
+    assert "<h3>Decisions</h3>" in block and "<h3>Actions</h3>" in block
+    assert sum(f"Decision {n} taken" in block for n in range(7)) == 5
+    assert sum(f"Action {n} given" in block for n in range(7)) == 5
+    assert "See all 7 decisions" in block and "See all 7 actions" in block
+    assert f'href="/meetings/{first.id}/outcomes"' in block
+    assert "in preparation" not in block and "badge-draft" not in block
+
+
 def test_series_button_plans_the_next_meeting(organiser_client, past):
     series = past["series"]
     page = text(organiser_client.get(f"/series/{series.id}"))
