@@ -317,3 +317,25 @@ def test_record_of_unapproved_meetings_is_for_members_under_a_draft_label(
     db.session.delete(approval)
     db.session.commit()
     assert found("wombat", member=False) == []
+
+
+def test_result_cache_answers_until_a_change_is_committed(client: CSRFClient, app: Flask) -> None:
+    from tracker.search.queries import cached_search
+
+    topic = factories.make_topic(title="Kestrel survey")
+    db.session.commit()
+    first = cached_search(db.session, "kestrel  survey", Filters(), member=False)
+    assert [(h.kind, h.ref_id) for h in first.hits] == [("topic", topic.id)]
+    assert cached_search(db.session, "kestrel survey", Filters(), member=False) is first
+    assert cached_search(db.session, "kestrel survey", Filters(), member=True) is not first
+    assert cached_search(db.session, "kestrel survey", Filters(kind="meeting"), member=False).hits == []
+    topic.title = "Falcon survey"
+    db.session.commit()
+    assert cached_search(db.session, "kestrel survey", Filters(), member=False).hits == []
+    assert "Falcon" in client.get("/search?q=falcon+survey").get_data(as_text=True)
+    db.session.execute(SearchDocument.__table__.delete())
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["search", "reindex"]).exit_code == 0
+    assert [h.ref_id for h in cached_search(db.session, "falcon", Filters(), member=False).hits] == [
+        topic.id
+    ]

@@ -14,8 +14,8 @@ from tracker.search.queries import (
     KIND_LABELS,
     Filters,
     Hit,
+    cached_search,
     organisation_choices,
-    search,
     series_choices,
 )
 from tracker.search.syntax import clean
@@ -73,7 +73,7 @@ def results() -> str:
     )
     q = clean(request.args.get("q", "")).strip()
     page = int_arg("page") or 1
-    found = search(db.session, q, filters, member=member, page=page) if q else None
+    found = cached_search(db.session, q, filters, member=member, page=page) if q else None
     return render_template(
         "search/results.html",
         q=q,
