@@ -76,10 +76,10 @@ def settings(port: int, cert: Path, **values: Any) -> MailSettings:
     return replace(base, **values)
 
 
-def one_invitation() -> None:
-    """One pending invitation in the outbox."""
+def one_invitation(address: str = "ana@example.org") -> None:
+    """One pending invitation in the outbox, to address."""
     organisation = make_organisation()
-    make_person(organisation=organisation, email="ana@example.org")
+    make_person(organisation=organisation, email=address)
     make_meeting(organisations=[organisation], status=MeetingStatus.CONFIRMED)
     db.session.commit()
 
@@ -143,3 +143,20 @@ def test_ssl_from_the_first_byte_and_the_certificate_is_verified(
 def test_config_reads_the_ca_file() -> None:
     found = MailSettings.from_config({"MAIL_SERVER": "smtp.example.org", "MAIL_CA_FILE": "/ca.pem"})
     assert found.ca_file == "/ca.pem" and found.port == 587
+
+
+def test_worker_runs_until_its_iterations_are_done(app: Flask) -> None:
+    one_invitation()
+    with running_mail_server() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_STARTTLS=False)
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["notify", "worker", "--iterations", "2", "--interval", "1"])
+        assert result.exit_code == 0, result.output
+        assert "1 sent" in result.output  # the first run sends; the second finds nothing new
+        assert result.output.count("sent") == 1
+        assert len(server.inbox.raw) == 1
+        one_invitation("ben@example.org")  # a new message waits: a later run delivers it, once
+        result = runner.invoke(args=["notify", "worker", "--iterations", "1"])
+        assert result.exit_code == 0 and "1 sent" in result.output
+        assert len(server.inbox.raw) == 2
+    assert statuses() == [OutboxStatus.SENT, OutboxStatus.SENT]
