@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from tests import factories
 from tests.calendar_parsers import by_uid_ical_js, by_uid_icalendar, by_uid_vobject
-from tracker.calendar.changes import bump_deadline_sequences
 from tests.conftest import login_as
+from tracker.calendar.changes import bump_deadline_sequences
 from tracker.calendar.operations import (
     action_uid,
     deadline_uid,

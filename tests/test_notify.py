@@ -464,9 +464,7 @@ def test_reply_to_is_the_meetings_organiser_else_the_configured_address(app: Fla
     db.session.commit()
     with running_mail_server() as server:
         assert send_pending(db.session, settings_for(server)).sent == 3
-        reply_to = {
-            m["Subject"]: str(m["Reply-To"]) for m in server.inbox.messages
-        }
+        reply_to = {m["Subject"]: str(m["Reply-To"]) for m in server.inbox.messages}
     titles = {m.id: m.title for m in (at_once, later, anonymous)}
     by_meeting = {
         meeting_id: next(v for k, v in reply_to.items() if title in k)

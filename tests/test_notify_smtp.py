@@ -1,4 +1,4 @@
-"""The SMTP sender's STARTTLS, SSL and login branches, and `flask notify worker`, against aiosmtpd."""
+"""SMTP sender: STARTTLS, SSL and login, and `flask notify worker`, against aiosmtpd."""
 
 from __future__ import annotations
 
@@ -32,9 +32,22 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1",
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
         ],
         check=True,
         capture_output=True,
@@ -103,12 +116,16 @@ def test_starttls_with_login_required_over_tls(app: Flask, certificate: tuple[Pa
         report = send_pending(db.session, plain)
         assert report.sent == 0 and server.inbox.raw == []
         assert statuses() == [OutboxStatus.PENDING]
-        db.session.execute(db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(hours=1)))
+        db.session.execute(
+            db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(hours=1))
+        )
         db.session.commit()
         # A wrong password is refused too.
         wrong = replace(plain, starttls=True, password="wrong")
         assert send_pending(db.session, wrong).sent == 0 and server.inbox.raw == []
-        db.session.execute(db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(hours=1)))
+        db.session.execute(
+            db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(hours=1))
+        )
         db.session.commit()
         report = send_pending(db.session, replace(plain, starttls=True))
         assert report.sent == 1, report.errors
@@ -131,7 +148,9 @@ def test_ssl_from_the_first_byte_and_the_certificate_is_verified(
         untrusted = settings(server.port, certificate[0], ssl=True, ca_file="")
         assert send_pending(db.session, untrusted).sent == 0  # self-signed: not trusted
         assert server.inbox.raw == []
-        db.session.execute(db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(hours=1)))
+        db.session.execute(
+            db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(hours=1))
+        )
         db.session.commit()
         trusted = replace(untrusted, ca_file=str(certificate[0]), username=USER, password=PASSWORD)
         report = send_pending(db.session, trusted)

@@ -328,7 +328,10 @@ def test_result_cache_answers_until_a_change_is_committed(client: CSRFClient, ap
     assert [(h.kind, h.ref_id) for h in first.hits] == [("topic", topic.id)]
     assert cached_search(db.session, "kestrel survey", Filters(), member=False) is first
     assert cached_search(db.session, "kestrel survey", Filters(), member=True) is not first
-    assert cached_search(db.session, "kestrel survey", Filters(kind="meeting"), member=False).hits == []
+    assert (
+        cached_search(db.session, "kestrel survey", Filters(kind="meeting"), member=False).hits
+        == []
+    )
     topic.title = "Falcon survey"
     db.session.commit()
     assert cached_search(db.session, "kestrel survey", Filters(), member=False).hits == []
@@ -336,6 +339,6 @@ def test_result_cache_answers_until_a_change_is_committed(client: CSRFClient, ap
     db.session.execute(SearchDocument.__table__.delete())
     db.session.commit()
     assert app.test_cli_runner().invoke(args=["search", "reindex"]).exit_code == 0
-    assert [h.ref_id for h in cached_search(db.session, "falcon", Filters(), member=False).hits] == [
-        topic.id
-    ]
+    assert [
+        h.ref_id for h in cached_search(db.session, "falcon", Filters(), member=False).hits
+    ] == [topic.id]

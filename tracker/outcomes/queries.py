@@ -526,9 +526,7 @@ class PreviousRecord:
     action_total: int = 0
 
 
-def previous_record(
-    session: Session, previous: Meeting, user: Any, cap: int
-) -> PreviousRecord:
+def previous_record(session: Session, previous: Meeting, user: Any, cap: int) -> PreviousRecord:
     """The previous meeting's decisions and actions, at most cap of each, with their totals.
 
     Drafts (minutes not approved) only for logged-in members; 4 queries at most.
@@ -543,9 +541,9 @@ def previous_record(
         .where(AgendaItem.meeting_id == previous.id, Outcome.kind == OutcomeKind.DECISION)
     )
     actions = select(ActionItem).where(ActionItem.meeting_id == previous.id)
-    record.decision_total = session.scalar(
-        select(func.count()).select_from(decisions.subquery())
-    ) or 0
+    record.decision_total = (
+        session.scalar(select(func.count()).select_from(decisions.subquery())) or 0
+    )
     record.action_total = session.scalar(select(func.count()).select_from(actions.subquery())) or 0
     record.decisions = list(
         session.scalars(

@@ -214,9 +214,7 @@ def record(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
     return render_outcomes_page(meeting, form), 400
 
 
-def notes_conflict(
-    meeting: Meeting, item: AgendaItem, form: TopicRecordForm
-) -> tuple[str, int]:
+def notes_conflict(meeting: Meeting, item: AgendaItem, form: TopicRecordForm) -> tuple[str, int]:
     """The outcomes page again with a 409: what the user typed kept, the other notes shown."""
     db.session.rollback()
     db.session.refresh(item)
