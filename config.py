@@ -96,6 +96,8 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Borderless AI tracker <tracker@localhost>")
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+    # Certificate authorities to trust for the SMTP server's certificate (PEM); unset: system's.
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE", "")
     NOTIFY_ENABLED = env_bool("NOTIFY_ENABLED", True)
     NOTIFY_REMINDER_HOURS = env_int("NOTIFY_REMINDER_HOURS", 24)
     NOTIFY_DUE_SOON_DAYS = env_int("NOTIFY_DUE_SOON_DAYS", 3)

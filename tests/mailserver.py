@@ -70,16 +70,23 @@ class Inbox:
 
 
 class MailServer:
-    """One aiosmtpd server that can be stopped and started again on the same port."""
+    """One aiosmtpd server that can be stopped and started again on the same port.
 
-    def __init__(self) -> None:
+    options go to aiosmtpd's Controller: tls_context with require_starttls, ssl_context (SMTP
+    over TLS), authenticator with auth_require_tls.
+    """
+
+    def __init__(self, **options: Any) -> None:
         self.inbox = Inbox()
         self.port = free_port()
         self.controller: Controller | None = None
+        self.options = options
 
     def start(self) -> None:
         """Listen on 127.0.0.1:port."""
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.inbox, hostname="127.0.0.1", port=self.port, **self.options
+        )
         self.inbox.controller = self.controller
         self.controller.start()
 
@@ -90,9 +97,9 @@ class MailServer:
 
 
 @contextmanager
-def running_mail_server() -> Iterator[MailServer]:
-    """A started server, stopped afterwards."""
-    server = MailServer()
+def running_mail_server(**options: Any) -> Iterator[MailServer]:
+    """A started server (options as for MailServer), stopped afterwards."""
+    server = MailServer(**options)
     server.start()
     try:
         yield server

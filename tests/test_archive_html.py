@@ -160,6 +160,9 @@ def test_only_what_an_anonymous_reader_may_see(site: Path, initiative: Initiativ
     assert DRAFT_MINUTES not in text
     assert "First draft of the kick-off minutes." not in text
     assert "No approved minutes" in (site / f"meetings/{initiative.draft.id}.html").read_text()
+    # Outcomes, notes and actions of a meeting without approved minutes are drafts too.
+    assert "Decision in draft meeting." not in text
+    assert "in preparation" in (site / f"meetings/{initiative.draft.id}.html").read_text()
     assert EMAIL not in text and "admin@example.org" not in text
     assert EMAIL_PATTERN.findall(text) == []
     assert DELETED_TITLE not in text and DELETED_DELIVERABLE not in text

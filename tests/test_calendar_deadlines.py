@@ -5,14 +5,36 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import icalendar
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests import factories
 from tests.calendar_parsers import by_uid_ical_js, by_uid_icalendar, by_uid_vobject
+from tests.conftest import login_as
 from tracker.calendar.changes import bump_deadline_sequences
-from tracker.calendar.operations import action_uid, deadline_uid, milestone_uid
+from tracker.calendar.operations import (
+    action_uid,
+    deadline_uid,
+    milestone_uid,
+    regenerate_feed_token,
+)
 from tracker.extensions import db
-from tracker.models import ActionStatus, DeliverableStatus, Milestone
+from tracker.models import (
+    ActionStatus,
+    DeliverableStatus,
+    Meeting,
+    Milestone,
+    MinutesApproval,
+    User,
+)
+
+
+def approve(meeting: Meeting) -> MinutesApproval:
+    """Approve meeting's minutes, which publishes its record (actions included)."""
+    approval = MinutesApproval(meeting_id=meeting.id, revision_number=0)
+    db.session.add(approval)
+    db.session.commit()
+    return approval
 
 
 def feed(client: FlaskClient, url: str = "/feeds/deadlines.ics") -> dict[str, icalendar.Event]:
@@ -66,6 +88,7 @@ def test_milestones_and_actions_are_all_day_events_in_both_feeds(client: FlaskCl
     meeting = factories.make_meeting(organisations=[lead, other])
     ours = factories.make_action_item(meeting=meeting, owner_organisation=lead, text="Send data")
     theirs = factories.make_action_item(meeting=meeting, owner_organisation=other)
+    approve(meeting)  # until then its actions are drafts, not in public feeds
     everything = feed(client)
     for uid in (milestone_uid(milestone.id), action_uid(ours.id), action_uid(theirs.id)):
         event = everything[uid]
@@ -93,6 +116,7 @@ def test_milestone_and_action_sequences_rise_and_dropped_actions_are_cancelled(
         Milestone(deliverable=deliverable, title="Draft", due_date=date.today() + timedelta(9))
     )
     action = factories.make_action_item()
+    approve(action.meeting)
     milestone.due_date = date.today() + timedelta(12)
     action.due_date = date.today() + timedelta(15)
     db.session.commit()
@@ -124,3 +148,49 @@ def test_a_milestone_change_ends_a_304(client: FlaskClient) -> None:
     milestone.due_date = date.today() + timedelta(10)
     db.session.commit()
     assert client.get("/feeds/deadlines.ics", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_actions_of_unapproved_meetings_only_in_logged_in_and_token_feeds(
+    client: FlaskClient, viewer: User, app: Flask
+) -> None:
+    lead = factories.make_organisation(name="INSAIT", short_name="INSAIT")
+    draft_meeting = factories.make_meeting(organisations=[lead])
+    draft = factories.make_action_item(meeting=draft_meeting, owner_organisation=lead)
+    approved_meeting = factories.make_meeting(organisations=[lead])
+    approve(approved_meeting)
+    published = factories.make_action_item(meeting=approved_meeting, owner_organisation=lead)
+    public = ["/feeds/deadlines.ics", f"/feeds/organisations/{lead.id}/deadlines.ics"]
+    for url in public:
+        uids = set(feed(client, url))
+        assert action_uid(published.id) in uids and action_uid(draft.id) not in uids
+    with app.test_request_context():
+        token = regenerate_feed_token(db.session, viewer, app.config["SECRET_KEY"])
+    db.session.commit()
+    private = [
+        f"/feeds/private/{token}/deadlines.ics",
+        f"/feeds/private/{token}/organisations/{lead.id}/deadlines.ics",
+    ]
+    for url in private:
+        assert {action_uid(published.id), action_uid(draft.id)} <= set(feed(client, url))
+    login_as(client, viewer)
+    for url in public:
+        assert action_uid(draft.id) in set(feed(client, url))
+    client.post("/logout")
+    approval = approve(draft_meeting)
+    assert action_uid(draft.id) in set(feed(client))
+    db.session.delete(approval)
+    db.session.commit()
+    assert action_uid(draft.id) not in set(feed(client))
+
+
+def test_json_api_and_csv_carry_no_draft_record(client: FlaskClient) -> None:
+    topic = factories.make_topic(title="Budget")
+    meeting = factories.make_meeting(topics=[topic])
+    meeting.agenda_items[0].notes = "Secret draft note"
+    meeting.minutes = "Secret draft minutes"
+    db.session.commit()
+    factories.make_outcome(agenda_item=meeting.agenda_items[0], text="Secret draft decision")
+    for url in (f"/api/meetings/{meeting.id}", "/api/meetings", "/meetings/export.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"Secret draft" not in response.data, url

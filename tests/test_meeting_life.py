@@ -475,12 +475,19 @@ def test_outcomes_page_has_a_form_per_topic_and_attendance(organiser_client, pas
     assert f'name="t{past["item"].id}-notes"' in page
 
 
+def notes_version(item) -> str:
+    """The agenda item's current version, as the topic form carries it."""
+    db.session.refresh(item)
+    return str(item.version)
+
+
 def test_one_submit_per_topic_records_notes_decision_and_action(organiser_client, past):
     prefix = f"t{past['item'].id}-"
     response = organiser_client.post(
         record_url(past),
         data={
             prefix + "notes": "Talked it through",
+            prefix + "version": notes_version(past["item"]),
             prefix + "kind": "decision",
             prefix + "text": "Go ahead",
         },
@@ -490,6 +497,7 @@ def test_one_submit_per_topic_records_notes_decision_and_action(organiser_client
         record_url(past),
         data={
             prefix + "notes": "Talked it through",
+            prefix + "version": notes_version(past["item"]),
             prefix + "kind": "action",
             prefix + "text": "Write chapter 2",
             prefix + "owner_organisation": str(past["austria"].id),
@@ -512,6 +520,7 @@ def test_topic_form_errors_are_shown_with_input_kept(organiser_client, past):
         record_url(past),
         data={
             prefix + "notes": "Kept notes",
+            prefix + "version": notes_version(past["item"]),
             prefix + "kind": "action",
             prefix + "text": "No owner",
         },
@@ -523,6 +532,48 @@ def test_topic_form_errors_are_shown_with_input_kept(organiser_client, past):
     assert (
         db.session.scalars(db.select(ActionItem).where(ActionItem.text == "No owner")).all() == []
     )
+
+
+def test_a_stale_topic_save_is_a_conflict_with_the_input_kept(organiser_client, past):
+    prefix = f"t{past['item'].id}-"
+    page = text(organiser_client.get(f"/meetings/{past['meeting'].id}/outcomes"))
+    loaded = notes_version(past["item"])
+    assert f'name="{prefix}version" type="hidden" value="{loaded}"' in page
+    past["item"].notes = "Their notes, saved first"
+    db.session.commit()
+    mine = {
+        prefix + "notes": "My notes, typed meanwhile",
+        prefix + "version": loaded,
+        prefix + "kind": "decision",
+        prefix + "text": "My decision",
+    }
+    response = organiser_client.post(record_url(past), data=mine)
+    assert response.status_code == 409
+    page = text(response)
+    assert "My notes, typed meanwhile" in page and "My decision" in page
+    assert "Their notes, saved first" in page and "Someone else saved the notes" in page
+    db.session.expire_all()
+    assert past["item"].notes == "Their notes, saved first"
+    assert "My decision" not in {o.text for o in db.session.scalars(db.select(Outcome))}
+    # The answer carries the version it showed: saving again keeps mine on purpose.
+    assert f'name="{prefix}version" type="hidden" value="{notes_version(past["item"])}"' in page
+    response = organiser_client.post(
+        record_url(past), data={**mine, prefix + "version": notes_version(past["item"])}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert past["item"].notes == "My notes, typed meanwhile"
+
+
+def test_a_topic_save_without_the_notes_version_is_refused(organiser_client, past):
+    prefix = f"t{past['item'].id}-"
+    response = organiser_client.post(
+        record_url(past), data={prefix + "notes": "Unversioned", prefix + "kind": "decision"}
+    )
+    assert response.status_code == 400
+    assert "lost track of the notes" in text(response)
+    db.session.expire_all()
+    assert past["item"].notes != "Unversioned"
 
 
 # --- point 7: minutes worth writing (without JavaScript) ---------------------------------------
@@ -598,6 +649,37 @@ def test_since_the_last_meeting_is_capped_with_a_link(client, app):
     page = text(client.get(f"/meetings/{second.id}"))
     assert sum(f"Paper {n}<" in page for n in range(8)) == 5
     assert f"/meetings/{second.id}/since-last" in page and "See all 8" in page
+
+
+def test_since_the_last_meeting_groups_its_decisions_and_actions_capped(client, app, viewer):
+    series = make_series(name="Grouped")
+    org = make_organisation(name="AI Sweden", short_name="AIS")
+    topic = make_topic(title="Budget")
+    start = utcnow() - timedelta(days=60)
+    first = make_meeting(
+        series=series, number=1, starts_at=start, organisations=[org], topics=[topic]
+    )
+    second = make_meeting(series=series, number=2, starts_at=start + timedelta(days=30))
+    for n in range(7):
+        make_outcome(agenda_item=first.agenda_items[0], text=f"Decision {n} taken")
+        make_action_item(meeting=first, owner_organisation=org, text=f"Action {n} given")
+    page = text(client.get(f"/meetings/{second.id}"))
+    assert "Since the last meeting" in page and "in preparation" in page
+    assert "Decision 0 taken" not in page and "Action 0 given" not in page
+    login_as(client, viewer)
+    page = text(client.get(f"/meetings/{second.id}"))
+    assert "badge-draft" in page.split('id="since-record-heading"')[1].split("</section>")[0]
+    client.post("/logout")
+    db.session.add(MinutesApproval(meeting_id=first.id, revision_number=0))
+    db.session.commit()
+    page = text(client.get(f"/meetings/{second.id}"))
+    block = page.split('id="since-record-heading"')[1].split("</section>")[0]
+    assert "<h3>Decisions</h3>" in block and "<h3>Actions</h3>" in block
+    assert sum(f"Decision {n} taken" in block for n in range(7)) == 5
+    assert sum(f"Action {n} given" in block for n in range(7)) == 5
+    assert "See all 7 decisions" in block and "See all 7 actions" in block
+    assert f'href="/meetings/{first.id}/outcomes"' in block
+    assert "in preparation" not in block and "badge-draft" not in block
 
 
 def test_series_button_plans_the_next_meeting(organiser_client, past):

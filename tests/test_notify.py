@@ -442,3 +442,38 @@ def test_deleting_a_confirmed_meeting_sends_a_cancellation(app: Flask) -> None:
     assert str(event["UID"]) == meeting.uid and str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) > sequence
     assert vobject.readOne(row.ics).vevent.status.value == "CANCELLED"
+
+
+def test_reply_to_is_the_meetings_organiser_else_the_configured_address(app: Flask) -> None:
+    organiser = make_user(Role.ORGANISER, email="olga@example.org")
+    db.session.commit()
+    organisation = make_organisation()
+    make_person(organisation=organisation, email="ana@example.org")
+    db.session.info["actor_id"] = organiser.id  # as record_actor notes it for a request
+    # Created and confirmed in one flush: the create event is still pending then.
+    at_once = make_meeting(organisations=[organisation], status=MeetingStatus.CONFIRMED)
+    db.session.commit()
+    later = make_meeting(organisations=[organisation])
+    db.session.commit()
+    db.session.info["actor_id"] = None  # someone else (here: nobody) confirms it later
+    later.status = MeetingStatus.CONFIRMED
+    db.session.commit()
+    anonymous = make_meeting(organisations=[organisation])
+    db.session.commit()
+    anonymous.status = MeetingStatus.CONFIRMED
+    db.session.commit()
+    with running_mail_server() as server:
+        assert send_pending(db.session, settings_for(server)).sent == 3
+        reply_to = {m["Subject"]: str(m["Reply-To"]) for m in server.inbox.messages}
+    titles = {m.id: m.title for m in (at_once, later, anonymous)}
+    by_meeting = {
+        meeting_id: next(v for k, v in reply_to.items() if title in k)
+        for meeting_id, title in titles.items()
+    }
+    assert by_meeting[at_once.id] == "olga@example.org"
+    assert by_meeting[later.id] == "olga@example.org"
+    assert by_meeting[anonymous.id] == "organiser@tracker.test"
+    organiser.active = False
+    later.location = "Elsewhere"
+    db.session.commit()
+    assert outbox("meeting_change")[-1].reply_to == "organiser@tracker.test"

@@ -288,3 +288,57 @@ def test_highlight_folds_and_escapes() -> None:
     assert str(highlight("<i>Café</i> & Regulation", words, whole=True)) == (
         "&lt;i&gt;<mark>Café</mark>&lt;/i&gt; &amp; <mark>Regulation</mark>"
     )
+
+
+def test_record_of_unapproved_meetings_is_for_members_under_a_draft_label(
+    client: CSRFClient, viewer: User
+) -> None:
+    topic = factories.make_topic(title="Budget")
+    org = factories.make_organisation(short_name="WO")
+    meeting = factories.make_meeting(topics=[topic], organisations=[org])
+    item = meeting.agenda_items[0]
+    item.notes = "The wombat notes"
+    db.session.commit()
+    outcome = factories.make_outcome(agenda_item=item, text="Wombat decision taken")
+    action = factories.make_action_item(meeting=meeting, text="Draft the wombat memo")
+    record = {("agenda", item.id), ("outcome", outcome.id), ("action", action.id)}
+    assert found("wombat", member=False) == []
+    assert set(found("wombat", member=True)) == record
+    anonymous = client.get("/search?q=wombat").get_data(as_text=True)
+    assert "No results" in anonymous and "memo" not in anonymous and "decision" not in anonymous
+    login_as(client, viewer)
+    page = client.get("/search?q=wombat").get_data(as_text=True)
+    assert page.count('class="badge badge-draft"') == 3
+    approval = MinutesApproval(meeting_id=meeting.id, revision_number=0)
+    db.session.add(approval)
+    db.session.commit()
+    assert set(found("wombat", member=False)) == record
+    assert 'badge-draft"' not in client.get("/search?q=wombat").get_data(as_text=True)
+    db.session.delete(approval)
+    db.session.commit()
+    assert found("wombat", member=False) == []
+
+
+def test_result_cache_answers_until_a_change_is_committed(client: CSRFClient, app: Flask) -> None:
+    from tracker.search.queries import cached_search
+
+    topic = factories.make_topic(title="Kestrel survey")
+    db.session.commit()
+    first = cached_search(db.session, "kestrel  survey", Filters(), member=False)
+    assert [(h.kind, h.ref_id) for h in first.hits] == [("topic", topic.id)]
+    assert cached_search(db.session, "kestrel survey", Filters(), member=False) is first
+    assert cached_search(db.session, "kestrel survey", Filters(), member=True) is not first
+    assert (
+        cached_search(db.session, "kestrel survey", Filters(kind="meeting"), member=False).hits
+        == []
+    )
+    topic.title = "Falcon survey"
+    db.session.commit()
+    assert cached_search(db.session, "kestrel survey", Filters(), member=False).hits == []
+    assert "Falcon" in client.get("/search?q=falcon+survey").get_data(as_text=True)
+    db.session.execute(SearchDocument.__table__.delete())
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["search", "reindex"]).exit_code == 0
+    assert [
+        h.ref_id for h in cached_search(db.session, "falcon", Filters(), member=False).hits
+    ] == [topic.id]

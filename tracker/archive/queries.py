@@ -1,6 +1,7 @@
 """What the HTML archive shows: only what an anonymous reader may see, loaded for the writer.
 
-Nothing soft-deleted, minutes only once approved, no e-mail addresses and no audit trail.
+Nothing soft-deleted, minutes, notes, outcomes and actions only once the minutes are approved,
+no e-mail addresses and no audit trail.
 The whole archive is read in a fixed number of queries, whatever the data size (the pages'
 own loaders in tracker.outcomes.queries run several queries per meeting or topic, which made
 ten years take minutes); the records are grouped here into the same shapes those loaders
@@ -316,8 +317,15 @@ def load_archive(session: Session, today: date | None = None) -> Archive:
     """The whole public archive in a fixed number of queries."""
     meetings = live_meetings(session)
     by_id = {m.id: m for group in meetings.values() for m in group}
+    approved = set(
+        session.scalars(select(MinutesApproval.meeting_id).where(
+            MinutesApproval.meeting_id.in_(select(Meeting.id).where(LIVE_MEETING))
+        ))
+    )
     records, timelines, decisions = meeting_records(session, by_id)
-    actions = live_actions(session)
+    # Drafts are drafts: outcomes and actions only of meetings whose minutes are approved.
+    decisions = [d for d in decisions if d.meeting.id in approved]
+    actions = [a for a in live_actions(session) if a.meeting_id in approved]
     file_actions(actions, records, timelines)
     deliverables = list(
         session.scalars(
@@ -329,13 +337,6 @@ def load_archive(session: Session, today: date | None = None) -> Archive:
                 selectinload(Deliverable.contributors),
                 selectinload(Deliverable.topics),
                 selectinload(Deliverable.meeting),
-            )
-        )
-    )
-    approved = set(
-        session.scalars(
-            select(MinutesApproval.meeting_id).where(
-                MinutesApproval.meeting_id.in_(select(Meeting.id).where(LIVE_MEETING))
             )
         )
     )

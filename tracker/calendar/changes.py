@@ -18,6 +18,7 @@ from tracker.models import (
     Deliverable,
     Meeting,
     Milestone,
+    MinutesApproval,
     Organisation,
     Participation,
     Series,
@@ -35,6 +36,8 @@ FEED_MODELS = (
     Deliverable,
     Milestone,
     ActionItem,
+    # Approving or reopening minutes shows or hides the meeting's actions in public feeds.
+    MinutesApproval,
 )
 # RFC 5545 3.8.7.4: SEQUENCE goes up when the organiser changes time, place or status.
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "location", "online_url", "status")

@@ -34,6 +34,7 @@ from tracker.models import (
     Meeting,
     MeetingStatus,
     Milestone,
+    MinutesApproval,
     Organisation,
     Participation,
     Person,
@@ -238,6 +239,7 @@ class DeadlineScope:
     urls: DeadlineUrls
     organisation_id: int | None
     person_id: int | None = None
+    drafts: bool = False
 
 
 def in_window(query: SelectT, due: Mapped[Any], scope: DeadlineScope) -> SelectT:
@@ -358,7 +360,10 @@ def milestone_deadlines(session: Session, scope: DeadlineScope) -> list[Deadline
 
 
 def action_deadlines(session: Session, scope: DeadlineScope) -> list[DeadlineEvent]:
-    """Due dates of the action items of live meetings, owned by the organisation or person."""
+    """Due dates of the action items of live meetings, owned by the organisation or person.
+
+    Actions of meetings whose minutes are not approved are drafts: listed only with drafts.
+    """
     query = (
         sa.select(
             ActionItem.id,
@@ -386,6 +391,12 @@ def action_deadlines(session: Session, scope: DeadlineScope) -> list[DeadlineEve
         owners.append(ActionItem.owner_person_id == scope.person_id)
     if owners:
         query = query.where(sa.or_(*owners))
+    if not scope.drafts:
+        query = query.where(
+            sa.select(MinutesApproval.meeting_id)
+            .where(MinutesApproval.meeting_id == ActionItem.meeting_id)
+            .exists()
+        )
     events = []
     for row in session.execute(query):
         changed = [row.created_at, row.owner_updated_at]
@@ -418,13 +429,15 @@ def deadline_events(
     *,
     organisation_id: int | None = None,
     person_id: int | None = None,
+    drafts: bool = False,
 ) -> list[DeadlineEvent]:
     """All-day events for deliverables, milestones and action items due in [since, until).
 
     With organisation_id: what that organisation leads or owns; with person_id as well, also
-    the actions that person owns. In due-date order, then by UID.
+    the actions that person owns. drafts (logged-in readers) adds the actions of meetings whose
+    minutes are not approved yet. In due-date order, then by UID.
     """
-    scope = DeadlineScope(since, until, urls, organisation_id, person_id)
+    scope = DeadlineScope(since, until, urls, organisation_id, person_id, drafts)
     events = [
         *deliverable_deadlines(session, scope),
         *milestone_deadlines(session, scope),

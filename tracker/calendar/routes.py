@@ -165,10 +165,11 @@ def deadline_urls(base: str) -> DeadlineUrls:
     )
 
 
-def deadlines_feed(organisation_id: int | None = None) -> Feed:
+def deadlines_feed(organisation_id: int | None = None, *, drafts: bool = False) -> Feed:
     """Due dates of deliverables, milestones and action items as all-day events.
 
-    With organisation_id: only what that organisation leads or owns.
+    With organisation_id: only what that organisation leads or owns. drafts (a logged-in or
+    token reader) adds the actions of meetings whose minutes are not approved yet.
     """
     organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
 
@@ -179,12 +180,13 @@ def deadlines_feed(organisation_id: int | None = None) -> Feed:
             until.date(),
             deadline_urls(base),
             organisation_id=organisation_id,
+            drafts=drafts,
         )
         return serialize(calendar_info(feed), deadlines=events)
 
     if organisation is None:
         feed = Feed(
-            "deadlines",
+            "deadlines-drafts" if drafts else "deadlines",
             "Borderless AI deadlines",
             "Due dates of the Borderless AI Initiative's deliverables, milestones and actions.",
             "borderless-ai-deadlines.ics",
@@ -192,7 +194,7 @@ def deadlines_feed(organisation_id: int | None = None) -> Feed:
         )
     else:
         feed = Feed(
-            f"organisation-{organisation.id}-deadlines",
+            f"organisation-{organisation.id}-deadlines{'-drafts' if drafts else ''}",
             f"{organisation.name}: Borderless AI deadlines",
             f"Deliverables {organisation.name} leads, their milestones, and its actions.",
             f"organisation-{file_name(organisation.short_name)}-deadlines.ics",
@@ -234,6 +236,7 @@ def personal_feed(user: User, all_meetings: bool) -> Feed:
                 deadline_urls(base),
                 organisation_id=organisation_id,
                 person_id=person_id,
+                drafts=True,
             )
         return serialize(calendar_info(feed), meetings=meetings, deadlines=deadlines)
 
@@ -375,7 +378,7 @@ def deadlines_ics() -> Response:
     """Deliverable deadlines, as a subscribable feed."""
     if hidden_in_private_mode():
         return not_found()
-    return serve(deadlines_feed())
+    return serve(deadlines_feed(drafts=current_user.is_authenticated))
 
 
 @bp.route("/feeds/organisations/<int:organisation_id>/deadlines.ics")
@@ -384,7 +387,7 @@ def organisation_deadlines_ics(organisation_id: int) -> Response:
     """What an organisation leads or owns, as a subscribable feed of due dates."""
     if hidden_in_private_mode():
         return not_found()
-    return serve(deadlines_feed(organisation_id))
+    return serve(deadlines_feed(organisation_id, drafts=current_user.is_authenticated))
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
@@ -431,7 +434,7 @@ def private_organisation_ics(token: str, organisation_id: int) -> Response:
 def private_organisation_deadlines_ics(token: str, organisation_id: int) -> Response:
     """What an organisation leads or owns, through a user's secret address."""
     token_user_or_404(token)
-    return serve(deadlines_feed(organisation_id), private=True)
+    return serve(deadlines_feed(organisation_id, drafts=True), private=True)
 
 
 @bp.route("/feeds/private/<token>/mine.ics")
@@ -449,7 +452,7 @@ def private_mine_ics(token: str) -> Response:
 def private_deadlines_ics(token: str) -> Response:
     """Deliverable deadlines, through a user's secret address."""
     token_user_or_404(token)
-    return serve(deadlines_feed(), private=True)
+    return serve(deadlines_feed(drafts=True), private=True)
 
 
 @dataclass(frozen=True)

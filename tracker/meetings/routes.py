@@ -42,7 +42,13 @@ from tracker.models.base import utcnow
 from tracker.models.enums import choices
 from tracker.operations import Conflict
 from tracker.outcomes.operations import LOCKED_MESSAGE
-from tracker.outcomes.queries import is_locked, meeting_outcomes, record_visible, shown_status
+from tracker.outcomes.queries import (
+    is_locked,
+    meeting_outcomes,
+    previous_record,
+    record_visible,
+    shown_status,
+)
 from tracker.polls.queries import has_poll
 from tracker.progress import queries
 from tracker.scheduling.helper import meeting_form_help, use_suggestion
@@ -110,13 +116,24 @@ SINCE_CAP = 5
 
 
 def since_summary(meeting: Meeting) -> dict[str, Any]:
-    """Deliverable changes since the previous meeting, each group capped, with the full count."""
+    """Since the previous meeting: its decisions and actions, and deliverable changes; each
+    group capped, with the full count. Nothing on a series' first meeting."""
     since = queries.since_last_meeting(db.session, meeting)
     groups = ("new", "finished", "progress_moves", "status_changes")
     total = sum(len(getattr(since, name)) for name in groups)
     capped = replace(since, **{name: getattr(since, name)[:SINCE_CAP] for name in groups})
     shown = sum(len(getattr(capped, name)) for name in groups)
-    return {"since": capped, "since_total": total, "since_more": total > shown}
+    record = (
+        previous_record(db.session, since.previous, current_user, SINCE_CAP)
+        if since.previous is not None
+        else None
+    )
+    return {
+        "since": capped,
+        "since_total": total,
+        "since_more": total > shown,
+        "since_record": record,
+    }
 
 
 def checking_slot() -> bool:

@@ -47,14 +47,24 @@ def send_command() -> None:
 
 @notify_group.command("worker")
 @click.option("--interval", default=60, show_default=True, help="Seconds between runs.")
+@click.option(
+    "--iterations",
+    default=0,
+    show_default=True,
+    help="Stop after this many runs (0: run until stopped).",
+)
 @with_appcontext
-def worker_command(interval: int) -> None:
-    """Keep sending: run `send` every interval seconds until stopped."""
+def worker_command(interval: int, iterations: int) -> None:
+    """Keep sending: run `send` every interval seconds until stopped (or --iterations runs)."""
+    done = 0
     while True:
         queued, sent, retried, failed = run_once()
         if queued or sent or retried or failed:
             click.echo(f"{queued} queued, {sent} sent, {retried} to retry, {failed} failed.")
         cast(Any, db.session).remove()
+        done += 1
+        if iterations and done >= iterations:
+            return
         time.sleep(max(interval, 1))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from tracker.models import OutboxMessage
+from tracker.models import AuditEvent, Meeting, OutboxMessage, User
 from tracker.notify.recipients import Recipient, wanted
 from tracker.notify.signing import preference_token
 from tracker.timefmt import human_date, human_datetime, zone_info
@@ -89,8 +89,12 @@ def render_row(
     subject: str,
     body: Body,
     ics: bytes | None = None,
+    reply_to: str | None = None,
 ) -> dict[str, Any]:
-    """One outbox row: both parts rendered for this recipient, with a fresh Message-ID."""
+    """One outbox row: both parts rendered for this recipient, with a fresh Message-ID.
+
+    Reply-To is reply_to (the meeting's organiser) when given, else MAIL_REPLY_TO.
+    """
     secret = str(current_app.config["SECRET_KEY"])
     token = preference_token(secret, recipient.email)
     preferences_url = absolute_url("notify.preferences_page", signed=token)
@@ -112,10 +116,43 @@ def render_row(
         "text_body": render_template("notify/message.txt", **context),
         "html_body": render_template("notify/message.html", **context),
         "ics": ics.decode() if ics is not None else None,
-        "reply_to": str(current_app.config.get("MAIL_REPLY_TO") or ""),
+        "reply_to": reply_to or str(current_app.config.get("MAIL_REPLY_TO") or ""),
         "unsubscribe_url": unsubscribe_url,
         "message_id": make_msgid(domain=message_domain()),
     }
+
+
+def organiser_address(session: Session, meeting: Meeting | None) -> str | None:
+    """The address of the meeting's organiser: the active user who created it.
+
+    Meetings have no organiser column; the audit trail's "create" event names who created
+    it (its id not yet written when the meeting is new in this flush). None when
+    nobody is known, so that MAIL_REPLY_TO is used.
+    """
+    if meeting is None:
+        return None
+    user_id = next(
+        (
+            event.user_id
+            for event in (*session.new, *session.dirty)
+            if isinstance(event, AuditEvent)
+            and (event.entity, event.action, event.entity_id) == ("meeting", "create", meeting.id)
+        ),
+        None,
+    )
+    if user_id is None:
+        user_id = session.scalar(
+            sa.select(AuditEvent.user_id)
+            .where(
+                AuditEvent.entity == "meeting",
+                AuditEvent.action == "create",
+                AuditEvent.entity_id == meeting.id,
+            )
+            .order_by(AuditEvent.id)
+            .limit(1)
+        )
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.email if user is not None and user.active and user.email else None
 
 
 def insert_rows(session: Session, rows: Sequence[dict[str, Any]]) -> int:
@@ -143,8 +180,12 @@ def queue(
     recipients: Iterable[Recipient],
     compose: Callable[[Recipient], tuple[str, Body]],
     ics: bytes | None = None,
+    reply_to: str | None = None,
 ) -> int:
-    """Queue one message per recipient who wants this kind; returns how many are new."""
+    """Queue one message per recipient who wants this kind; returns how many are new.
+
+    reply_to (the meeting's organiser) overrides MAIL_REPLY_TO.
+    """
     recipients = wanted(session, recipients, kind)
     keys = {dedupe_key(key, r): r for r in recipients}
     queued = (
@@ -159,5 +200,5 @@ def queue(
     rows = []
     for recipient in (r for k, r in keys.items() if k not in queued):
         subject, body = compose(recipient)
-        rows.append(render_row(kind, key, recipient, subject, body, ics))
+        rows.append(render_row(kind, key, recipient, subject, body, ics, reply_to))
     return insert_rows(session, rows)

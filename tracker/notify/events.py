@@ -31,7 +31,7 @@ from tracker.models import (
 )
 from tracker.models.enums import label
 from tracker.notify import messages
-from tracker.notify.compose import absolute_url, queue
+from tracker.notify.compose import absolute_url, organiser_address, queue
 from tracker.notify.recipients import Recipient, approvers, organisation_people, people_recipients
 
 # Fields whose change makes a change notice, named as the notice names them.
@@ -96,6 +96,7 @@ def queue_cancellation(session: Session, meeting: Meeting, ics: bytes) -> None:
         meeting_recipients(session, meeting),
         lambda r: messages.cancellation(meeting, r),
         ics,
+        organiser_address(session, meeting),
     )
 
 
@@ -138,6 +139,7 @@ def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -
             recipients,
             lambda r: messages.change_notice(meeting, r, changed),
             ics,
+            organiser_address(session, meeting),
         )
 
 
@@ -150,6 +152,7 @@ def queue_invitation(session: Session, meeting: Meeting) -> None:
         meeting_recipients(session, meeting),
         lambda r: messages.invitation(meeting, r),
         meeting_ics(session, meeting),
+        organiser_address(session, meeting),
     )
 
 
@@ -165,6 +168,7 @@ def queue_minutes_ready(session: Session, meeting: Meeting) -> None:
         f"minutes_ready:{meeting.id}",
         approvers(session, meeting.timezone),
         lambda r: messages.minutes_ready(meeting, r),
+        reply_to=organiser_address(session, meeting),
     )
 
 
@@ -183,6 +187,7 @@ def queue_minutes_approved(session: Session, approval: MinutesApproval) -> None:
         f"minutes_approved:{meeting.id}",
         meeting_recipients(session, meeting),
         lambda r: messages.minutes_approved(meeting, r, report),
+        reply_to=organiser_address(session, meeting),
     )
 
 
@@ -202,6 +207,7 @@ def queue_action_assigned(session: Session, action: ActionItem) -> None:
         f"action_assigned:{action.id}:{action.owner_organisation_id}:{action.owner_person_id}",
         action_recipients(session, action),
         lambda r: messages.action_assigned(action, r),
+        reply_to=organiser_address(session, session.get(Meeting, action.meeting_id)),
     )
 
 

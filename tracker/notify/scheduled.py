@@ -26,7 +26,14 @@ from tracker.models import (
 )
 from tracker.models.enums import label
 from tracker.notify import messages
-from tracker.notify.compose import Body, Section, absolute_url, local_time, queue
+from tracker.notify.compose import (
+    Body,
+    Section,
+    absolute_url,
+    local_time,
+    organiser_address,
+    queue,
+)
 from tracker.notify.events import action_recipients, meeting_recipients
 from tracker.notify.recipients import Recipient, people_recipients
 from tracker.timefmt import human_date
@@ -50,6 +57,7 @@ def queue_reminders(session: Session, now: datetime, hours: int) -> int:
             f"meeting_reminder:{meeting.id}:{meeting.starts_at:%Y%m%dT%H%M}",
             meeting_recipients(session, meeting),
             lambda r, meeting=meeting: messages.reminder(meeting, r),  # type: ignore[misc]
+            reply_to=organiser_address(session, meeting),
         )
     return count
 
@@ -75,6 +83,7 @@ def queue_action_nudges(session: Session, today: date, soon_days: int) -> int:
             key,
             action_recipients(session, action),
             lambda r, action=action: messages.action_due(action, r, today),  # type: ignore[misc]
+            reply_to=organiser_address(session, session.get(Meeting, action.meeting_id)),
         )
     return count
 

@@ -43,10 +43,12 @@ class MailSettings:
     password: str
     sender: str
     timeout: float
+    ca_file: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
-        """Read MAIL_SERVER, MAIL_PORT, MAIL_USE_STARTTLS, MAIL_USE_SSL, user, password, sender."""
+        """Read MAIL_SERVER, MAIL_PORT, MAIL_USE_STARTTLS, MAIL_USE_SSL, user, password, sender
+        and MAIL_CA_FILE."""
         use_ssl = bool(config.get("MAIL_USE_SSL", False))
         return cls(
             server=str(config.get("MAIL_SERVER") or ""),
@@ -57,6 +59,7 @@ class MailSettings:
             password=str(config.get("MAIL_PASSWORD") or ""),
             sender=str(config.get("MAIL_SENDER") or "tracker@localhost"),
             timeout=float(config.get("MAIL_TIMEOUT", 30)),
+            ca_file=str(config.get("MAIL_CA_FILE") or ""),
         )
 
     @property
@@ -168,8 +171,12 @@ def claim(session: Session, limit: int, now: datetime, policy: RetryPolicy) -> l
 
 
 def connect(settings: MailSettings) -> smtplib.SMTP:
-    """An SMTP connection, over SSL or upgraded with STARTTLS as configured, logged in."""
-    context = ssl.create_default_context()
+    """An SMTP connection, over SSL or upgraded with STARTTLS as configured, logged in.
+
+    The server's certificate is always verified: against the system's authorities, or those
+    in MAIL_CA_FILE (a server with its own or an internal authority).
+    """
+    context = ssl.create_default_context(cafile=settings.ca_file or None)
     smtp: smtplib.SMTP
     if settings.ssl:
         smtp = smtplib.SMTP_SSL(
@@ -177,10 +184,14 @@ def connect(settings: MailSettings) -> smtplib.SMTP:
         )
     else:
         smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-        if settings.starttls:
+    try:
+        if settings.starttls and not settings.ssl:
             smtp.starttls(context=context)
-    if settings.username:
-        smtp.login(settings.username, settings.password)
+        if settings.username:
+            smtp.login(settings.username, settings.password)
+    except BaseException:
+        smtp.close()  # a refused upgrade or login must not leave the socket open
+        raise
     return smtp
 
 

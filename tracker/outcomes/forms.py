@@ -163,6 +163,18 @@ class TopicRecordForm(OutcomeForm):
         "Outcome (leave empty to save only the notes)",
         validators=[Length(max=TEXT_MAX, message=f"Keep it under {TEXT_MAX} characters.")],
     )
+    # The agenda item's version the notes were loaded from: a stale save is a conflict.
+    version = HiddenField()
+
+    def validate_notes(self, field: TextAreaField) -> None:
+        """Notes are saved only over the version they were loaded from."""
+        if self.submitted_version() is None:
+            raise ValidationError("This form lost track of the notes' version; reload the page.")
+
+    def submitted_version(self) -> int | None:
+        """The agenda item's version the user started from, if the form carried one."""
+        raw = self.version.raw_data[0] if self.version.raw_data else self.version.data
+        return parse_int(raw) if raw else None
 
     def validate_owner_organisation(self, field: SelectField) -> None:
         """An action needs an owner taking part in the meeting (only when text is given)."""

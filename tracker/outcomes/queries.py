@@ -511,3 +511,50 @@ def next_meeting(session: Session, meeting: Meeting) -> Meeting | None:
         .order_by(Meeting.number)
         .limit(1)
     ).first()
+
+
+@dataclass
+class PreviousRecord:
+    """What the previous meeting of the series decided and gave out as actions."""
+
+    meeting: Meeting
+    visible: bool
+    approved: bool
+    decisions: list[Outcome] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
+    decision_total: int = 0
+    action_total: int = 0
+
+
+def previous_record(session: Session, previous: Meeting, user: Any, cap: int) -> PreviousRecord:
+    """The previous meeting's decisions and actions, at most cap of each, with their totals.
+
+    Drafts (minutes not approved) only for logged-in members; 4 queries at most.
+    """
+    approved = session.get(MinutesApproval, previous.id) is not None
+    record = PreviousRecord(previous, record_visible(approved, user), approved)
+    if not record.visible:
+        return record
+    decisions = (
+        select(Outcome)
+        .join(AgendaItem, AgendaItem.id == Outcome.agenda_item_id)
+        .where(AgendaItem.meeting_id == previous.id, Outcome.kind == OutcomeKind.DECISION)
+    )
+    actions = select(ActionItem).where(ActionItem.meeting_id == previous.id)
+    record.decision_total = (
+        session.scalar(select(func.count()).select_from(decisions.subquery())) or 0
+    )
+    record.action_total = session.scalar(select(func.count()).select_from(actions.subquery())) or 0
+    record.decisions = list(
+        session.scalars(
+            decisions.order_by(AgendaItem.position, Outcome.id)
+            .limit(cap)
+            .options(selectinload(Outcome.agenda_item).selectinload(AgendaItem.topic))
+        )
+    )
+    record.actions = list(
+        session.scalars(
+            actions.order_by(ActionItem.due_date, ActionItem.id).limit(cap).options(*action_loads())
+        )
+    )
+    return record

@@ -145,6 +145,7 @@ def topic_forms(meeting: Meeting, bound: TopicRecordForm | None = None) -> dict[
         )
         form.agenda_item.data = str(item.id)
         form.notes.data = item.notes
+        form.version.data = str(item.version)
         form.kind.data = OutcomeKind.DECISION.value
         forms[item.id] = form
     return forms
@@ -193,14 +194,17 @@ def record(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         text = (form.text.data or "").strip()
         try:
-            notes_changed = update_notes(item, form.notes.data or "")
+            notes_changed = update_notes(item, form.notes.data or "", form.submitted_version())
             if text and form.is_action:
                 add_action(db.session, meeting, form.action_values(), current_user)
             elif text:
                 add_outcome(db.session, item, OutcomeKind(form.kind.data), text, current_user)
+            db.session.flush()
         except Refused as refusal:
             db.session.rollback()
             form.text.errors = [*form.text.errors, str(refusal)]
+        except (Conflict, StaleDataError):
+            return notes_conflict(meeting, item, form)
         else:
             db.session.commit()
             saved = ("the notes" if notes_changed else "") + (
@@ -209,6 +213,23 @@ def record(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
             flash(f"Saved {saved or 'nothing new'} on {item.topic.title}.", "success")
             return redirect(back)
     return render_outcomes_page(meeting, form), 400
+
+
+def notes_conflict(meeting: Meeting, item: AgendaItem, form: TopicRecordForm) -> tuple[str, int]:
+    """The outcomes page again with a 409: what the user typed kept, the other notes shown."""
+    db.session.rollback()
+    db.session.refresh(item)
+    form.version.data = str(item.version)
+    form.notes.errors = [
+        "Someone else saved the notes on this topic while you were editing them. Your text "
+        "is kept here; their notes now read: "
+        f"“{item.notes}”. Save again to keep yours, or copy from theirs."
+    ]
+    flash(
+        f"The notes on {item.topic.title} changed since you opened the page; nothing was saved.",
+        "warning",
+    )
+    return render_outcomes_page(meeting, form), 409
 
 
 @bp.route("/meetings/<int:meeting_id>/outcomes/new", methods=["GET", "POST"])

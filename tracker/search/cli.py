@@ -6,7 +6,9 @@ import time
 
 import click
 
+from tracker.counters import bump_counter
 from tracker.extensions import db
+from tracker.models.changes import DATA
 from tracker.search.indexing import rebuild
 
 
@@ -20,5 +22,6 @@ def reindex_command() -> None:
     """Empty the search index and build it again from every record."""
     started = time.perf_counter()
     total = rebuild(db.session.connection())
+    bump_counter(db.session, DATA)  # cached search results are out of date now
     db.session.commit()
     click.echo(f"Indexed {total} documents in {time.perf_counter() - started:.1f} s.")

@@ -72,6 +72,14 @@ def restrict(statement: sa.Select[Any], column: Any, ids: list[int] | None) -> s
     return statement if ids is None else statement.where(column.in_(ids))
 
 
+def approved_column(meeting: sa.FromClause) -> sa.ColumnElement[bool]:
+    """Whether the meeting's minutes are approved (its record is no longer a draft)."""
+    a = MinutesApproval.__table__
+    return (
+        sa.select(a.c.meeting_id).where(a.c.meeting_id == meeting.c.id).exists().label("approved")
+    )
+
+
 def meeting_documents(connection: Connection, ids: list[int] | None) -> list[dict[str, Any]]:
     """Meetings: title, location and description."""
     m = Meeting.__table__
@@ -130,11 +138,17 @@ def minutes_documents(connection: Connection, ids: list[int] | None) -> list[dic
 
 
 def agenda_documents(connection: Connection, ids: list[int] | None) -> list[dict[str, Any]]:
-    """Agenda notes, titled by their topic."""
+    """Agenda notes, titled by their topic; drafts (minutes not approved) for members only."""
     i, t, m = AgendaItem.__table__, Topic.__table__, Meeting.__table__
     statement = (
         sa.select(
-            i.c.id, i.c.notes, t.c.title, m.c.id.label("meeting_id"), m.c.series_id, m.c.starts_at
+            i.c.id,
+            i.c.notes,
+            t.c.title,
+            m.c.id.label("meeting_id"),
+            m.c.series_id,
+            m.c.starts_at,
+            approved_column(m),
         )
         .join(t, t.c.id == i.c.topic_id)
         .join(m, m.c.id == i.c.meeting_id)
@@ -146,6 +160,7 @@ def agenda_documents(connection: Connection, ids: list[int] | None) -> list[dict
             r.id,
             r.title,
             r.notes,
+            members_only=not r.approved,
             meeting_id=r.meeting_id,
             series_id=r.series_id,
             on_date=meeting_date(r.starts_at),
@@ -155,7 +170,7 @@ def agenda_documents(connection: Connection, ids: list[int] | None) -> list[dict
 
 
 def outcome_documents(connection: Connection, ids: list[int] | None) -> list[dict[str, Any]]:
-    """Outcomes (information and decisions), titled by their topic."""
+    """Outcomes (information and decisions), titled by their topic; drafts for members only."""
     o, i, t, m = Outcome.__table__, AgendaItem.__table__, Topic.__table__, Meeting.__table__
     statement = (
         sa.select(
@@ -166,6 +181,7 @@ def outcome_documents(connection: Connection, ids: list[int] | None) -> list[dic
             m.c.id.label("meeting_id"),
             m.c.series_id,
             m.c.starts_at,
+            approved_column(m),
         )
         .join(i, i.c.id == o.c.agenda_item_id)
         .join(t, t.c.id == i.c.topic_id)
@@ -177,6 +193,7 @@ def outcome_documents(connection: Connection, ids: list[int] | None) -> list[dic
             r.id,
             f"{str(r.kind).capitalize()}: {r.title}",
             r.text,
+            members_only=not r.approved,
             meeting_id=r.meeting_id,
             series_id=r.series_id,
             on_date=meeting_date(r.starts_at),
@@ -186,7 +203,7 @@ def outcome_documents(connection: Connection, ids: list[int] | None) -> list[dic
 
 
 def action_documents(connection: Connection, ids: list[int] | None) -> list[dict[str, Any]]:
-    """Action items, with their owner organisation."""
+    """Action items, with their owner organisation; drafts for members only."""
     a, m, org = ActionItem.__table__, Meeting.__table__, Organisation.__table__
     statement = (
         sa.select(
@@ -197,6 +214,7 @@ def action_documents(connection: Connection, ids: list[int] | None) -> list[dict
             m.c.id.label("meeting_id"),
             m.c.series_id,
             a.c.due_date,
+            approved_column(m),
         )
         .join(m, m.c.id == a.c.meeting_id)
         .join(org, org.c.id == a.c.owner_organisation_id)
@@ -207,6 +225,7 @@ def action_documents(connection: Connection, ids: list[int] | None) -> list[dict
             r.id,
             f"Action for {r.short_name}",
             r.text,
+            members_only=not r.approved,
             meeting_id=r.meeting_id,
             series_id=r.series_id,
             organisation_id=r.owner_organisation_id,
@@ -417,8 +436,12 @@ def touched_keys(session: Session, objects: Iterable[object]) -> Keys:
             keys["meeting"].add(obj.id)
             keys["minutes"].add(obj.id)
             keys["meeting_children"].add(obj.id)
-        elif isinstance(obj, MinutesRevision | MinutesApproval):
+        elif isinstance(obj, MinutesRevision):
             keys["minutes"].add(obj.meeting_id)
+        elif isinstance(obj, MinutesApproval):
+            # Approval publishes the whole record: notes, outcomes and actions too.
+            keys["minutes"].add(obj.meeting_id)
+            keys["meeting_children"].add(obj.meeting_id)
         elif isinstance(obj, AgendaItem):
             keys["agenda"].add(obj.id)
         elif isinstance(obj, Outcome):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any, cast
 
@@ -12,7 +12,10 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from tracker.counters import read_counter
+from tracker.lru import LockedLRU
 from tracker.models import Deliverable, Meeting, Organisation, SearchDocument, Series
+from tracker.models.changes import DATA
 from tracker.search.syntax import (
     Query,
     Term,
@@ -44,6 +47,8 @@ KIND_LABELS = {
     "person": "Person",
 }
 MEMBER_KINDS = {"person"}
+# Kinds that belong to a meeting's record: members-only means a draft (minutes not approved).
+RECORD_KINDS = {"minutes", "agenda", "outcome", "action"}
 
 doc = cast(sa.Table, SearchDocument.__table__)
 SIMPLE: sa.ColumnClause[Any] = sa.literal_column("'simple'::regconfig")
@@ -86,6 +91,7 @@ class Hit:
     deliverable_id: int | None
     on_date: date | None
     context: str
+    draft: bool = False
 
     @property
     def label(self) -> str:
@@ -189,6 +195,7 @@ def details(ids: list[int] | None) -> sa.Select[Any]:
             doc.c.meeting_id,
             doc.c.deliverable_id,
             doc.c.on_date,
+            doc.c.members_only,
             m.c.title.label("meeting_title"),
             d.c.title.label("deliverable_title"),
         )
@@ -259,10 +266,39 @@ def search(session: Session, raw: str, filters: Filters, *, member: bool, page: 
             deliverable_id=r.deliverable_id,
             on_date=r.on_date,
             context=context_of(r.kind, r.meeting_title, r.deliverable_title),
+            draft=bool(r.members_only) and r.kind in RECORD_KINDS,
         )
         for r in rows[:PER_PAGE]
     ]
     return Results(hits=hits, page=page, has_next=len(rows) > PER_PAGE)
+
+
+# Pages of hits by (database, data counter, query, filters, page, reader); any committed change
+# raises the counter, so an entry is never read after the data it shows has changed.
+RESULTS: LockedLRU[tuple[Any, ...], Results] = LockedLRU(512)
+
+
+def cached_search(
+    session: Session, raw: str, filters: Filters, *, member: bool, page: int = 1
+) -> Results:
+    """search(), answered from RESULTS while no change has been committed since."""
+    state = read_counter(session, DATA)
+    if state is None:
+        return search(session, raw, filters, member=member, page=page)
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        state.epoch,
+        state.counter,
+        " ".join(raw.split()),
+        astuple(filters),
+        page,
+        member,
+    )
+    results = RESULTS.get(key)
+    if results is None:
+        results = search(session, raw, filters, member=member, page=page)
+        RESULTS.put(key, results)
+    return results
 
 
 def context_of(kind: str, meeting_title: str | None, deliverable_title: str | None) -> str:
@@ -334,4 +370,4 @@ def organisation_choices(session: Session) -> list[tuple[int, str]]:
     ]
 
 
-__all__ = ["Filters", "Hit", "Results", "fts5_term", "search"]
+__all__ = ["Filters", "Hit", "Results", "cached_search", "fts5_term", "search"]

@@ -7,15 +7,19 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from tracker.counters import read_counter
 from tracker.extensions import db
+from tracker.lru import LockedLRU
+from tracker.models.changes import DATA
 from tracker.search import bp
 from tracker.search.queries import (
     KIND_LABELS,
     Filters,
     Hit,
+    cached_search,
     organisation_choices,
-    search,
     series_choices,
 )
 from tracker.search.syntax import clean
@@ -58,6 +62,43 @@ def page_url(page: int) -> str:
     return url_for("search.results", **args)
 
 
+# The rendered search form (its series and organisation lists are long) by data counter and
+# what it shows; any committed change raises the counter.
+FILTER_FORMS: LockedLRU[tuple[Any, ...], Markup] = LockedLRU(256)
+
+
+def filter_form(q: str, filters: Filters, kinds: list[tuple[str, str]]) -> Markup:
+    """The search form with its filters, rendered once per data version and choice."""
+    state = read_counter(db.session, DATA)
+    shown = tuple(request.args.get(name, "") for name in ("kind", "series", "organisation"))
+    key = (
+        db.engine.url.render_as_string(hide_password=True),
+        state.epoch if state else None,
+        state.counter if state else None,
+        q,
+        shown,
+        filters.date_from,
+        filters.date_to,
+        tuple(kinds),
+    )
+    form = FILTER_FORMS.get(key) if state is not None else None
+    if form is None:
+        # The output of an autoescaping template is already safe HTML.
+        form = Markup(  # noqa: S704  # nosec B704
+            render_template(
+                "search/_filters.html",
+                q=q,
+                filters=filters,
+                kinds=kinds,
+                series=series_choices(db.session),
+                organisations=organisation_choices(db.session),
+            )
+        )
+        if state is not None:
+            FILTER_FORMS.put(key, form)
+    return form
+
+
 @bp.get("")
 def results() -> str:
     """Search everything this reader may read; ranked, filtered and paginated."""
@@ -73,7 +114,7 @@ def results() -> str:
     )
     q = clean(request.args.get("q", "")).strip()
     page = int_arg("page") or 1
-    found = search(db.session, q, filters, member=member, page=page) if q else None
+    found = cached_search(db.session, q, filters, member=member, page=page) if q else None
     return render_template(
         "search/results.html",
         q=q,
@@ -81,7 +122,5 @@ def results() -> str:
         links=[hit_url(hit) for hit in found.hits] if found else [],
         page_url=page_url,
         filters=filters,
-        kinds=list(kinds.items()),
-        series=series_choices(db.session),
-        organisations=organisation_choices(db.session),
+        filter_form=filter_form(q, filters, list(kinds.items())),
     )
