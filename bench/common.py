@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HELLO_APP = "hello_app:create_hello_app()"
 TRACKER_APP = "bench_app:create_bench_app()"
-BENCH_PASSWORD = "bench-password-0123456789"  # noqa: S105 - a throw-away bench account
+BENCH_PASSWORD = "bench-password-0123456789"  # a throw-away bench account
 WORKERS = 2
 
 
