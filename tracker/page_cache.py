@@ -33,7 +33,7 @@ from tracker.models.changes import DATA
 
 MAX_PAGES = 1024
 # Bytes of page bodies kept per worker: keeps a worker under its memory goal (150 MB).
-MAX_BYTES = 24 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 # Endpoints that never go in the page cache: they carry secrets or have their own caching.
 UNCACHED_PREFIXES = ("auth.", "admin.", "calendar.", "static", "main.healthz")
 # Stands for the session's form token inside a stored member page.
@@ -104,16 +104,29 @@ def storable_body(body: bytes, member: bool) -> bytes | None:
     return None if b'name="csrf_token" value=""' in body else body
 
 
-def served_body(body: bytes) -> bytes:
+def session_token(signed: LockedLRU[str, str]) -> str:
+    """This session's signed form token; kept per session secret while tokens never expire."""
+    raw = session.get("csrf_token")
+    if not raw or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return str(generate_csrf())
+    token = signed.get(raw)
+    if token is None:
+        token = str(generate_csrf())
+        signed.put(raw, token)
+    return token
+
+
+def served_body(body: bytes, signed: LockedLRU[str, str]) -> bytes:
     """A stored body with the placeholder replaced by this session's own form token."""
     if TOKEN_PLACEHOLDER not in body:
         return body
-    return body.replace(TOKEN_PLACEHOLDER, generate_csrf().encode())
+    return body.replace(TOKEN_PLACEHOLDER, session_token(signed).encode())
 
 
 def register(app: Flask) -> None:
-    """Serve and store pages (register after the access checks)."""
+    """Serve and store pages (register after the access checks, before record_actor)."""
     pages = new_page_cache()
+    signed: LockedLRU[str, str] = LockedLRU(MAX_PAGES)
     app.extensions["tracker_page_cache"] = pages
 
     @app.before_request
@@ -125,7 +138,7 @@ def register(app: Flask) -> None:
         if cached is None:
             return None
         body, content_type = cached
-        response = Response(served_body(body), content_type=content_type)
+        response = Response(served_body(body, signed), content_type=content_type)
         response.headers["X-Page-Cache"] = "hit"
         return response
 
