@@ -190,3 +190,14 @@ def test_a_logged_out_session_gets_no_members_page(cached_app):
         session.pop("_user_id")
     page, hit = fetch(client)
     assert user.email not in page and "Log in" in page
+
+
+def test_a_deactivated_member_gets_no_members_page(cached_app):
+    client, user = member(cached_app)
+    fetch(client)
+    assert fetch(client)[1]
+    user.active = False
+    db.session.commit()
+    g.pop("_login_user", None)
+    page, hit = fetch(client)
+    assert not hit and user.email not in page and "Log in" in page

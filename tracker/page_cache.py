@@ -14,7 +14,9 @@ only ever served to the same login; their role cannot change without a write, wh
 data version. The form token in a member's page is swapped for a placeholder when stored and
 for the session's own token when served, so tokens never travel between sessions. Anonymous
 pages with a form token, pages rendered with a flash message waiting, requests that changed the
-session and non-HTML answers are never cached.
+session and non-HTML answers are never cached. A hit is served before the user is loaded:
+this relies on Flask-Login's default "basic" session protection, which never logs a session
+out on its own.
 """
 
 from __future__ import annotations
