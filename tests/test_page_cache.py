@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, update
 
-from tests.conftest import build_app, login_as
-from tests.factories import make_organisation, make_user
+from tests.conftest import build_app
+from tests.factories import make_organisation
 from tracker import page_cache
 from tracker.extensions import db
-from tracker.models import Organisation, Role
+from tracker.models import Organisation
 
 
 @pytest.fixture

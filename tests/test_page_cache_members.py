@@ -48,7 +48,7 @@ def settle(client) -> None:
 def test_a_member_second_view_is_served_from_the_cache(cached_app):
     make_organisation(name="AI Austria")
     client, user = member(cached_app)
-    first, first_hit = fetch(client)
+    _first, first_hit = fetch(client)
     second, second_hit = fetch(client)
     assert not first_hit and second_hit
     assert "AI Austria" in second and user.email in second
@@ -56,8 +56,8 @@ def test_a_member_second_view_is_served_from_the_cache(cached_app):
 
 def test_a_member_never_gets_another_members_page(cached_app):
     make_organisation(name="AI Austria")
-    alice, alice_user = member(cached_app, email="alice@example.org")
-    bob, bob_user = member(cached_app, email="bob@example.org")
+    alice, _alice_user = member(cached_app, email="alice@example.org")
+    bob, _bob_user = member(cached_app, email="bob@example.org")
     fetch(alice)
     fetch(alice)
     page, hit = fetch(bob)
@@ -112,7 +112,7 @@ def test_a_cached_page_carries_the_sessions_own_form_token(cached_app):
 
 
 def test_a_token_from_another_session_is_refused(cached_app):
-    client, user = member(cached_app)
+    client, _user = member(cached_app)
     other, _ = member(cached_app)
     with client.session_transaction() as session:
         session["csrf_token"] = "a" * 40
@@ -172,7 +172,7 @@ def test_a_readers_zone_cookie_gets_its_own_page(cached_app):
 def test_private_mode_serves_members_and_turns_readers_away(cached_app):
     cached_app.config["TRACKER_PUBLIC_READ"] = False
     make_organisation(name="AI Austria")
-    client, user = member(cached_app)
+    client, _user = member(cached_app)
     fetch(client)
     page, hit = fetch(client)
     assert hit and "AI Austria" in page
@@ -188,7 +188,7 @@ def test_a_logged_out_session_gets_no_members_page(cached_app):
     assert fetch(client)[1]
     with client.session_transaction() as session:
         session.pop("_user_id")
-    page, hit = fetch(client)
+    page, _hit = fetch(client)
     assert user.email not in page and "Log in" in page
 
 
