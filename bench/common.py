@@ -213,7 +213,7 @@ class Load:
     rps: float
     p50: float
     p99: float
-    errors: int
+    errors: int  # answers other than 2xx/3xx, and requests that timed out (after 10 s)
 
 
 def wrk(port: int, path: str, seconds: float, connections: int, cookie: str = "") -> Load:
@@ -223,6 +223,8 @@ def wrk(port: int, path: str, seconds: float, connections: int, cookie: str = ""
         f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{seconds:g}s",
+        "--timeout",
+        "10s",
         "--latency",
     ]
     if cookie:
