@@ -4,9 +4,10 @@ Runs the tracker under gunicorn (2 workers, the production settings) on SQLite a
 PostgreSQL URL is given (--postgres-url or TRACKER_TEST_POSTGRES_URL), on PostgreSQL; loads
 `flask generate-data --years 10`; then drives each main page with wrk (4 connections) as an
 anonymous reader and as a logged-in organiser, beside a bare Flask hello-world app served the
-same way and measured in the same run (before and after the pages; the floor is their mean).
+same way and measured in the same run: right before each page, in several rounds, so each
+ratio compares two runs seconds apart on a shared machine; the median ratio is shown.
 
-    .venv/bin/python bench/pages_bench.py [--seconds 5] [--connections 4] [--postgres-url URL]
+    .venv/bin/python bench/pages_bench.py [--seconds 4] [--rounds 3] [--postgres-url URL]
 
 Goals: logged in, every page >= 0.1x hello-world; anonymous >= 0.2x; peak RSS < 150 MB a worker.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from common import (
     HELLO_APP,
     TRACKER_APP,
+    Load,
     create_member,
     each_database,
     fetch,
@@ -87,28 +89,43 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, workdir: Path) 
             for _ in range(3):
                 fetch(port, path)
                 fetch(port, path, cookie)
-        hello = [wrk(hello_port, "/", args.seconds, args.connections).rps]
-        trivial = wrk(port, "/_bench/trivial", args.seconds, args.connections)
-        rows = []
-        for label, path in pages:
-            for who, session in (("anonymous", ""), ("logged in", cookie)):
-                rows.append((label, who, wrk(port, path, args.seconds, args.connections, session)))
-        hello.append(wrk(hello_port, "/", args.seconds, args.connections).rps)
+        trivial, hello_rps = [], []
+        results: dict[tuple[str, str], list[tuple[Load, float]]] = {}
+        for _ in range(args.rounds):
+            floor = wrk(hello_port, "/", args.seconds, args.connections).rps
+            hello_rps.append(floor)
+            trivial.append(wrk(port, "/_bench/trivial", args.seconds, args.connections).rps / floor)
+            for label, path in pages:
+                for who, session in (("anonymous", ""), ("logged in", cookie)):
+                    # Each page right after its own hello-world run: the machine is shared,
+                    # so the floor is taken as close in time to the page as it can be.
+                    floor = wrk(hello_port, "/", args.seconds, args.connections).rps
+                    hello_rps.append(floor)
+                    load = wrk(port, path, args.seconds, args.connections, session)
+                    results.setdefault((label, who), []).append((load, load.rps / floor))
         memory = worker_memory(master)
     print(f"after: {load_average()}")
-    floor = statistics.mean(hello)
-    print(f"\nhello-world: {' and '.join(f'{h:.0f}' for h in hello)} req/s (floor {floor:.0f})")
-    print(f"tracker trivial route: {trivial.rps:.0f} req/s ({trivial.rps / floor:.2f}x)")
-    print(f"\n{'page':<14} {'who':<10} {'p50 ms':>7} {'p99 ms':>7} {'req/s':>7} {'ratio':>6}")
-    for label, who, result in rows:
-        ratio = result.rps / floor
+    print(
+        f"\nhello-world: median {statistics.median(hello_rps):.0f} req/s "
+        f"(from {min(hello_rps):.0f} to {max(hello_rps):.0f} over {len(hello_rps)} runs)"
+    )
+    print(f"tracker trivial route: median {statistics.median(trivial):.2f}x hello-world")
+    print(
+        f"\n{'page':<14} {'who':<10} {'p50 ms':>7} {'p99 ms':>7} {'req/s':>7} "
+        f"{'ratio':>6}  ratios of the {args.rounds} rounds"
+    )
+    for (label, who), runs in results.items():
+        ratios = [ratio for _, ratio in runs]
+        ratio = statistics.median(ratios)
+        middle = sorted(runs, key=lambda run: run[1])[len(runs) // 2][0]
         goal = GOALS[who]
-        verdict = "ok" if ratio >= goal and not result.errors else f"BELOW {goal}x"
-        if result.errors:
-            verdict = f"{result.errors} ERRORS"
+        errors = sum(load.errors for load, _ in runs)
+        verdict = "ok" if ratio >= goal else f"BELOW {goal}x"
+        if errors:
+            verdict += f", {errors} errors"
         print(
-            f"{label:<14} {who:<10} {result.p50:7.1f} {result.p99:7.1f} {result.rps:7.0f} "
-            f"{ratio:6.3f} {verdict}"
+            f"{label:<14} {who:<10} {middle.p50:7.1f} {middle.p99:7.1f} {middle.rps:7.0f} "
+            f"{ratio:6.3f}  {' '.join(f'{r:.3f}' for r in ratios)}  {verdict}"
         )
     for pid, hwm, rss in memory:
         verdict = "ok" if hwm < GOAL_MB else f"ABOVE {GOAL_MB} MB"
@@ -117,8 +134,13 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, workdir: Path) 
 
 def main() -> None:
     """Parse arguments and bench each database."""
-    args = parser(__doc__).parse_args()
-    print(f"wrk {args.connections} connections, {args.seconds:g} s per address, gunicorn 2 workers")
+    options = parser(__doc__)
+    options.add_argument("--rounds", type=int, default=3, help="measurements of each page")
+    args = options.parse_args()
+    print(
+        f"wrk {args.connections} connections, {args.seconds:g} s per address, {args.rounds} "
+        "rounds (the median ratio is shown), gunicorn 2 workers"
+    )
     each_database(args, "pages_bench", lambda name, url, tmp: bench_backend(name, url, args, tmp))
 
 
