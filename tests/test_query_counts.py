@@ -209,7 +209,7 @@ def test_query_counts_do_not_grow_with_the_data(app, client):
 MAIN_PAGE_BUDGETS: dict[str, int] = {
     "main.home": 6,
     "meetings.list": 10,
-    "meetings.detail": 32,
+    "meetings.detail": 31,
     "progress.board": 11,
     "deliverables.list": 10,
     "progress.dashboard": 4,
