@@ -269,3 +269,32 @@ def test_my_work_runs_a_fixed_number_of_queries(app, client):
     starting, starting_statements = my_work_queries(app, client, user_id, warm=False)
     assert starting <= large + 2, starting_statements
     assert sum(s.startswith("UPDATE") for s in starting_statements) == 1
+
+
+# The main pages and the most SQL statements each may run (logged in; one fewer anonymous,
+# which loads no user). A page that needs more fails here: find the N+1 or the repeat first.
+MAIN_PAGE_BUDGETS: dict[str, int] = {
+    "main.home": 6,
+    "meetings.list": 10,
+    "meetings.detail": 31,
+    "progress.board": 11,
+    "deliverables.list": 10,
+    "progress.dashboard": 4,
+}
+
+
+def test_main_pages_stay_within_their_query_budgets(app, client):
+    data = populate(30, 6)
+    login_as(client, factories.make_user(Role.ORGANISER))
+    counted = {
+        endpoint: result
+        for endpoint, result in measure(app, client, data).items()
+        if endpoint in MAIN_PAGE_BUDGETS
+    }
+    assert set(counted) == set(MAIN_PAGE_BUDGETS), "a main page was not measured"
+    over = [
+        f"{endpoint}: {count} queries, budget {MAIN_PAGE_BUDGETS[endpoint]}"
+        for endpoint, (status, count, _) in sorted(counted.items())
+        if status != 200 or count > MAIN_PAGE_BUDGETS[endpoint]
+    ]
+    assert not over, "Main pages over their query budget:\n" + "\n".join(over)

@@ -125,9 +125,11 @@ def register_hooks(app: Flask) -> None:
     access.register(app)
     templating.register(app)
     database.register(app)
+    # After the access checks, before record_actor: a page served from the cache writes
+    # nothing, so it needs no user loaded.
+    page_cache.register(app)
     changes.register(app)
     security.register(app)
-    page_cache.register(app)
 
 
 def register_cli(app: Flask) -> None:

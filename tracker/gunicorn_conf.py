@@ -1,6 +1,7 @@
 """gunicorn settings for production: `gunicorn -c python:tracker.gunicorn_conf`.
 
-Read from the environment: BIND (or PORT), WEB_CONCURRENCY, GUNICORN_TIMEOUT, LOG_LEVEL.
+Read from the environment: BIND (or PORT), WEB_CONCURRENCY, GUNICORN_TIMEOUT,
+GUNICORN_MAX_REQUESTS, LOG_LEVEL.
 The app logs one JSON line per request itself, so gunicorn's access log is off.
 """
 
@@ -34,9 +35,11 @@ preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 2
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak can never grow without bound. Not too often:
+# a new worker boots for seconds and starts with an empty page cache, and a cached page takes
+# about a millisecond, so 2,000 requests would restart each worker every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")

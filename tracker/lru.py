@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -12,10 +12,15 @@ V = TypeVar("V")
 
 
 class LockedLRU(Generic[K, V]):
-    """At most size values by key; the least recently used goes first. Thread-safe."""
+    """At most size values (and budget weight, if given) by key; least recent goes first."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(
+        self, size: int, weigh: Callable[[V], int] | None = None, budget: int | None = None
+    ) -> None:
         self.size = size
+        self.weigh = weigh
+        self.budget = budget
+        self.weight = 0
         self.items: OrderedDict[K, V] = OrderedDict()
         self.lock = Lock()
 
@@ -28,9 +33,19 @@ class LockedLRU(Generic[K, V]):
             return value
 
     def put(self, key: K, value: V) -> None:
-        """Keep value under key, dropping the least recently used beyond size."""
+        """Keep value under key, dropping the least recently used beyond size or budget."""
         with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.weight -= self.weight_of(old)
             self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            self.weight += self.weight_of(value)
+            while len(self.items) > self.size or (
+                self.budget is not None and self.weight > self.budget and len(self.items) > 1
+            ):
+                _, dropped = self.items.popitem(last=False)
+                self.weight -= self.weight_of(dropped)
+
+    def weight_of(self, value: V) -> int:
+        """What value counts against the budget (0 without a weigh function)."""
+        return self.weigh(value) if self.weigh is not None else 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,8 +44,8 @@ def is_private_response() -> bool:
     """Whether this response may show something a shared cache must not keep."""
     if request.endpoint == "static":
         return False
-    if not current_app.config["TRACKER_PUBLIC_READ"]:
-        return True
+    if not current_app.config["TRACKER_PUBLIC_READ"] or "_user_id" in session:
+        return True  # a login in the session: private without loading the user
     return bool(current_user and current_user.is_authenticated)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import (
@@ -121,14 +121,61 @@ def carried_actions_query(meeting: Meeting) -> Select[Any]:
     return (
         select(ActionItem)
         .join(Meeting, ActionItem.meeting_id == Meeting.id)
-        .where(
-            ActionItem.status == ActionStatus.OPEN,
-            Meeting.series_id == meeting.series_id,
-            Meeting.number < meeting.number,
-            Meeting.deleted_at.is_(None),
-        )
+        .where(carried_condition(meeting))
         .order_by(Meeting.number, ActionItem.due_date, ActionItem.id)
         .options(*action_loads())
+    )
+
+
+def carried_condition(meeting: Meeting) -> ColumnElement[bool]:
+    """Open actions of earlier live meetings of meeting's series (with Meeting joined)."""
+    return and_(
+        ActionItem.status == ActionStatus.OPEN,
+        Meeting.series_id == meeting.series_id,
+        Meeting.number < meeting.number,
+        Meeting.deleted_at.is_(None),
+    )
+
+
+def meeting_actions(
+    session: Session, meeting: Meeting, item_ids: set[int]
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """(carried, own): the open actions carried from earlier meetings of the series, oldest
+    meeting first, and the actions of this meeting or its agenda, oldest first.
+
+    One query with its related rows for both, so the loads of owners, deliverables and
+    topics run once rather than twice.
+    """
+    own = (ActionItem.meeting_id == meeting.id) | ActionItem.agenda_item_id.in_(
+        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    )
+    rows = list(
+        session.scalars(
+            select(ActionItem)
+            .join(Meeting, ActionItem.meeting_id == Meeting.id)
+            .where(own | carried_condition(meeting))
+            .order_by(Meeting.number, ActionItem.due_date, ActionItem.id)
+            .options(*action_loads())
+        )
+    )
+    carried = [a for a in rows if is_carried(a, meeting)]
+    mine = sorted(
+        (a for a in rows if a.meeting_id == meeting.id or a.agenda_item_id in item_ids),
+        key=lambda a: (a.created_at, a.id),
+    )
+    return carried, mine
+
+
+def is_carried(action: ActionItem, meeting: Meeting) -> bool:
+    """Whether action is an open one from an earlier live meeting of meeting's series."""
+    origin = action.meeting
+    return (
+        action.status == ActionStatus.OPEN
+        and origin.series_id == meeting.series_id
+        and origin.number is not None
+        and meeting.number is not None
+        and origin.number < meeting.number
+        and origin.deleted_at is None
     )
 
 
@@ -145,7 +192,6 @@ def action_loads() -> list[Any]:
 
 def meeting_outcomes(session: Session, meeting: Meeting) -> MeetingOutcomes:
     """Load the meeting's carried actions, agenda outcomes, attendance and lifecycle state."""
-    carried = list(session.scalars(carried_actions_query(meeting)))
     items = list(
         session.scalars(
             select(AgendaItem)
@@ -160,12 +206,7 @@ def meeting_outcomes(session: Session, meeting: Meeting) -> MeetingOutcomes:
         .where(Outcome.agenda_item_id.in_(item_ids))
         .order_by(Outcome.created_at, Outcome.id)
     )
-    actions = session.scalars(
-        select(ActionItem)
-        .where((ActionItem.meeting_id == meeting.id) | ActionItem.agenda_item_id.in_(item_ids))
-        .order_by(ActionItem.created_at, ActionItem.id)
-        .options(*action_loads())
-    )
+    carried, actions = meeting_actions(session, meeting, {item.id for item in items})
     by_item = {item.id: AgendaOutcomes(item) for item in items}
     for outcome in outcomes:
         by_item[outcome.agenda_item_id].outcomes.append(outcome)
