@@ -40,7 +40,8 @@ def sqlite_tuning(busy_ms: int, synchronous: str = "NORMAL") -> Callable[[Any, A
     """A connect hook running sqlite_pragmas with this busy timeout and synchronous level."""
     level = synchronous.upper()
     if level not in SYNCHRONOUS_LEVELS:
-        raise ValueError(f"TRACKER_SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_LEVELS)}")
+        allowed = ", ".join(SYNCHRONOUS_LEVELS)
+        raise ValueError(f"TRACKER_SQLITE_SYNCHRONOUS must be one of {allowed}")
 
     def tune(dbapi_connection: Any, connection_record: Any) -> None:
         sqlite_pragmas(dbapi_connection, connection_record, busy_ms, level)
