@@ -47,6 +47,8 @@ class Config:
     TRACKER_DB_CONNECT_TIMEOUT = env_float("TRACKER_DB_CONNECT_TIMEOUT", 3)
     TRACKER_DB_STATEMENT_TIMEOUT = env_float("TRACKER_DB_STATEMENT_TIMEOUT", 5)
     TRACKER_SQLITE_BUSY_TIMEOUT = env_float("TRACKER_SQLITE_BUSY_TIMEOUT", 5)
+    # SQLite's synchronous pragma: NORMAL survives a crash of the app (WAL), FULL a power cut too.
+    TRACKER_SQLITE_SYNCHRONOUS = os.environ.get("TRACKER_SQLITE_SYNCHRONOUS", "NORMAL")
     TRACKER_PUBLIC_READ = env_bool("TRACKER_PUBLIC_READ", True)
     TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "")
     TRACKER_FEED_PAST_DAYS = env_int("TRACKER_FEED_PAST_DAYS", 30)
@@ -138,6 +140,8 @@ class TestConfig(Config):
     TRUSTED_HOSTS = None
     # Pages are rendered fresh in tests; tests/test_page_cache.py switches the cache on.
     TRACKER_PAGE_CACHE = False
+    # A throw-away database needs no durability: no fsync when SQLite checkpoints or closes.
+    TRACKER_SQLITE_SYNCHRONOUS = "OFF"
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -19,11 +19,13 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import URLSafeTimedSerializer
 
-from tests import factories
+from tests import factories, speedups
 from tests.databases import BACKENDS, DatabaseServer, clean_slate, require_postgres
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, User
+
+speedups.install()
 
 DATABASE_FIXTURES = ("database_url", "empty_database_url")
 BROWSER_DIR = Path(__file__).parent / "browser"
@@ -95,9 +97,27 @@ def build_app(tmp_path: Path, **overrides: Any) -> Flask:
     overrides.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'test.sqlite3'}")
     app = create_app("testing", **overrides)
     app.test_client_class = CSRFClient
+    if overrides["SQLALCHEMY_DATABASE_URI"] not in SCHEMA_READY:
+        with app.app_context():
+            db.create_all()
+    return app
+
+
+# URLs whose database already holds the models' schema (a copied SQLite template, the
+# worker's PostgreSQL schema database): build_app skips create_all's table-by-table check.
+SCHEMA_READY: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the models' schema, made once per worker and copied per test."""
+    path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     with app.app_context():
         db.create_all()
-    return app
+        db.session.remove()
+        db.engine.dispose()
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -112,10 +132,15 @@ def postgres_server(worker_id: str) -> Iterator[DatabaseServer]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty-of-rows database with the models' schema: SQLite file or PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    require_postgres()
-    server: DatabaseServer = request.getfixturevalue("postgres_server")
-    return server.schema_database()
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        url = f"sqlite:///{target}"
+    else:
+        require_postgres()
+        server: DatabaseServer = request.getfixturevalue("postgres_server")
+        url = server.schema_database()
+    SCHEMA_READY.add(url)
+    return url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -40,3 +40,23 @@ def test_private_read_setting(tmp_path):
     response = client.get("/organisations/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.get("/login").status_code == 200
+
+
+@pytest.mark.parametrize(("level", "number"), [("NORMAL", 1), ("full", 2), ("OFF", 0)])
+def test_sqlite_synchronous_setting_reaches_every_connection(tmp_path, level, number):
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, TRACKER_SQLITE_SYNCHRONOUS=level)
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == number
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_unknown_sqlite_synchronous_level_is_refused_at_start(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    with pytest.raises(ValueError, match="TRACKER_SQLITE_SYNCHRONOUS"):
+        create_app("testing", SQLALCHEMY_DATABASE_URI=url, TRACKER_SQLITE_SYNCHRONOUS="sometimes")

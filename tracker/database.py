@@ -19,7 +19,8 @@ def register(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             busy_ms = int(float(app.config["TRACKER_SQLITE_BUSY_TIMEOUT"]) * 1000)
-            event.listen(engine, "connect", sqlite_tuning(busy_ms))
+            synchronous = str(app.config["TRACKER_SQLITE_SYNCHRONOUS"])
+            event.listen(engine, "connect", sqlite_tuning(busy_ms, synchronous))
         if engine.dialect.name == "postgresql":
             event.listen(
                 engine,
@@ -32,16 +33,25 @@ def register(app: Flask) -> None:
             event.listen(engine, "connect", postgresql_utc)
 
 
-def sqlite_tuning(busy_ms: int) -> Callable[[Any, Any], None]:
-    """A connect hook running sqlite_pragmas with this busy timeout in milliseconds."""
+SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
+def sqlite_tuning(busy_ms: int, synchronous: str = "NORMAL") -> Callable[[Any, Any], None]:
+    """A connect hook running sqlite_pragmas with this busy timeout and synchronous level."""
+    level = synchronous.upper()
+    if level not in SYNCHRONOUS_LEVELS:
+        allowed = ", ".join(SYNCHRONOUS_LEVELS)
+        raise ValueError(f"TRACKER_SQLITE_SYNCHRONOUS must be one of {allowed}")
 
     def tune(dbapi_connection: Any, connection_record: Any) -> None:
-        sqlite_pragmas(dbapi_connection, connection_record, busy_ms)
+        sqlite_pragmas(dbapi_connection, connection_record, busy_ms, level)
 
     return tune
 
 
-def sqlite_pragmas(dbapi_connection: Any, connection_record: Any, busy_ms: int = 5000) -> None:
+def sqlite_pragmas(
+    dbapi_connection: Any, connection_record: Any, busy_ms: int = 5000, synchronous: str = "NORMAL"
+) -> None:
     """WAL mode, a busy timeout and enforced foreign keys on every SQLite connection."""
     # lower() (and so ilike) folds only ASCII in SQLite but all of Unicode in PostgreSQL.
     dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
@@ -52,7 +62,7 @@ def sqlite_pragmas(dbapi_connection: Any, connection_record: Any, busy_ms: int =
     cursor.execute("PRAGMA journal_mode")
     if cursor.fetchone()[0] not in ("memory",):
         cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.close()
 
 

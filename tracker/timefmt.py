@@ -28,8 +28,9 @@ def is_zone(name: str) -> bool:
     return (name in all_zones() and "/" in name) or name == "UTC"
 
 
+@lru_cache(maxsize=1)
 def zone_choices() -> list[tuple[str, str]]:
-    """Select-field choices of the IANA zones, grouped by region order."""
+    """Select-field choices of the IANA zones, grouped by region order (one shared list)."""
     return [(z, z.replace("_", " ")) for z in sorted(z for z in all_zones() if is_zone(z))]
 
 
