@@ -271,11 +271,11 @@ def test_the_slot_is_shown_in_the_voters_own_zone(
     login_as(client, factories.make_user(Role.VIEWER, timezone="America/New_York"))
     page = client.get(f"/meetings/{meeting.id}/poll").get_data(as_text=True)
     # 15:00 in Sofia in January is 08:00 in New York, the reader's zone.
-    assert "08:00 New York" in page
+    assert "08:00 your time (New York)" in page
     assert "15:00 Sofia" in page  # beside it, the meeting's own zone and the partners'
     switch_user(client, factories.make_user(Role.VIEWER, timezone="Asia/Tokyo"))
     page = client.get(f"/meetings/{meeting.id}/poll").get_data(as_text=True)
-    assert "22:00 Tokyo" in page and "08:00 New York" not in page
+    assert "22:00 your time (Tokyo)" in page and "08:00 your time (New York)" not in page
 
 
 def test_the_helpers_warnings_stand_beside_each_slot(

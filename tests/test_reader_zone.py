@@ -14,6 +14,7 @@ from tests.factories import (
     make_deliverable,
     make_meeting,
     make_organisation,
+    make_person,
     make_series,
     make_topic,
     make_user,
@@ -174,11 +175,13 @@ def test_a_chosen_zone_wins_over_the_browsers(client, board):
 
 
 def test_the_account_setting_wins_over_the_cookie(client, board):
-    user = make_user(Role.VIEWER, timezone="Asia/Tokyo")
+    # A member of the meeting's organisation: "My work" at / lists the meeting too.
+    person = make_person(organisation_id=board["organisation"])
+    user = make_user(Role.VIEWER, timezone="Asia/Tokyo", person_id=person.id)
     db.session.commit()
     login_as(client, user)
     client.set_cookie(CHOSEN_COOKIE, "America/New_York")
-    for url in page_urls(board):
+    for url in [*page_urls(board), "/next"]:
         page = body(client.get(url))
         assert TOKYO in page and "New York" not in page, url
 

@@ -32,8 +32,12 @@ from tracker.models import (
     MeetingStatus,
     Organisation,
     Person,
+    PollAnswer,
+    PollSlot,
+    PollVote,
     Role,
     Series,
+    TimePoll,
     Topic,
 )
 
@@ -98,6 +102,16 @@ def add_long_words() -> dict[str, int]:
     }
 
 
+def add_time_poll(meeting: Meeting, voter: Any) -> None:
+    """Three candidate slots a week apart around the meeting's time, the first answered yes."""
+    length = meeting.ends_at - meeting.starts_at
+    starts = [meeting.starts_at + timedelta(days=7 * n) for n in range(3)]
+    poll = TimePoll(meeting=meeting, created_by=voter)
+    poll.slots = [PollSlot(starts_at=start, ends_at=start + length) for start in starts]
+    poll.slots[0].votes.append(PollVote(user=voter, answer=PollAnswer.YES))
+    db.session.add(poll)
+
+
 def seed(app: Flask) -> dict[str, int]:
     """Demo data, an admin and an organiser; the ids the page table needs."""
     with app.app_context():
@@ -125,6 +139,12 @@ def seed(app: Flask) -> dict[str, int]:
         )
         # An agenda item of that meeting, for pages about one item of its agenda.
         ids["agenda_item"] = first_id(AgendaItem, AgendaItem.meeting_id == ids["meeting"])
+        # A time poll with an answer on the next planned meeting and on the long-word meeting.
+        ids["poll_meeting"] = first_id(
+            Meeting, Meeting.series_id == demo_series, Meeting.status == MeetingStatus.PLANNED
+        )
+        for meeting_id in (ids["poll_meeting"], ids["long_meeting"]):
+            add_time_poll(db.session.get(Meeting, meeting_id), admin)
         db.session.commit()
         db.session.remove()
     return ids

@@ -62,6 +62,8 @@ TEXT_ARGUMENTS: dict[str, Callable[[Flask], str]] = {
     "kind": lambda app: "meeting_invitation",
 }
 # Detail pages also visited with the record whose name is one 200-character word.
+# Endpoints whose record must be a particular one: the meeting with a time poll.
+ENDPOINT_ARGUMENTS = {"polls.detail": {"meeting_id": "poll_meeting"}}
 LONG_WORD_ARGUMENTS = {
     "meeting_id": "long_meeting",
     "organisation_id": "long_organisation",
@@ -121,6 +123,7 @@ def targets(app: Flask) -> list[Target]:
     found: list[Target] = []
     for endpoint, rule in page_rules(app).items():
         arguments = {name: URL_ARGUMENTS.get(name, name) for name in sorted(rule.arguments)}
+        arguments.update(ENDPOINT_ARGUMENTS.get(endpoint, {}))
         found.append(
             Target(
                 endpoint,

@@ -95,7 +95,8 @@ def test_plan_a_meeting_and_see_it_at_home(live_app: Any, live_server: str, brow
     assert "15:00 Sofia · 13:00 London" in detail
     assert detail.index("AI skills and education") < detail.index("European AI cluster network")
 
-    page.goto(f"{live_server}/")
+    # Signed in, / is "My work"; the initiative's "What's next" is at /next.
+    page.goto(f"{live_server}/next")
     home = page.inner_text("main")
     assert "Founding the cluster network" in home
     assert "15:00 Sofia · 13:00 London" in home

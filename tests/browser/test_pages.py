@@ -20,9 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 from flask import url_for
 from playwright.sync_api import Error as PlaywrightError
+from sqlalchemy import func, select
 
 from tests.browser import pages
 from tests.browser.conftest import (
+    ADMIN_EMAIL,
     ARTIFACTS,
     ROOT,
     LiveServer,
@@ -33,7 +35,7 @@ from tests.browser.conftest import (
 )
 from tracker import create_app
 from tracker.extensions import db
-from tracker.models import Deliverable, Meeting, utcnow
+from tracker.models import Deliverable, Meeting, User, utcnow
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
 
@@ -181,13 +183,23 @@ def save_readme_screenshots(page: Any, server: LiveServer) -> None:
     """Viewport screenshots for README.md (only when TRACKER_README_SCREENSHOTS=1).
 
     The 200-character test records are soft-deleted first: they are checked already and
-    would only clutter the pictures.
+    would only clutter the pictures. The admin is linked to the demo person who owns the most
+    deliverables, so that the home page ("My work") shows what a member sees.
     """
     README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with server.app.app_context():
         for model, key in ((Meeting, "long_meeting"), (Deliverable, "long_deliverable")):
             record = db.session.get(model, server.ids[key])
             record.deleted_at = utcnow()
+        busiest = db.session.scalar(
+            select(Deliverable.owner_person_id)
+            .where(Deliverable.owner_person_id.is_not(None))
+            .group_by(Deliverable.owner_person_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+        admin = db.session.scalars(select(User).where(User.email == ADMIN_EMAIL)).one()
+        admin.person_id = busiest
         db.session.commit()
         db.session.remove()
     board = "progress.board" if "progress.board" in server.app.view_functions else None

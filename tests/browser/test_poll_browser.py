@@ -105,7 +105,7 @@ def run_poll(live: dict[str, Any], base: str, meeting_id: int, organiser: Any, m
     log_in(member, base, live["member"])
     member.goto(f"{base}/meetings/{meeting_id}/poll")
     # 15:00 in Sofia is 08:00 in New York in January: the member reads their own zone.
-    assert "08:00 New York" in member.inner_text(f"#slot-{first}")
+    assert "08:00 your time (New York)" in member.inner_text(f"#slot-{first}")
     member.check(f"#slot-{first}-no")
     member.check(f"#slot-{second}-yes")
     click_and_wait(member, "button", "Save my answers")
