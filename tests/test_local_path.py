@@ -10,6 +10,9 @@ from tracker.extensions import db
 from tracker.inputs import is_local_path, local_path_or
 from tracker.models import ActionStatus, DeliverableStatus
 
+# One validator and the redirects that use it: no SQL that could differ between databases.
+pytestmark = pytest.mark.sqlite_only
+
 # Each of these leads a browser to another site (or runs script); some passed the old copies.
 HOSTILE = [
     "//evil.example",

@@ -26,6 +26,9 @@ from tracker.outcomes.report import report_markdown
 from tracker.timefmt import when, your_time
 from tracker.zones.reader import BROWSER_COOKIE, CHOSEN_COOKIE, NO_CONVERSION
 
+# Times rendered in the reader's zone: the same simple look-ups on both databases.
+pytestmark = pytest.mark.sqlite_only
+
 # Wed 3 Mar 2027 13:00 UTC: 15:00 in Sofia (EET), 08:00 in New York (EST), 22:00 in Tokyo.
 INSTANT = datetime(2027, 3, 3, 13, 0, tzinfo=UTC)
 SOFIA = "Wed 3 Mar 2027, 15:00 Sofia"
