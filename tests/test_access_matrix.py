@@ -117,6 +117,7 @@ ACCESS: dict[str, str] = {
     "meetings.edit": EDITOR,
     "meetings.delete": EDITOR,
     "scheduling.check": EDITOR,
+    "series.rule_check": EDITOR,
     "deliverables.create": EDITOR,
     "deliverables.edit": EDITOR,
     "deliverables.delete": EDITOR,

@@ -554,3 +554,31 @@ def test_check_these_times_with_bad_input_answers_at_the_field(
     page = organiser_client.post(f"/series/{series.id}/rule", data=data).get_data(as_text=True)
     assert "Enter a date between" in page and 'class="slot-table"' not in page
     assert db.session.get(Series, series.id).rule is None
+
+
+def test_the_rule_forms_script_gets_the_helpers_tables_as_a_fragment(
+    organiser_client: FlaskClient, series: Series
+) -> None:
+    liberation_day = date(date.today().year + 1, 3, 3)
+    data = form_data(
+        frequency="monthly_day",
+        interval="1",
+        month_day="3",
+        first_day=liberation_day.isoformat(),
+        count="3",
+    )
+    response = organiser_client.get(f"/series/{series.id}/rule/check", query_string=data)
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in fragment
+    assert fragment.count('class="slot-table"') == 3
+    assert "public holiday: Liberation Day" in fragment
+    incomplete = organiser_client.get(
+        f"/series/{series.id}/rule/check", query_string=form_data(first_day="")
+    )
+    assert incomplete.status_code == 400
+    assert "Complete the rule" in incomplete.get_data(as_text=True)
+    hostile = organiser_client.get(
+        f"/series/{series.id}/rule/check", query_string=form_data(interval="9" * 20)
+    )
+    assert hostile.status_code == 400
+    assert db.session.get(Series, series.id).rule is None

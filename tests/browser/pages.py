@@ -28,6 +28,7 @@ NON_HTML_ENDPOINTS = {
     "static",
     "main.healthz",
     "scheduling.check",  # an HTML fragment for the meeting form's script, not a page
+    "series.rule_check",  # an HTML fragment for the rule form's script, not a page
 }
 # URLs ending like this are downloads or data, not pages.
 NON_HTML_SUFFIXES = (

@@ -207,6 +207,23 @@ def rule(series_id: int) -> str | Response | tuple[str, int]:
     return render_template("series/rule.html", form=form, refusal=None, **context)
 
 
+@bp.route("/<int:series_id>/rule/check")
+@editor_required
+def rule_check(series_id: int) -> tuple[str, int]:
+    """The helper's tables for the next meetings of the rule in the query string (an HTML
+    fragment the rule form's script fetches as the organiser types); 400 for an incomplete rule,
+    200 with what to enter when nothing was sent."""
+    series = db.get_or_404(Series, series_id)
+    form = SeriesRuleForm(formdata=request.args, meta={"csrf": False})
+    if not form.validate():
+        # Nothing entered yet is not bad input: the answer then says what to enter.
+        return render_template(
+            "series/_rule_checks.html", checks=None
+        ), 400 if request.args else 200
+    checks = rule_checks(db.session, series, form.values(), reader_zone(), utcnow())
+    return render_template("series/_rule_checks.html", checks=checks), 200
+
+
 @bp.route("/<int:series_id>/meetings/<int:meeting_id>/skip", methods=["POST"])
 @editor_required
 def skip(series_id: int, meeting_id: int) -> Response | tuple[str, int]:
