@@ -1,15 +1,14 @@
 // Meeting form: the scheduling helper refreshes its table as the organiser types, by fetching
-// the HTML fragment from /scheduling/check. Without JavaScript the "Check this time" button
-// sends the form back with the same table, and a suggestion's button fills in the time.
+// the HTML fragment from /scheduling/check (live_fragment.js). Without JavaScript the "Check
+// this time" button sends the form back with the same table, and a suggestion's button fills
+// in the time.
 (function () {
   "use strict";
   var helper = document.querySelector("[data-slot-helper]");
-  if (!helper || !window.fetch) return;
+  if (!helper || !window.fetch || !window.trackerLiveFragment) return;
   var form = helper.closest("form");
   var results = helper.querySelector("[data-slot-results]");
   if (!form || !results) return;
-  var timer = null;
-  var latest = 0;
 
   function value(name) {
     var field = form.elements.namedItem(name);
@@ -28,29 +27,9 @@
     return params.toString();
   }
 
-  function refresh() {
-    var ticket = ++latest;
-    helper.setAttribute("aria-busy", "true");
-    fetch(helper.getAttribute("data-check-url") + "?" + query(), {
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" }
-    }).then(function (response) {
-      return response.text().then(function (html) { return { ok: response.status < 500, html: html }; });
-    }).then(function (answer) {
-      // An older answer arriving after a newer one must not overwrite it.
-      if (ticket !== latest || !answer.ok) return;
-      results.innerHTML = answer.html;
-    }).catch(function () {
-      // Offline or server gone: the "Check this time" button still works.
-    }).then(function () {
-      if (ticket === latest) helper.removeAttribute("aria-busy");
-    });
-  }
-
-  function later() {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(refresh, 300);
-  }
+  var live = window.trackerLiveFragment(helper, results, helper.getAttribute("data-check-url"), query);
+  var refresh = live.refresh;
+  var later = live.later;
 
   function watched(target) {
     var name = target.name || "";
