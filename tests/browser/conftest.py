@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -160,11 +161,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         TRACKER_RATE_LIMITS=False,
     )
     ids = seed(app)
+    with serving(app) as url:
+        yield LiveServer(app=app, url=url, ids=ids)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve app on 127.0.0.1 and a free port from a background thread; yields its base URL."""
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", ids=ids)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -4,17 +4,15 @@ approve, and check that only the status of an action can change afterwards."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories
-from tests.browser.conftest import artifacts_dir, env_flag
+from tests.browser.conftest import artifacts_dir, env_flag, serving
 from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.models import ActionItem, Meeting, MinutesApproval, Role
@@ -54,16 +52,8 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
         ids = {"email": user.email, "first": first.id, "austria": austria.id, "serbia": serbia.id}
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, **ids}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as url:
+        yield {"url": url, "app": app, **ids}
 
 
 @pytest.fixture

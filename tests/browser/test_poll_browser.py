@@ -3,17 +3,15 @@ their own zone, the organiser picks one and the meeting is set to it and confirm
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories
-from tests.browser.conftest import artifacts_dir, new_context
+from tests.browser.conftest import artifacts_dir, new_context, serving
 from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.meetings.operations import local_to_utc
@@ -46,16 +44,8 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
         ids = {"organiser": organiser.email, "member": member.email, "meeting": meeting.id}
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, **ids}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as url:
+        yield {"url": url, "app": app, **ids}
 
 
 def log_in(page: Any, base: str, email: str) -> None:

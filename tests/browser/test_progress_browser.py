@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories
+from tests.browser.conftest import serving
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import DeliverableStatus, Role
@@ -36,16 +35,8 @@ def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
         facts = {"email": user.email, "deliverable_id": deliverable.id}
         db.session.commit()  # the live server reads through its own connections
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", **facts}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as url:
+        yield {"url": url, **facts}
 
 
 @pytest.fixture

@@ -3,17 +3,15 @@ updates as the organiser types, and a suggestion fills the time in place."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories
 from tests.browser import pages
-from tests.browser.conftest import artifacts_dir, env_flag, new_context
+from tests.browser.conftest import artifacts_dir, env_flag, new_context, serving
 from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.models import Meeting, Role
@@ -46,16 +44,8 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
         ids = {"email": user.email, "series": series.id, "orgs": [o.id for o in orgs]}
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, **ids}
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as url:
+        yield {"url": url, "app": app, **ids}
 
 
 @pytest.fixture
