@@ -58,6 +58,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from tracker.i18n import setup
+
+    setup.register(app)
 
 
 def register_input_guards(app: Flask) -> None:

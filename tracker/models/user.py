@@ -39,6 +39,8 @@ class User(Timestamped, Base):
     )
     # The IANA zone the user reads times in; None means the meeting's or initiative's zone.
     timezone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # The interface language (a tracker.i18n.LANGUAGES code); None: the picker's or browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(16), default=None)
     # When the user last opened "My work", and the visit before that (tracker.main.visits):
     # bookkeeping written outside the audit trail, at most once per VISIT_GAP.
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -1,0 +1,23 @@
+"""Flask-Babel for this app: the language selector, the catalogs and <html lang>."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from tracker.extensions import babel
+from tracker.i18n import LANGUAGES
+from tracker.i18n.catalogs import compile_catalogs
+from tracker.i18n.locale import html_lang, select_language
+
+
+def register(app: Flask) -> None:
+    """Compile stale catalogs, bind Flask-Babel and give templates the language."""
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_language)
+
+    @app.context_processor
+    def language_for_templates() -> dict[str, Any]:
+        code = select_language()
+        return {"language": code, "html_lang": html_lang(code), "languages": LANGUAGES}
