@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
     """Compile stale catalogs, bind Flask-Babel and give templates the language."""
     compile_catalogs()
     babel.init_app(app, locale_selector=select_language)
+    # {% trans %} blocks collapse their whitespace, as pybabel extracts them (babel.cfg).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor
     def language_for_templates() -> dict[str, Any]:
