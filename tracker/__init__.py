@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth import bp as auth_bp
     from tracker.calendar import bp as calendar_bp
     from tracker.deliverables import bp as deliverables_bp
+    from tracker.i18n.routes import bp as i18n_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
     from tracker.notify import bp as notify_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         notify_bp,
         archive_bp,
         zones_bp,
+        i18n_bp,
         scheduling_bp,
         styleguide_bp,
     ):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from tracker.counters import read_counter
 from tracker.extensions import db
+from tracker.i18n.locale import from_accept_language
 from tracker.lru import LockedLRU
 from tracker.models import utcnow
 from tracker.models.changes import DATA
@@ -76,7 +77,8 @@ def login_key() -> str | None:
 def cache_key(version: int) -> tuple[Any, ...]:
     """The page's identity: path with query, data version, the current minute, the reader's
     zone (chosen or the browser's: pages show local times in it; a bad cookie counts as none),
-    the reader's other cookies and the login."""
+    the reader's other cookies (the language picker's among them), the browser's language and
+    the login."""
     minute = utcnow().strftime("%Y%m%d%H%M")
     zone = cookie_zone(request.cookies)
     return (
@@ -87,6 +89,7 @@ def cache_key(version: int) -> tuple[Any, ...]:
         zone.zone,
         zone.source,
         reader_cookies(),
+        from_accept_language(),
         login_key(),
     )
 

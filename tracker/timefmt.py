@@ -1,4 +1,5 @@
-"""Times for people: a meeting's instant in its own zone and in its participants' zones."""
+"""Times for people: a meeting's instant in its own zone and in its participants' zones, in
+the reader's language (weekday, month and city names and the date's order come from Babel)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import format_date, format_skeleton, get_timezone_location
+from flask_babel import get_locale
+
+from tracker.i18n import DEFAULT_LANGUAGE, _
+
+# The Babel locale each language formats dates with: German as written in Austria (Jänner).
+FORMAT_LOCALES = {"de": "de_AT", "en": "en_GB"}
+
+
+def language() -> str:
+    """The current request's language (English outside a request)."""
+    found = get_locale()
+    return str(found) if found is not None else DEFAULT_LANGUAGE
+
+
+def format_locale(code: str | None = None) -> str:
+    """The Babel locale to format dates in for a language (default: the current one)."""
+    code = code or language()
+    return FORMAT_LOCALES.get(code, code)
 
 
 @lru_cache(maxsize=1)
@@ -35,13 +56,46 @@ def zone_choices() -> list[tuple[str, str]]:
 
 
 def city(zone: str) -> str:
-    """A zone's city name: Europe/Sofia -> Sofia, America/New_York -> New York."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+    """A zone's city name in the reader's language: Europe/Vienna -> Vienna, Wien, Беч."""
+    code = language()
+    if code == DEFAULT_LANGUAGE or zone == "UTC":
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+    return localised_city(zone, format_locale(code))
+
+
+@lru_cache(maxsize=4096)
+def localised_city(zone: str, locale: str) -> str:
+    """Babel's exemplar city of a zone in a locale (its own name where Babel has none)."""
+    return str(get_timezone_location(zone, locale=locale, return_city=True))
 
 
 def human_date(value: date) -> str:
-    """Tue 3 Mar 2027."""
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    """Tue 3 Mar 2027; in other languages their own order: Di., 3. März 2027."""
+    code = language()
+    if code == DEFAULT_LANGUAGE:
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return format_skeleton("yMMMEd", value, locale=format_locale(code))
+
+
+def weekday_short(value: date) -> str:
+    """Tue, Di., вт."""
+    if language() == DEFAULT_LANGUAGE:
+        return f"{value:%a}"
+    return format_date(value, "EEE", locale=format_locale())
+
+
+def weekday_name(value: date) -> str:
+    """Tuesday, Dienstag, вторник."""
+    if language() == DEFAULT_LANGUAGE:
+        return f"{value:%A}"
+    return format_date(value, "EEEE", locale=format_locale())
+
+
+def month_year(value: date) -> str:
+    """Mar 2027, März 2027 (chart ticks)."""
+    if language() == DEFAULT_LANGUAGE:
+        return f"{value:%b %Y}"
+    return format_date(value, "LLL y", locale=format_locale())
 
 
 def human_datetime(instant: datetime, zone: str) -> str:
@@ -76,7 +130,8 @@ def times_across_zones(
         if zone == meeting_zone:
             continue
         local = instant.astimezone(zone_info(zone))
-        label = f"{local:%H:%M}" if local.date() == home.date() else f"{local:%a %H:%M}"
+        clock = f"{local:%H:%M}"
+        label = clock if local.date() == home.date() else f"{weekday_short(local)} {clock}"
         name = city(zone)
         if name not in groups.setdefault(label, []):
             groups[label].append(name)
@@ -116,8 +171,10 @@ def your_time(instant: datetime, zone: str, reader: str | None) -> str:
     local = instant.astimezone(zone_info(reader))
     if local.replace(tzinfo=None) == shown.replace(tzinfo=None):
         return ""
-    clock = f"{local:%H:%M}" if local.date() == shown.date() else f"{local:%a %H:%M}"
-    return f"{clock} your time ({city(reader)})"
+    clock = f"{local:%H:%M}"
+    if local.date() != shown.date():
+        clock = f"{weekday_short(local)} {clock}"
+    return _("%(clock)s your time (%(city)s)", clock=clock, city=city(reader))
 
 
 def when(

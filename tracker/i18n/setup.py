@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from tracker.extensions import babel
 from tracker.i18n import LANGUAGES
@@ -23,3 +23,10 @@ def register(app: Flask) -> None:
     def language_for_templates() -> dict[str, Any]:
         code = select_language()
         return {"language": code, "html_lang": html_lang(code), "languages": LANGUAGES}
+
+    @app.after_request
+    def vary_by_language(response: Response) -> Response:
+        # The same URL reads in another language for another browser or picker cookie.
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
