@@ -62,8 +62,10 @@ def untranslated(catalog: Catalog) -> list[str]:
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-        if message.fuzzy or not all(strings) or len(strings) < (
-            catalog.num_plurals if message.pluralizable else 1
+        if (
+            message.fuzzy
+            or not all(strings)
+            or len(strings) < (catalog.num_plurals if message.pluralizable else 1)
         ):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
@@ -80,10 +82,9 @@ def update_command() -> None:
     and regenerate the English and Serbian Latin catalogs."""
     cli = CommandLineInterface()
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
-    cli.run(
-        ["pybabel", "-q", "extract", "-F", str(TRANSLATIONS / "babel.cfg"), *keywords]
-        + ["--no-wrap", "-o", str(TEMPLATE), str(ROOT)]
-    )
+    mapping = str(TRANSLATIONS / "babel.cfg")
+    output = ["--no-wrap", "-o", str(TEMPLATE), str(ROOT)]
+    cli.run(["pybabel", "-q", "extract", "-F", mapping, *keywords, *output])
     for code in TRANSLATED:
         action = "update" if catalog_path(code).exists() else "init"
         args = ["pybabel", "-q", action, "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", code]
