@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response
+from flask_babel import refresh
 
 from tracker.extensions import babel
 from tracker.i18n import LANGUAGES
@@ -18,6 +19,12 @@ def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     # {% trans %} blocks collapse their whitespace, as pybabel extracts them (babel.cfg).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.before_request
+    def language_per_request() -> None:
+        # Flask-Babel keeps the locale on g, which lives as long as the app context: drop it,
+        # so a request never reads in the previous one's language (tests share one context).
+        refresh()
 
     @app.context_processor
     def language_for_templates() -> dict[str, Any]:
