@@ -44,6 +44,19 @@ class CalendarInfo:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The words a feed puts around a meeting's data, in the reader's language.
+
+    English by default; the caller hands in translations (this module knows no Flask). Part of
+    each event's value, so a cached VEVENT is never served in another language.
+    """
+
+    agenda: str = "Agenda:"
+    with_organisations: str = "With %(organisations)s"
+    online: str = "Online: %(url)s"
+
+
+@dataclass(frozen=True)
 class MeetingEvent:
     """Everything one meeting contributes to a VEVENT."""
 
@@ -63,6 +76,7 @@ class MeetingEvent:
     agenda: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     notes: str = ""
+    wording: Wording = Wording()
 
     def __post_init__(self) -> None:
         """Keep the value hashable (it is a cache key) even when handed lists."""
@@ -127,12 +141,13 @@ def meeting_description(event: MeetingEvent) -> str:
     parts: list[str] = []
     if event.agenda:
         lines = [f"{n}. {title}" for n, title in enumerate(event.agenda, start=1)]
-        parts.append("Agenda:\n" + "\n".join(lines))
+        parts.append(event.wording.agenda + "\n" + "\n".join(lines))
     links: list[str] = []
     if event.organisations:
-        links.append("With " + ", ".join(event.organisations))
+        organisations = ", ".join(event.organisations)
+        links.append(event.wording.with_organisations % {"organisations": organisations})
     if event.online_url and event.location:
-        links.append(f"Online: {event.online_url}")
+        links.append(event.wording.online % {"url": event.online_url})
     if event.url:
         links.append(event.url)
     if links:

@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, Session
 
 from tracker.calendar.export import (
@@ -22,8 +24,10 @@ from tracker.calendar.export import (
     STATUS_TENTATIVE,
     DeadlineEvent,
     MeetingEvent,
+    Wording,
 )
 from tracker.counters import read_counter
+from tracker.i18n import _
 from tracker.models import (
     ActionItem,
     ActionStatus,
@@ -44,6 +48,7 @@ from tracker.models import (
     utcnow,
 )
 from tracker.models.changes import FEEDS
+from tracker.models.enums import label
 
 UrlFor = Callable[[int], str]
 
@@ -55,8 +60,32 @@ ICAL_STATUS = {
     MeetingStatus.POSTPONED: STATUS_TENTATIVE,
     MeetingStatus.CANCELLED: STATUS_CANCELLED,
 }
-SUMMARY_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def meeting_summary(status: MeetingStatus, title: str) -> str:
+    """The event's title: the meeting's, marked when it is cancelled or postponed."""
+    if status == MeetingStatus.CANCELLED:
+        return _("Cancelled: %(title)s", title=title)
+    if status == MeetingStatus.POSTPONED:
+        return _("Postponed: %(title)s", title=title)
+    return title
+
+
+def feed_wording() -> Wording:
+    """The words around a meeting's data in its feed event, in the current language."""
+    return Wording(
+        agenda=_("Agenda:"),
+        # Formatted by the serializer: _() without values leaves %(...)s for it.
+        with_organisations=_("With %(organisations)s"),
+        online=_("Online: %(url)s"),
+    )
+
+
+def status_word(value: StrEnum) -> str:
+    """A status inside a sentence: its label, lower-cased except in German (nouns keep capitals)."""
+    text = label(value)
+    return text if str(get_locale() or "en").startswith("de") else text.lower()
 
 
 def feed_state(session: Session) -> tuple[str, datetime]:
@@ -188,13 +217,14 @@ def meeting_events(
         name, updated = organisations_by_id[organisation_id]
         organisations[meeting].append(name)
         touched[meeting] = max(updated, touched.get(meeting, updated))
+    wording = feed_wording()
     events = []
     for row in rows:
         last_modified = max(row.updated_at, row.series_updated_at, touched.get(row.id, EPOCH))
         events.append(
             MeetingEvent(
                 uid=row.uid,
-                summary=SUMMARY_PREFIX.get(row.status, "") + row.title,
+                summary=meeting_summary(row.status, row.title),
                 starts_at=row.starts_at,
                 ends_at=row.ends_at,
                 timezone=row.timezone,
@@ -209,6 +239,7 @@ def meeting_events(
                 agenda=tuple(agenda.get(row.id, ())),
                 organisations=tuple(sorted(organisations.get(row.id, ()))),
                 notes=row.description,
+                wording=wording,
             )
         )
     return events
@@ -291,17 +322,26 @@ def deliverable_deadlines(session: Session, scope: DeadlineScope) -> list[Deadli
     for row in session.execute(query):
         dropped = row.status == DeliverableStatus.DROPPED
         published = row.status == DeliverableStatus.PUBLISHED
-        prefix = "Dropped: " if dropped else "Done: " if published else "Due: "
+        if dropped:
+            summary = _("Dropped: %(title)s", title=row.title)
+        elif published:
+            summary = _("Done: %(title)s", title=row.title)
+        else:
+            summary = _("Due: %(title)s", title=row.title)
         events.append(
             DeadlineEvent(
                 uid=deadline_uid(row.id),
-                summary=prefix + row.title,
+                summary=summary,
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(row.updated_at, row.lead_updated_at),
                 url=scope.urls.deliverable(row.id),
-                category="Deliverables",
-                notes=f"Led by {row.lead}. Status: {row.status.value.replace('_', ' ')}.",
+                category=_("Deliverables"),
+                notes=_(
+                    "Led by %(lead)s. Status: %(status)s.",
+                    lead=row.lead,
+                    status=status_word(row.status),
+                ),
                 status=STATUS_CANCELLED if dropped else STATUS_CONFIRMED,
                 sequence=row.deadline_sequence,
             )
@@ -345,13 +385,21 @@ def milestone_deadlines(session: Session, scope: DeadlineScope) -> list[Deadline
         events.append(
             DeadlineEvent(
                 uid=milestone_uid(row.id),
-                summary=("Done: " if row.done else "Milestone: ") + short(row.title),
+                summary=(
+                    _("Done: %(title)s", title=short(row.title))
+                    if row.done
+                    else _("Milestone: %(title)s", title=short(row.title))
+                ),
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(changed),
                 url=scope.urls.deliverable(row.deliverable_id),
-                category="Milestones",
-                notes=f"Milestone of {row.deliverable}, led by {row.lead}.",
+                category=_("Milestones"),
+                notes=_(
+                    "Milestone of %(deliverable)s, led by %(lead)s.",
+                    deliverable=row.deliverable,
+                    lead=row.lead,
+                ),
                 status=STATUS_CANCELLED if dropped else STATUS_CONFIRMED,
                 sequence=row.sequence,
             )
@@ -402,18 +450,28 @@ def action_deadlines(session: Session, scope: DeadlineScope) -> list[DeadlineEve
         changed = [row.created_at, row.owner_updated_at]
         if row.closed_at is not None:
             changed.append(row.closed_at)
-        owner = f"{row.owner} ({row.person})" if row.person else row.owner
-        prefix = {ActionStatus.DONE: "Done: ", ActionStatus.DROPPED: "Dropped: "}
+        owner = f"{row.owner} ({row.person})" if row.person else row.owner  # names only
+        text = short(row.text)
+        if row.status == ActionStatus.DONE:
+            summary = _("Done: %(title)s", title=text)
+        elif row.status == ActionStatus.DROPPED:
+            summary = _("Dropped: %(title)s", title=text)
+        else:
+            summary = _("Action: %(title)s", title=text)
         events.append(
             DeadlineEvent(
                 uid=action_uid(row.id),
-                summary=prefix.get(row.status, "Action: ") + short(row.text),
+                summary=summary,
                 due=row.due_date,
                 created=row.created_at,
                 last_modified=max(changed),
                 url=scope.urls.meeting_outcomes(row.meeting_id),
-                category="Actions",
-                notes=f"Owner: {owner}. Status: {row.status.value}.",
+                category=_("Actions"),
+                notes=_(
+                    "Owner: %(owner)s. Status: %(status)s.",
+                    owner=owner,
+                    status=status_word(row.status),
+                ),
                 status=STATUS_CANCELLED if row.status == ActionStatus.DROPPED else STATUS_CONFIRMED,
                 sequence=row.sequence,
             )

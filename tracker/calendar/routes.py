@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import is_resource_modified
@@ -37,6 +38,8 @@ from tracker.calendar.operations import (
     window_start,
 )
 from tracker.extensions import db, login_manager
+from tracker.i18n import DEFAULT_LANGUAGE, _
+from tracker.i18n.locale import known
 from tracker.lru import LockedLRU
 from tracker.models import Meeting, Organisation, Series, User, utcnow
 
@@ -125,8 +128,8 @@ def all_meetings_feed() -> Feed:
     """Every meeting of every series."""
     return meetings_feed(
         "meetings",
-        "Borderless AI meetings",
-        "All meetings of the Borderless AI Initiative, from the tracker.",
+        _("Borderless AI meetings"),
+        _("All meetings of the Borderless AI Initiative, from the tracker."),
         "borderless-ai-meetings.ics",
     )
 
@@ -136,8 +139,8 @@ def series_feed(series_id: int) -> Feed:
     series = db.get_or_404(Series, series_id)
     return meetings_feed(
         f"series-{series.id}",
-        f"{series.name} meetings",
-        f"Meetings of the series {series.name}, from the Borderless AI tracker.",
+        _("%(series)s meetings", series=series.name),
+        _("Meetings of the series %(series)s, from the Borderless AI tracker.", series=series.name),
         f"series-{file_name(series.name)}.ics",
         series_id=series.id,
     )
@@ -148,8 +151,11 @@ def organisation_feed(organisation_id: int) -> Feed:
     organisation = db.get_or_404(Organisation, organisation_id)
     return meetings_feed(
         f"organisation-{organisation.id}",
-        f"{organisation.name}: Borderless AI meetings",
-        f"Meetings {organisation.name} takes part in, from the Borderless AI tracker.",
+        _("%(organisation)s: Borderless AI meetings", organisation=organisation.name),
+        _(
+            "Meetings %(organisation)s takes part in, from the Borderless AI tracker.",
+            organisation=organisation.name,
+        ),
         f"organisation-{file_name(organisation.short_name)}.ics",
         organisation_id=organisation.id,
     )
@@ -187,16 +193,19 @@ def deadlines_feed(organisation_id: int | None = None, *, drafts: bool = False) 
     if organisation is None:
         feed = Feed(
             "deadlines-drafts" if drafts else "deadlines",
-            "Borderless AI deadlines",
-            "Due dates of the Borderless AI Initiative's deliverables, milestones and actions.",
+            _("Borderless AI deadlines"),
+            _("Due dates of the Borderless AI Initiative's deliverables, milestones and actions."),
             "borderless-ai-deadlines.ics",
             build,
         )
     else:
         feed = Feed(
             f"organisation-{organisation.id}-deadlines{'-drafts' if drafts else ''}",
-            f"{organisation.name}: Borderless AI deadlines",
-            f"Deliverables {organisation.name} leads, their milestones, and its actions.",
+            _("%(organisation)s: Borderless AI deadlines", organisation=organisation.name),
+            _(
+                "Deliverables %(organisation)s leads, their milestones, and its actions.",
+                organisation=organisation.name,
+            ),
             f"organisation-{file_name(organisation.short_name)}-deadlines.ics",
             build,
         )
@@ -242,17 +251,22 @@ def personal_feed(user: User, all_meetings: bool) -> Feed:
 
     feed = Feed(
         f"user-{user.id}-{person_id}-{organisation_id}-{'all' if all_meetings else 'mine'}",
-        "My Borderless AI calendar",
-        "My meetings, actions and deadlines in the Borderless AI Initiative.",
+        _("My Borderless AI calendar"),
+        _("My meetings, actions and deadlines in the Borderless AI Initiative."),
         "my-borderless-ai-calendar.ics",
         build,
     )
     return feed
 
 
+def current_language() -> str:
+    """The language the feed is written in: the request's, or the one forced for its owner."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
 def not_found() -> Response:
     """A plain-text 404 for calendar clients, which cannot use an HTML page."""
-    return Response("Not found.\n", status=404, content_type="text/plain; charset=utf-8")
+    return Response(_("Not found.") + "\n", status=404, content_type="text/plain; charset=utf-8")
 
 
 def hidden_in_private_mode() -> bool:
@@ -264,6 +278,9 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     """The feed with ETag and Last-Modified, or 304 if the client's copy is current.
 
     The counter is read before the events, so a cached body is never older than its ETag.
+    The body's text is in the current language, so the language is part of the ETag (and so of
+    the cache key). A public feed's language comes from the request (account, cookie or
+    Accept-Language), hence its Vary; a private one's is its owner's (see owner_language).
     """
     version, changed_at = feed_state(db.session)
     today = utcnow().date()
@@ -272,9 +289,11 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     since = window_start(today, past_days)
     until = window_end(today, future_months)
     base = base_url()
+    language = current_language()
     fingerprint = "|".join(
         (
             FORMAT_VERSION,
+            language,
             feed.key,
             version,
             since.date().isoformat(),
@@ -283,7 +302,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
             str(current_app.config["TRACKER_FEED_REFRESH_MINUTES"]),
         )
     )
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    etag = f"{language}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"
     # Calendar apps send Accept-Encoding: gzip; a feed compresses about twentyfold. Each
     # encoding is its own representation with its own ETag (RFC 9110 8.8.3).
     # quality() honours q=0, which means "not acceptable" (RFC 9110 12.5.3).
@@ -297,7 +316,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
         "Content-Disposition": content_disposition(
             "attachment" if attachment else "inline", feed.filename
         ),
-        "Vary": "Accept-Encoding",
+        "Vary": "Accept-Encoding" if private else "Accept-Encoding, Accept-Language, Cookie",
     }
     if private:
         headers["Referrer-Policy"] = "no-referrer"
@@ -399,60 +418,73 @@ def meeting_ics(meeting_id: int) -> Response:
     return serve(single_meeting_feed(meeting_id), attachment=True)
 
 
-def token_user_or_404(token: str) -> None:
-    """Refuse unknown, revoked and deactivated tokens with a plain 404."""
-    if user_for_token(db.session, token) is None:
+def token_user_or_404(token: str) -> User:
+    """The owner of a secret address; unknown, revoked and deactivated tokens get a plain 404."""
+    user = user_for_token(db.session, token)
+    if user is None:
         abort(404)
+    return user
+
+
+def owner_language(user: User) -> str:
+    """The language of a secret address's feeds: its owner's, else English.
+
+    Calendar apps fetch these without the owner's cookies or session, so the request says
+    nothing reliable about the reader.
+    """
+    return known(user.language) or DEFAULT_LANGUAGE
+
+
+def serve_private(user: User, make_feed: Callable[[], Feed]) -> Response:
+    """A feed through a secret address, named and written in the owner's language."""
+    with force_locale(owner_language(user)):
+        return serve(make_feed(), private=True)
 
 
 @bp.route("/feeds/private/<token>/meetings.ics")
 @public_endpoint
 def private_meetings_ics(token: str) -> Response:
     """All meetings, through a user's secret address."""
-    token_user_or_404(token)
-    return serve(all_meetings_feed(), private=True)
+    return serve_private(token_user_or_404(token), all_meetings_feed)
 
 
 @bp.route("/feeds/private/<token>/series/<int:series_id>.ics")
 @public_endpoint
 def private_series_ics(token: str, series_id: int) -> Response:
     """One series' meetings, through a user's secret address."""
-    token_user_or_404(token)
-    return serve(series_feed(series_id), private=True)
+    return serve_private(token_user_or_404(token), lambda: series_feed(series_id))
 
 
 @bp.route("/feeds/private/<token>/organisations/<int:organisation_id>.ics")
 @public_endpoint
 def private_organisation_ics(token: str, organisation_id: int) -> Response:
     """An organisation's meetings, through a user's secret address."""
-    token_user_or_404(token)
-    return serve(organisation_feed(organisation_id), private=True)
+    return serve_private(token_user_or_404(token), lambda: organisation_feed(organisation_id))
 
 
 @bp.route("/feeds/private/<token>/organisations/<int:organisation_id>/deadlines.ics")
 @public_endpoint
 def private_organisation_deadlines_ics(token: str, organisation_id: int) -> Response:
     """What an organisation leads or owns, through a user's secret address."""
-    token_user_or_404(token)
-    return serve(deadlines_feed(organisation_id, drafts=True), private=True)
+    return serve_private(
+        token_user_or_404(token), lambda: deadlines_feed(organisation_id, drafts=True)
+    )
 
 
 @bp.route("/feeds/private/<token>/mine.ics")
 @public_endpoint
 def private_mine_ics(token: str) -> Response:
     """A user's own feed through their secret address; ?meetings=all for every meeting."""
-    user = user_for_token(db.session, token)
-    if user is None:
-        abort(404)
-    return serve(personal_feed(user, request.args.get("meetings") == "all"), private=True)
+    user = token_user_or_404(token)
+    all_meetings = request.args.get("meetings") == "all"
+    return serve_private(user, lambda: personal_feed(user, all_meetings))
 
 
 @bp.route("/feeds/private/<token>/deadlines.ics")
 @public_endpoint
 def private_deadlines_ics(token: str) -> Response:
     """Deliverable deadlines, through a user's secret address."""
-    token_user_or_404(token)
-    return serve(deadlines_feed(drafts=True), private=True)
+    return serve_private(token_user_or_404(token), lambda: deadlines_feed(drafts=True))
 
 
 @dataclass(frozen=True)
@@ -497,10 +529,10 @@ def feed_links(token: str | None) -> list[FeedLink]:
         return url_for(private, token=token, **values)
 
     links = [
-        feed_link("all", "All meetings", path(".meetings_ics", ".private_meetings_ics")),
+        feed_link("all", _("All meetings"), path(".meetings_ics", ".private_meetings_ics")),
         feed_link(
             "deadlines",
-            "All deadlines: deliverables, milestones and actions",
+            _("All deadlines: deliverables, milestones and actions"),
             path(".deadlines_ics", ".private_deadlines_ics"),
         ),
     ]
@@ -508,7 +540,7 @@ def feed_links(token: str | None) -> list[FeedLink]:
         links.append(
             feed_link(
                 f"series-{series.id}",
-                f"Series: {series.name}",
+                _("Series: %(series)s", series=series.name),
                 path(".series_ics", ".private_series_ics", series_id=series.id),
             )
         )
@@ -516,7 +548,7 @@ def feed_links(token: str | None) -> list[FeedLink]:
         links.append(
             feed_link(
                 f"organisation-{organisation.id}",
-                f"Organisation: {organisation.name}",
+                _("Organisation: %(organisation)s", organisation=organisation.name),
                 path(
                     ".organisation_ics",
                     ".private_organisation_ics",
@@ -527,7 +559,7 @@ def feed_links(token: str | None) -> list[FeedLink]:
         links.append(
             feed_link(
                 f"organisation-{organisation.id}-deadlines",
-                f"Deadlines of {organisation.name}",
+                _("Deadlines of %(organisation)s", organisation=organisation.name),
                 path(
                     ".organisation_deadlines_ics",
                     ".private_organisation_deadlines_ics",
@@ -543,8 +575,8 @@ def personal_links(token: str) -> list[FeedLink]:
     mine = url_for(".private_mine_ics", token=token)
     every = url_for(".private_mine_ics", token=token, meetings="all")
     return [
-        feed_link("mine", "My calendar: my organisation's meetings", mine),
-        feed_link("mine-all", "My calendar with every meeting", every),
+        feed_link("mine", _("My calendar: my organisation's meetings"), mine),
+        feed_link("mine-all", _("My calendar with every meeting"), every),
     ]
 
 
@@ -582,5 +614,5 @@ def regenerate_token() -> Response:
         return login_manager.unauthorized()  # type: ignore[no-any-return]
     regenerate_feed_token(db.session, current_user, current_app.secret_key)  # type: ignore[arg-type]
     db.session.commit()
-    flash("Your secret feed addresses are new. The old ones no longer work.", "success")
+    flash(_("Your secret feed addresses are new. The old ones no longer work."), "success")
     return redirect(url_for(".subscribe", _anchor="private"))

@@ -11,17 +11,22 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from tracker.i18n import DEFAULT_LANGUAGE
+from tracker.i18n.locale import html_lang, known
 from tracker.models import AuditEvent, Meeting, OutboxMessage, User
 from tracker.notify.recipients import Recipient, wanted
 from tracker.notify.signing import preference_token
 from tracker.timefmt import human_date, human_datetime, zone_info
 
 DEFAULT_BASE_URL = "http://localhost:5000"
+# A calendar file to attach: bytes, or a function making them in the current language.
+Attachment = bytes | Callable[[], bytes] | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,11 @@ def local_date(instant: datetime, zone: str) -> str:
     return human_date(instant.astimezone(zone_info(zone)).date())
 
 
+def recipient_language(recipient: Recipient) -> str:
+    """The language to write to recipient in: theirs if we have it, else English."""
+    return known(recipient.language) or DEFAULT_LANGUAGE
+
+
 def dedupe_key(key: str, recipient: Recipient) -> str:
     """The outbox key of one cause for one recipient."""
     return f"{key}:{recipient.email.lower()}"[:300]
@@ -106,6 +116,8 @@ def render_row(
         "preferences_url": preferences_url,
         "unsubscribe_url": unsubscribe_url,
         "initiative": current_app.config.get("NOTIFY_INITIATIVE_NAME", "Borderless AI Initiative"),
+        # The recipient's language, not the request's (which may be someone else's or none).
+        "html_lang": html_lang(recipient_language(recipient)),
     }
     return {
         "kind": kind,
@@ -179,12 +191,15 @@ def queue(
     key: str,
     recipients: Iterable[Recipient],
     compose: Callable[[Recipient], tuple[str, Body]],
-    ics: bytes | None = None,
+    ics: Attachment = None,
     reply_to: str | None = None,
 ) -> int:
     """Queue one message per recipient who wants this kind; returns how many are new.
 
-    reply_to (the meeting's organiser) overrides MAIL_REPLY_TO.
+    Each message is written in its recipient's language (force_locale needs only the app
+    context, so this works from the CLI too); an ics given as a function is made once per
+    language, since the event's text is translated. reply_to (the meeting's organiser)
+    overrides MAIL_REPLY_TO.
     """
     recipients = wanted(session, recipients, kind)
     keys = {dedupe_key(key, r): r for r in recipients}
@@ -198,7 +213,12 @@ def queue(
         else set()
     )
     rows = []
+    files: dict[str, bytes | None] = {}
     for recipient in (r for k, r in keys.items() if k not in queued):
-        subject, body = compose(recipient)
-        rows.append(render_row(kind, key, recipient, subject, body, ics, reply_to))
+        language = recipient_language(recipient)
+        with force_locale(language):
+            if language not in files:
+                files[language] = ics() if callable(ics) else ics
+            subject, body = compose(recipient)
+            rows.append(render_row(kind, key, recipient, subject, body, files[language], reply_to))
     return insert_rows(session, rows)

@@ -8,8 +8,10 @@ that runs what a write sets off calls them in that order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -17,7 +19,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from tracker.calendar.export import STATUS_CANCELLED, CalendarInfo, MeetingEvent, serialize
-from tracker.calendar.operations import meeting_events
+from tracker.calendar.operations import feed_wording, meeting_events, meeting_summary
 from tracker.models import (
     ActionItem,
     Deliverable,
@@ -29,7 +31,6 @@ from tracker.models import (
     Person,
     utcnow,
 )
-from tracker.models.enums import label
 from tracker.notify import messages
 from tracker.notify.compose import absolute_url, organiser_address, queue
 from tracker.notify.recipients import Recipient, approvers, organisation_people, people_recipients
@@ -72,7 +73,7 @@ def deleted_meeting_ics(meeting: Meeting) -> bytes:
     """A cancelled event for a meeting taken out of the feeds (deleted), one SEQUENCE higher."""
     event = MeetingEvent(
         uid=meeting.uid,
-        summary=f"Cancelled: {meeting.title}",
+        summary=meeting_summary(MeetingStatus.CANCELLED, meeting.title),
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         timezone=meeting.timezone,
@@ -82,12 +83,13 @@ def deleted_meeting_ics(meeting: Meeting) -> bytes:
         last_modified=utcnow(),
         url=absolute_url("meetings.detail", meeting_id=meeting.id),
         location=meeting.location,
+        wording=feed_wording(),
     )
     info = CalendarInfo(meeting.title, f"{meeting.series.name} #{meeting.number}")
     return serialize(info, meetings=[event])
 
 
-def queue_cancellation(session: Session, meeting: Meeting, ics: bytes) -> None:
+def queue_cancellation(session: Session, meeting: Meeting, ics: Callable[[], bytes]) -> None:
     """The cancellation with a cancelled event, once per meeting and recipient."""
     queue(
         session,
@@ -109,7 +111,7 @@ def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -
     """Invitation, change notice or cancellation for one created or changed meeting."""
     if meeting.deleted_at is not None:
         if change.changed("deleted_at") and meeting.status in ANNOUNCED:
-            queue_cancellation(session, meeting, deleted_meeting_ics(meeting))
+            queue_cancellation(session, meeting, lambda: deleted_meeting_ics(meeting))
         return
     status = meeting.status
     status_changed = change.changed("status")
@@ -119,7 +121,7 @@ def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -
             queue_invitation(session, meeting)
         return
     if status_changed and status == MeetingStatus.CANCELLED:
-        queue_cancellation(session, meeting, meeting_ics(session, meeting))
+        queue_cancellation(session, meeting, lambda: meeting_ics(session, meeting))
         return
     if (
         status_changed
@@ -131,14 +133,13 @@ def queue_meeting_messages(session: Session, meeting: Meeting, change: Change) -
     changed = sorted({NOTICE_FIELDS[key] for key in change.changes if key in NOTICE_FIELDS})
     if changed and status in ANNOUNCED:
         recipients = meeting_recipients(session, meeting)
-        ics = meeting_ics(session, meeting)
         queue(
             session,
             "meeting_change",
             f"meeting_change:{meeting.id}:v{meeting.version}",
             recipients,
             lambda r: messages.change_notice(meeting, r, changed),
-            ics,
+            lambda: meeting_ics(session, meeting),
             organiser_address(session, meeting),
         )
 
@@ -151,7 +152,7 @@ def queue_invitation(session: Session, meeting: Meeting) -> None:
         f"meeting_invitation:{meeting.id}",
         meeting_recipients(session, meeting),
         lambda r: messages.invitation(meeting, r),
-        meeting_ics(session, meeting),
+        lambda: meeting_ics(session, meeting),
         organiser_address(session, meeting),
     )
 
@@ -212,17 +213,19 @@ def queue_action_assigned(session: Session, action: ActionItem) -> None:
 
 
 def queue_deliverable_change(
-    session: Session, deliverable: Deliverable, what: str, old: str, new: str
+    session: Session, deliverable: Deliverable, what: str, old: StrEnum | str, new: StrEnum | str
 ) -> None:
     """Tell the lead organisation's people that a deliverable's status (or health) changed.
 
     Health (on track / at risk / off track) comes with the progress issue: call this with
-    what="health" when a deliverable's health becomes at risk or off track.
+    what="health" when a deliverable's health becomes at risk or off track. Enum members are
+    labelled in each recipient's language; plain strings are shown as given.
     """
+    new_key = new.value if isinstance(new, StrEnum) else new
     queue(
         session,
         "deliverable_change",
-        f"deliverable_{what}:{deliverable.id}:v{deliverable.version}:{new}",
+        f"deliverable_{what}:{deliverable.id}:v{deliverable.version}:{new_key}",
         organisation_people(session, [deliverable.lead_organisation_id]),
         lambda r: messages.deliverable_status(deliverable, r, old, new),
     )
@@ -305,4 +308,4 @@ def queue_notifications(session: Session) -> None:
         elif isinstance(obj, Deliverable) and change.changed("status"):
             old, status = change.changes["status"]
             if old is not None and old != status:
-                queue_deliverable_change(session, obj, "status", label(old), label(status))
+                queue_deliverable_change(session, obj, "status", old, status)

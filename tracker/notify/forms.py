@@ -7,6 +7,7 @@ from wtforms import BooleanField, Field, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker.forms import StringField, select_choices
+from tracker.i18n import _, _l
 from tracker.notify.kinds import KINDS
 from tracker.timefmt import is_zone, zone_choices
 
@@ -14,7 +15,7 @@ from tracker.timefmt import is_zone, zone_choices
 class PreferencesForm(FlaskForm):
     """One checkbox per kind of message."""
 
-    submit = SubmitField("Save my choices")
+    submit = SubmitField(_l("Save my choices"))
 
 
 for _kind in KINDS:
@@ -25,17 +26,17 @@ def valid_optional_zone(form: FlaskForm, field: Field) -> None:
     """Empty, or a real IANA zone name."""
     value = (field.data or "").strip()
     if value and not is_zone(value):
-        raise ValidationError("Enter a real IANA time zone, such as Europe/Sofia or Asia/Tokyo.")
+        raise ValidationError(_("Enter a real IANA time zone, such as Europe/Sofia or Asia/Tokyo."))
 
 
 class ProfileForm(FlaskForm):
     """The name others see and the zone times are shown in."""
 
-    name = StringField("Display name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
     timezone = SelectField(
-        "Home time zone",
+        _l("Home time zone"),
         validators=[Optional(), Length(max=64), valid_optional_zone],
-        choices=select_choices(zone_choices(), "Each meeting's own zone"),
+        choices=select_choices(zone_choices(), _l("Each meeting's own zone")),
         validate_choice=False,
     )
-    submit = SubmitField("Save profile")
+    submit = SubmitField(_l("Save profile"))

@@ -14,11 +14,13 @@ from tracker.notify.kinds import DEFAULTS
 
 @dataclass(frozen=True)
 class Recipient:
-    """An address to write to, the name to greet and the IANA zone to show times in."""
+    """An address to write to, the name to greet, the IANA zone to show times in and the
+    language to write in (a code of tracker.i18n.LANGUAGES; None is English)."""
 
     email: str
     name: str
     timezone: str
+    language: str | None = None
 
 
 def user_zones(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
@@ -34,15 +36,30 @@ def user_zones(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
     return {person_id: zone for person_id, zone in rows if person_id is not None and zone}
 
 
+def user_languages(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
+    """The languages users chose for the people their accounts belong to."""
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(User.person_id, User.language).where(
+            User.person_id.in_(ids), User.language.is_not(None)
+        )
+    )
+    return {person_id: code for person_id, code in rows if person_id is not None and code}
+
+
 def people_recipients(session: Session, people: Iterable[Person]) -> list[Recipient]:
     """People with an address, in their account's zone, else their organisation's."""
     people = [person for person in people if person.email]
     zones = user_zones(session, (person.id for person in people))
+    languages = user_languages(session, (person.id for person in people))
     found: dict[str, Recipient] = {}
     for person in people:
         assert person.email is not None
         zone = zones.get(person.id) or person.organisation.timezone
-        found.setdefault(person.email.lower(), Recipient(person.email, person.name, zone))
+        recipient = Recipient(person.email, person.name, zone, languages.get(person.id))
+        found.setdefault(person.email.lower(), recipient)
     return sorted(found.values(), key=lambda r: r.email)
 
 
@@ -63,7 +80,10 @@ def approvers(session: Session, fallback_zone: str) -> list[Recipient]:
         sa.select(User).where(User.active.is_(True), User.role.in_([Role.ADMIN, Role.ORGANISER]))
     ).all()
     return sorted(
-        (Recipient(u.email, u.name or u.email, u.timezone or fallback_zone) for u in users),
+        (
+            Recipient(u.email, u.name or u.email, u.timezone or fallback_zone, u.language)
+            for u in users
+        ),
         key=lambda r: r.email,
     )
 

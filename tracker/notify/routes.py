@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker.auth.access import admin_required, public_endpoint
 from tracker.extensions import csrf, db
+from tracker.i18n import _
 from tracker.models import OutboxMessage, OutboxStatus
 from tracker.notify import bp
 from tracker.notify.forms import PreferencesForm
@@ -36,7 +37,7 @@ def preferences_page(signed: str) -> str | Response:
     if form.validate_on_submit():
         set_preferences(db.session, email, {k.key: bool(form[k.key].data) for k in KINDS})
         db.session.commit()
-        flash("Your choices are saved.", "success")
+        flash(_("Your choices are saved."), "success")
         return redirect(url_for(".preferences_page", signed=signed))
     return render_template("notify/preferences.html", form=form, email=email, kinds=KINDS)
 

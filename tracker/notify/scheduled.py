@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.calendar.operations import status_word
+from tracker.i18n import _
 from tracker.models import (
     ActionItem,
     ActionStatus,
@@ -24,7 +26,6 @@ from tracker.models import (
     Person,
     User,
 )
-from tracker.models.enums import label
 from tracker.notify import messages
 from tracker.notify.compose import (
     Body,
@@ -99,7 +100,12 @@ def digest_recipients(session: Session, fallback_zone: str) -> list[Recipient]:
     for user in session.scalars(sa.select(User).where(User.active.is_(True))):
         found.setdefault(
             user.email.lower(),
-            Recipient(user.email, user.name or user.email, user.timezone or fallback_zone),
+            Recipient(
+                user.email,
+                user.name or user.email,
+                user.timezone or fallback_zone,
+                user.language,
+            ),
         )
     return sorted(found.values(), key=lambda r: r.email)
 
@@ -149,72 +155,112 @@ def digest_body(session: Session, now: datetime, recipient: Recipient) -> Body:
         )
         .order_by(Deliverable.due_date)
     ).all()
+    none = [_("None.")]
+    today = now.date()
     sections = []
     if last is not None:
         sections.append(
             Section(
-                "Last meeting",
+                _("Last meeting"),
                 [
-                    f"{last.title}, {local_time(last.starts_at, recipient.timezone)}"
-                    f" ({label(last.status).lower()})"
+                    _(
+                        "%(title)s, %(when)s (%(status)s)",
+                        title=last.title,
+                        when=local_time(last.starts_at, recipient.timezone),
+                        status=status_word(last.status),
+                    )
                 ],
             )
         )
     sections.append(
         Section(
-            "New action items",
-            [f"{a.text} ({a.owner_text}, due {human_date(a.due_date)})" for a in new_actions]
-            or ["None."],
-        )
-    )
-    sections.append(
-        Section(
-            "Closed action items", [f"{a.text} ({a.status.value})" for a in closed] or ["None."]
-        )
-    )
-    sections.append(
-        Section(
-            "Open action items",
+            _("New action items"),
             [
-                f"{a.text} ({a.owner_text}, due {human_date(a.due_date)}"
-                f"{', overdue' if a.due_date < now.date() else ''})"
+                _(
+                    "%(action)s (%(owner)s, due %(due)s)",
+                    action=a.text,
+                    owner=a.owner_text,
+                    due=human_date(a.due_date),
+                )
+                for a in new_actions
+            ]
+            or none,
+        )
+    )
+    sections.append(
+        Section(
+            _("Closed action items"),
+            [
+                _("%(action)s (%(status)s)", action=a.text, status=status_word(a.status))
+                for a in closed
+            ]
+            or none,
+        )
+    )
+    sections.append(
+        Section(
+            _("Open action items"),
+            [
+                _(
+                    "%(action)s (%(owner)s, due %(due)s, overdue)",
+                    action=a.text,
+                    owner=a.owner_text,
+                    due=human_date(a.due_date),
+                )
+                if a.due_date < today
+                else _(
+                    "%(action)s (%(owner)s, due %(due)s)",
+                    action=a.text,
+                    owner=a.owner_text,
+                    due=human_date(a.due_date),
+                )
                 for a in open_actions
             ]
-            or ["None."],
+            or none,
         )
     )
     sections.append(
         Section(
-            "Deliverables at risk",
-            [f"{d.title} (due {human_date(d.due_date)})" for d in at_risk if d.due_date]
-            or ["None."],
+            _("Deliverables at risk"),
+            [
+                _("%(title)s (due %(due)s)", title=d.title, due=human_date(d.due_date))
+                for d in at_risk
+                if d.due_date
+            ]
+            or none,
         )
     )
     if upcoming is not None:
         sections.append(
             Section(
-                "Next meeting",
-                [f"{upcoming.title}, {local_time(upcoming.starts_at, recipient.timezone)}"],
+                _("Next meeting"),
+                [
+                    _(
+                        "%(title)s, %(when)s",
+                        title=upcoming.title,
+                        when=local_time(upcoming.starts_at, recipient.timezone),
+                    )
+                ],
             )
         )
     return Body(
-        heading="This week in the initiative",
-        intro="What happened since the last meeting, what is open and what comes next.",
+        heading=_("This week in the initiative"),
+        intro=_("What happened since the last meeting, what is open and what comes next."),
         sections=sections,
-        link_label="Open the tracker",
+        link_label=_("Open the tracker"),
         link_url=absolute_url("main.home"),
     )
 
 
 def queue_digest(session: Session, now: datetime, fallback_zone: str) -> int:
     """One digest per ISO week to everyone who switched digests on."""
-    year, week, _ = now.isocalendar()
+    year, week, _weekday = now.isocalendar()
     return queue(
         session,
         "weekly_digest",
         f"weekly_digest:{year}-W{week:02d}",
         digest_recipients(session, fallback_zone),
-        lambda r: ("Weekly digest", digest_body(session, now, r)),
+        lambda r: (_("Weekly digest"), digest_body(session, now, r)),
     )
 
 
