@@ -8,6 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length
 
 from tracker.auth.forms import acceptable_password
 from tracker.forms import EmailField, StringField, select_choices
+from tracker.i18n import _, _l
 from tracker.models import Role
 from tracker.models.enums import choices
 
@@ -16,48 +17,49 @@ class UserCreateForm(FlaskForm):
     """A new account with a first password the admin hands over."""
 
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        _l("Email"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=select_choices(choices(Role)))
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=select_choices(choices(Role)))
     password = PasswordField(
-        "First password", validators=[DataRequired(), Length(max=1000), acceptable_password]
+        _l("First password"), validators=[DataRequired(), Length(max=1000), acceptable_password]
     )
-    submit = SubmitField("Create user")
+    submit = SubmitField(_l("Create user"))
 
 
 class RoleForm(FlaskForm):
     """Another role for a user."""
 
-    role = SelectField("Role", choices=select_choices(choices(Role)))
-    submit = SubmitField("Change role")
+    role = SelectField(_l("Role"), choices=select_choices(choices(Role)))
+    submit = SubmitField(_l("Change role"))
 
 
 class ActiveForm(FlaskForm):
     """Deactivate or reactivate a user."""
 
     active = HiddenField(validators=[AnyOf(["0", "1"])])
-    submit = SubmitField("Apply")
+    submit = SubmitField(_l("Apply"))
 
 
 class PasswordResetForm(FlaskForm):
     """A new password for someone else's account."""
 
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=1000), acceptable_password]
+        _l("New password"), validators=[DataRequired(), Length(max=1000), acceptable_password]
     )
-    submit = SubmitField("Reset password")
+    submit = SubmitField(_l("Reset password"))
 
 
 class PersonLinkForm(FlaskForm):
     """Link an account to a person (and so to an organisation)."""
 
-    person_id = SelectField("Person", validate_choice=False, default="")
-    submit = SubmitField("Save link")
+    person_id = SelectField(_l("Person"), validate_choice=False, default="")
+    submit = SubmitField(_l("Save link"))
 
     def validate_person_id(self, field: SelectField) -> None:
         """Blank, or one of the people offered."""
         from wtforms.validators import ValidationError
 
         if field.data and field.data not in {c.value for c in field.choices or []}:
-            raise ValidationError("Choose a person from the list.")
+            raise ValidationError(_("Choose a person from the list."))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from tracker.admin.queries import other_active_admins
 from tracker.auth.operations import end_sessions, set_password
+from tracker.i18n import _
 from tracker.models import Role, User
 from tracker.operations import Refused
 
@@ -30,7 +31,9 @@ def keep_an_admin(session: Session) -> None:
         select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
     )
     if not admins:
-        raise Refused("The tracker needs at least one active admin; make someone else admin first.")
+        raise Refused(
+            _("The tracker needs at least one active admin; make someone else admin first.")
+        )
 
 
 def change_role(session: Session, user: User, role: Role, actor: User) -> None:
@@ -41,10 +44,10 @@ def change_role(session: Session, user: User, role: Role, actor: User) -> None:
         lock_admins(session)
         if other_active_admins(session, user) == 0:
             raise Refused(
-                "The tracker needs at least one active admin; make someone else admin first."
+                _("The tracker needs at least one active admin; make someone else admin first.")
             )
     if user.id == actor.id:
-        raise Refused("You cannot change your own role; ask another admin.")
+        raise Refused(_("You cannot change your own role; ask another admin."))
     user.role = role
     keep_an_admin(session)
 
@@ -55,11 +58,11 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
         return
     if not active:
         if user.id == actor.id:
-            raise Refused("You cannot deactivate your own account.")
+            raise Refused(_("You cannot deactivate your own account."))
         if user.role == Role.ADMIN:
             lock_admins(session)
             if other_active_admins(session, user) == 0:
-                raise Refused("The tracker needs at least one active admin.")
+                raise Refused(_("The tracker needs at least one active admin."))
         end_sessions(user)
     user.active = active
     keep_an_admin(session)
@@ -77,5 +80,5 @@ def link_person(session: Session, user: User, person_id: int | None) -> None:
             select(User.id).where(User.person_id == person_id, User.id != user.id)
         )
         if taken is not None:
-            raise Refused("Another account is already linked to this person.")
+            raise Refused(_("Another account is already linked to this person."))
     user.person_id = person_id

@@ -26,10 +26,20 @@ from tracker.audit import AuditFilter, audit_choices, audit_query
 from tracker.auth.access import admin_required
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.inputs import parse_int
 from tracker.models import Role, User
 from tracker.operations import Refused
 from tracker.views import paginate
+
+
+def role_changed(email: str, role: Role) -> str:
+    """What the role form says after a change: one whole sentence per role."""
+    if role == Role.ADMIN:
+        return _("%(email)s is now admin.", email=email)
+    if role == Role.ORGANISER:
+        return _("%(email)s is now organiser.", email=email)
+    return _("%(email)s is now viewer.", email=email)
 
 
 def acting_admin() -> User:
@@ -66,7 +76,7 @@ def create() -> str | Response:
             form.email.errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"User {user.email} was created.", "success")
+            flash(_("User %(email)s was created.", email=user.email), "success")
             return redirect(url_for(".user", user_id=user.id))
     return render_template("admin/user_form.html", form=form)
 
@@ -97,7 +107,7 @@ def person_form_for(account: User, formdata: object = None) -> PersonLinkForm:
         if formdata is None
         else PersonLinkForm()
     )
-    form.person_id.choices = select_choices(person_choices(), "No person")
+    form.person_id.choices = select_choices(person_choices(), _("No person"))
     return form
 
 
@@ -116,13 +126,17 @@ def person(user_id: int) -> Response:
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(
-                f"{account.email} is linked to "
-                f"{account.person.name if account.person else 'no person'}.",
-                "success",
-            )
+            if account.person:
+                message = _(
+                    "%(email)s is linked to %(person)s.",
+                    email=account.email,
+                    person=account.person.name,
+                )
+            else:
+                message = _("%(email)s is linked to no person.", email=account.email)
+            flash(message, "success")
     else:
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
     return redirect(url_for(".user", user_id=account.id))
 
 
@@ -140,9 +154,9 @@ def role(user_id: int) -> Response:
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(f"{account.email} is now {account.role.value}.", "success")
+            flash(role_changed(account.email, account.role), "success")
     else:
-        flash("Choose one of the roles.", "error")
+        flash(_("Choose one of the roles."), "error")
     return redirect(url_for(".user", user_id=account.id))
 
 
@@ -160,8 +174,10 @@ def active(user_id: int) -> Response:
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            state = "active" if account.active else "deactivated"
-            flash(f"{account.email} is {state}.", "success")
+            if account.active:
+                flash(_("%(email)s is active.", email=account.email), "success")
+            else:
+                flash(_("%(email)s is deactivated.", email=account.email), "success")
     return redirect(url_for(".user", user_id=account.id))
 
 
@@ -179,7 +195,10 @@ def password(user_id: int) -> str | Response:
             form.password.errors = [str(error)]
             return render_template("admin/password.html", account=account, form=form)
         db.session.commit()
-        flash(f"The password of {account.email} was reset; their sessions ended.", "success")
+        flash(
+            _("The password of %(email)s was reset; their sessions ended.", email=account.email),
+            "success",
+        )
         return redirect(url_for(".user", user_id=account.id))
     return render_template("admin/password.html", account=account, form=form)
 

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.auth.passwords import password_problem
 from tracker.forms import EmailField
+from tracker.i18n import _l
 
 
 def acceptable_password(form: FlaskForm, field: PasswordField) -> None:
@@ -26,22 +27,22 @@ def acceptable_password(form: FlaskForm, field: PasswordField) -> None:
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
-    submit = SubmitField("Log in")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Log in"))
 
 
 class PasswordChangeForm(FlaskForm):
     """One's own new password, confirmed by the current one."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=1000)]
+        _l("Current password"), validators=[DataRequired(), Length(max=1000)]
     )
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=1000), acceptable_password]
+        _l("New password"), validators=[DataRequired(), Length(max=1000), acceptable_password]
     )
     confirm = PasswordField(
-        "New password again",
-        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))

@@ -11,6 +11,7 @@ from tracker.auth.passwords import (
     verify_password,
 )
 from tracker.auth.queries import find_user
+from tracker.i18n import _
 from tracker.inputs import name_key
 from tracker.models import Role, User
 from tracker.models.user import new_session_token
@@ -28,9 +29,9 @@ def create_user(session: Session, email: str, password: str, role: Role, name: s
     """Add a user after checking the email is free and the password acceptable."""
     email = name_key(email)
     if "@" not in email or " " in email:
-        raise AccountError("Enter an email address.")
+        raise AccountError(_("Enter an email address."))
     if find_user(session, email) is not None:
-        raise AccountError(f"A user with the email {email} already exists.")
+        raise AccountError(_("A user with the email %(email)s already exists.", email=email))
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
@@ -68,7 +69,7 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change one's own password after proving the current one."""
     if not verify_password(user.password_hash, current_password):
-        raise WrongPassword("Your current password is not correct.")
+        raise WrongPassword(_("Your current password is not correct."))
     set_password(user, new_password)
 
 

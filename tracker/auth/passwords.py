@@ -9,6 +9,8 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from tracker.i18n import _, _n
+
 # argon2-cffi's RFC 9106 "low memory" profile: argon2id, m=64 MiB, t=3, p=4,
 # above OWASP's minimum (m=19 MiB, t=2, p=1).
 hasher = PasswordHasher()
@@ -48,11 +50,11 @@ def password_problem(password: str, email: str = "") -> str | None:
     """Why password is unacceptable, or None: too short, common, or built on the account's
     email name. No composition rules."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _n("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_LENGTH)
     if password.lower() in common_passwords():
-        return "This password is on a list of common passwords. Choose another."
+        return _("This password is on a list of common passwords. Choose another.")
     local = email.strip().partition("@")[0].casefold()
     folded = password.casefold()
     if local and (folded == local or (len(local) >= 3 and local in folded)):
-        return "Do not use the name of your email address in the password. Choose another."
+        return _("Do not use the name of your email address in the password. Choose another.")
     return None

@@ -27,14 +27,22 @@ from tracker.auth.throttle import (
     throttle_limits,
 )
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.inputs import local_path_or
 from tracker.models import User, utcnow
 from tracker.notify.forms import PreferencesForm, ProfileForm
 from tracker.notify.kinds import KINDS
 from tracker.notify.recipients import preferences, set_preferences
 
-LOGIN_FAILED = "That email and password do not match an active account."
-THROTTLED = "Too many failed logins. Wait a few minutes and try again."
+
+def N_(message: str) -> str:
+    """Mark message for extraction (pybabel's default N_ keyword) and keep it English; it is
+    translated with _() where it is shown. The constants stay str for the tests."""
+    return message
+
+
+LOGIN_FAILED = N_("That email and password do not match an active account.")
+THROTTLED = N_("Too many failed logins. Wait a few minutes and try again.")
 
 
 def safe_next(target: str | None) -> str:
@@ -101,7 +109,7 @@ def login() -> str | Response | tuple[str, int]:
         if attempt.throttled:
             # Refused without a password check.
             audit_refusal(email, None, attempt, "login_throttled")
-            form.password.errors.append(THROTTLED)
+            form.password.errors.append(_(THROTTLED))
             return render_template("auth/login.html", form=form), 429
         user = authenticate(db.session, email, form.password.data or "")
         address = request.remote_addr
@@ -111,10 +119,10 @@ def login() -> str | Response | tuple[str, int]:
             db.session.commit()
             session.clear()  # a fresh session: nothing from before the login carries over
             login_user(user)
-            flash(f"Welcome back, {user.name or user.email}.", "success")
+            flash(_("Welcome back, %(name)s.", name=user.name or user.email), "success")
             return redirect(safe_next(request.args.get("next")))
         db.session.commit()
-        form.password.errors.append(LOGIN_FAILED)
+        form.password.errors.append(_(LOGIN_FAILED))
     return render_template("auth/login.html", form=form)
 
 
@@ -128,7 +136,7 @@ def logout() -> Response:
             db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out. Log in again to plan meetings or record outcomes.", "info")
+    flash(_("You are logged out. Log in again to plan meetings or record outcomes."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -168,7 +176,7 @@ def account() -> str | Response | tuple[str, int]:
         attempt = count_attempt(email)
         if attempt.throttled:
             audit_refusal(email, user, attempt, "password_throttled")
-            form.current_password.errors = [THROTTLED]
+            form.current_password.errors = [_(THROTTLED)]
             return account_page(form=form), 429
         try:
             change_password(user, form.current_password.data or "", form.new_password.data or "")
@@ -184,7 +192,7 @@ def account() -> str | Response | tuple[str, int]:
             attempt_succeeded(email, attempt)
             db.session.commit()
             login_user(user)  # this session continues under the new session token
-            flash("Your password was changed. Other sessions have been logged out.", "success")
+            flash(_("Your password was changed. Other sessions have been logged out."), "success")
             return redirect(url_for(".account"))
     return account_page(form=form)
 
@@ -200,7 +208,7 @@ def account_profile() -> str | Response | tuple[str, int]:
     assert user is not None
     update_profile(user, profile_form.name.data or "", profile_form.timezone.data or None)
     db.session.commit()
-    flash("Your profile is saved.", "success")
+    flash(_("Your profile is saved."), "success")
     return redirect(url_for(".account"))
 
 
@@ -217,5 +225,5 @@ def account_notifications() -> str | Response | tuple[str, int]:
     for address in account_addresses(user):
         set_preferences(db.session, address, choices)
     db.session.commit()
-    flash("Your e-mail choices are saved.", "success")
+    flash(_("Your e-mail choices are saved."), "success")
     return redirect(url_for(".account"))

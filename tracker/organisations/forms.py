@@ -19,6 +19,7 @@ from tracker.forms import (
     safe_url,
     select_choices,
 )
+from tracker.i18n import _, _l
 from tracker.models import Organisation, OrganisationKind
 from tracker.models.enums import choices
 from tracker.scheduling.checks import DEFAULT_WORK_END, DEFAULT_WORK_START
@@ -44,21 +45,21 @@ class WorkTimeField(TimeField):
             except ValueError:
                 continue
         self.data = None
-        raise ValueError("Enter a time of day such as 09:00.")
+        raise ValueError(_("Enter a time of day such as 09:00."))
 
 
 class OrganisationForm(VersionedForm):
     """Create or edit an organisation."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    short_name = StringField("Short name", validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=40)])
     country = CountryField()
-    kind = SelectField("Kind", choices=select_choices(choices(OrganisationKind)))
-    website = URLField("Website", validators=[*optional_url(), safe_url, Length(max=500)])
-    timezone = ZoneField("Home time zone")
-    work_start = WorkTimeField("Working hours start", default=DEFAULT_WORK_START)
-    work_end = WorkTimeField("Working hours end", default=DEFAULT_WORK_END)
-    description = TextAreaField("Description", validators=[Length(max=20000)])
+    kind = SelectField(_l("Kind"), choices=select_choices(choices(OrganisationKind)))
+    website = URLField(_l("Website"), validators=[*optional_url(), safe_url, Length(max=500)])
+    timezone = ZoneField(_l("Home time zone"))
+    work_start = WorkTimeField(_l("Working hours start"), default=DEFAULT_WORK_START)
+    work_end = WorkTimeField(_l("Working hours end"), default=DEFAULT_WORK_END)
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
 
     def __init__(self, *args: Any, current: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,18 +73,18 @@ class OrganisationForm(VersionedForm):
     def validate_name(self, field: StringField) -> None:
         """Names are unique."""
         if field.data and not self.unique(Organisation.name, field.data):
-            raise ValidationError("Another organisation already has this name.")
+            raise ValidationError(_("Another organisation already has this name."))
 
     def validate_short_name(self, field: StringField) -> None:
         """Short names are unique."""
         if field.data and not self.unique(Organisation.short_name, field.data):
-            raise ValidationError("Another organisation already has this short name.")
+            raise ValidationError(_("Another organisation already has this short name."))
 
     def validate_work_end(self, field: TimeField) -> None:
         """Working hours end after they start, on the same day."""
         start = self.work_start.data
         if start is not None and field.data is not None and field.data <= start:
-            raise ValidationError("Working hours must end after they start.")
+            raise ValidationError(_("Working hours must end after they start."))
 
     def values(self) -> dict[str, Any]:
         """The cleaned values for the operations."""

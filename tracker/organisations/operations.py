@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _
 from tracker.models import Organisation
 from tracker.operations import Refused, apply_values, check_version
-from tracker.organisations.queries import references
+from tracker.organisations.queries import reference_text, references
 
 
 def create_organisation(session: Session, values: Mapping[str, Any]) -> Organisation:
@@ -32,10 +33,13 @@ def delete_organisation(session: Session, organisation: Organisation) -> None:
     """Delete an organisation that nothing refers to; Refused otherwise."""
     refs = references(session, organisation)
     if refs:
-        listed = ", ".join(f"{count} {kind}" for kind, count in refs.items())
+        listed = ", ".join(reference_text(kind, count) for kind, count in refs.items())
         raise Refused(
-            f"{organisation.name} cannot be deleted: it still has {listed}. "
-            "Move or remove those first."
+            _(
+                "%(name)s cannot be deleted: it still has %(listed)s. Move or remove those first.",
+                name=organisation.name,
+                listed=listed,
+            )
         )
     session.delete(organisation)
     session.flush()

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.models import (
     Deliverable,
     Meeting,
@@ -27,7 +28,7 @@ from tracker.organisations.operations import (
     delete_organisation,
     update_organisation,
 )
-from tracker.organisations.queries import references
+from tracker.organisations.queries import reference_text, references
 from tracker.outcomes.queries import organisation_attendance
 from tracker.views import confirm_and_delete, filter_options, int_arg, paginate, save_edit
 
@@ -111,8 +112,11 @@ def create() -> str | Response:
         organisation = create_organisation(db.session, form.values())
         db.session.commit()
         flash(
-            f"Organisation {organisation.name} was added. Next, add its representatives "
-            "on the People page or invite it to a meeting.",
+            _(
+                "Organisation %(name)s was added. Next, add its representatives "
+                "on the People page or invite it to a meeting.",
+                name=organisation.name,
+            ),
             "success",
         )
         return redirect(url_for(".detail", organisation_id=organisation.id))
@@ -133,7 +137,7 @@ def edit(organisation_id: int) -> str | Response | tuple[str, int]:
         organisation,
         "organisation",
         lambda: update_organisation(organisation, form.values(), form.submitted_version()),
-        lambda: f"Organisation {organisation.name} was saved.",
+        lambda: _("Organisation %(name)s was saved.", name=organisation.name),
     )
 
 
@@ -144,9 +148,12 @@ def delete(organisation_id: int) -> str | Response | tuple[str, int]:
     organisation = db.get_or_404(Organisation, organisation_id)
     return confirm_and_delete(
         "organisations/delete.html",
-        {"organisation": organisation},
+        {"organisation": organisation, "reference_text": reference_text},
         lambda: references(db.session, organisation),
         lambda: delete_organisation(db.session, organisation),
-        f"Organisation {organisation.name} was deleted. It cannot be restored; "
-        "add it again if that was a mistake.",
+        _(
+            "Organisation %(name)s was deleted. It cannot be restored; "
+            "add it again if that was a mistake.",
+            name=organisation.name,
+        ),
     )

@@ -16,25 +16,26 @@ from tracker.forms import (
     organisation_choices,
     select_choices,
 )
+from tracker.i18n import _, _l, _lp
 from tracker.models import Person
 
 
 class PersonForm(VersionedForm):
     """Create or edit a representative."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(
-        "Email",
-        validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
+        _l("Email"),
+        validators=[Optional(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
     )
-    organisation_id = SelectField("Organisation", validators=[DataRequired()])
-    role = StringField("Role", validators=[Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), validators=[DataRequired()])
+    role = StringField(_lp("job", "Role"), validators=[Length(max=200)])
 
     def __init__(self, *args: Any, current: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current = current
         self.organisation_id.choices = select_choices(
-            organisation_choices(), "Choose an organisation"
+            organisation_choices(), _("Choose an organisation")
         )
 
     def validate_email(self, field: EmailField) -> None:
@@ -45,7 +46,7 @@ class PersonForm(VersionedForm):
         if self.current is not None:
             query = query.where(Person.id != self.current.id)
         if db.session.execute(query).first() is not None:
-            raise ValidationError("Another person already has this email address.")
+            raise ValidationError(_("Another person already has this email address."))
 
     def values(self) -> dict[str, Any]:
         """The cleaned values for the operations."""

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _
 from tracker.models import Person
 from tracker.operations import Refused, apply_values, check_version
-from tracker.people.queries import references
+from tracker.people.queries import reference_text, references
 
 
 def create_person(session: Session, values: Mapping[str, Any]) -> Person:
@@ -30,7 +31,13 @@ def delete_person(session: Session, person: Person) -> None:
     """Delete a person that nothing refers to; Refused otherwise."""
     refs = references(session, person)
     if refs:
-        listed = ", ".join(f"{count} {kind}" for kind, count in refs.items())
-        raise Refused(f"{person.name} cannot be deleted: they still have {listed}.")
+        listed = ", ".join(reference_text(kind, count) for kind, count in refs.items())
+        raise Refused(
+            _(
+                "%(name)s cannot be deleted: they still have %(listed)s.",
+                name=person.name,
+                listed=listed,
+            )
+        )
     session.delete(person)
     session.flush()

@@ -11,12 +11,13 @@ from werkzeug.wrappers import Response
 from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.inputs import parse_int
 from tracker.models import Organisation, Person
 from tracker.people import bp
 from tracker.people.forms import PersonForm
 from tracker.people.operations import create_person, delete_person, update_person
-from tracker.people.queries import references
+from tracker.people.queries import reference_text, references
 from tracker.views import confirm_and_delete, filter_options, int_arg, paginate, save_edit
 
 
@@ -67,7 +68,7 @@ def create() -> str | Response:
     if form.validate_on_submit():
         person = create_person(db.session, form.values())
         db.session.commit()
-        flash(f"{person.name} was added.", "success")
+        flash(_("%(name)s was added.", name=person.name), "success")
         return redirect(url_for(".detail", person_id=person.id))
     return render_template("people/form.html", form=form, person=None)
 
@@ -86,7 +87,7 @@ def edit(person_id: int) -> str | Response | tuple[str, int]:
         person,
         "person",
         lambda: update_person(person, form.values(), form.submitted_version()),
-        lambda: f"{person.name} was saved.",
+        lambda: _("%(name)s was saved.", name=person.name),
     )
 
 
@@ -97,8 +98,8 @@ def delete(person_id: int) -> str | Response | tuple[str, int]:
     person = db.get_or_404(Person, person_id)
     return confirm_and_delete(
         "people/delete.html",
-        {"person": person},
+        {"person": person, "reference_text": reference_text},
         lambda: references(db.session, person),
         lambda: delete_person(db.session, person),
-        f"{person.name} was deleted.",
+        _("%(name)s was deleted.", name=person.name),
     )

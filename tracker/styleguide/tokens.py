@@ -7,13 +7,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from flask_babel.speaklater import LazyString
+
+from tracker.i18n import _l
+
 TOKEN = re.compile(r"--([a-z0-9-]+):\s*([^;]+);")
 SYMBOL = re.compile(r'<symbol id="([a-z0-9-]+)"')
 GROUPS = (
-    ("space", "Spacing"),
-    ("text", "Type scale"),
-    ("radius", "Radii"),
-    ("shadow", "Elevation"),
+    ("space", _l("Spacing")),
+    ("text", _l("Type scale")),
+    ("radius", _l("Radii")),
+    ("shadow", _l("Elevation")),
 )
 
 
@@ -38,17 +42,18 @@ def light_tokens() -> tuple[Token, ...]:
     return tuple(Token(name, value.strip()) for name, value in TOKEN.findall(block))
 
 
-def token_groups() -> list[tuple[str, list[Token]]]:
-    """Tokens by kind: spacing, type, radii, elevation, then colours (all the rest)."""
+def token_groups() -> list[tuple[str, LazyString, list[Token]]]:
+    """Tokens by kind (its prefix, its heading): spacing, type, radii, elevation, then colours
+    (all the rest)."""
     tokens = light_tokens()
-    groups: list[tuple[str, list[Token]]] = []
+    groups: list[tuple[str, LazyString, list[Token]]] = []
     taken: set[str] = set()
     for prefix, title in GROUPS:
         found = [t for t in tokens if t.name.startswith(prefix)]
         taken.update(t.name for t in found)
-        groups.append((title, found))
+        groups.append((prefix, title, found))
     colours = [t for t in tokens if t.name not in taken and t.value.startswith(("#", "rgb"))]
-    groups.append(("Colours", colours))
+    groups.append(("colour", _l("Colours"), colours))
     return groups
 
 

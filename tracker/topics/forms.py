@@ -8,6 +8,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import StringField, VersionedForm, name_taken, select_choices
+from tracker.i18n import _, _l
 from tracker.models import Topic, TopicStatus
 from tracker.models.enums import choices
 
@@ -15,9 +16,9 @@ from tracker.models.enums import choices
 class TopicForm(VersionedForm):
     """Create or edit a discussion topic."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField("Description", validators=[Length(max=20000)])
-    status = SelectField("Status", choices=select_choices(choices(TopicStatus)))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    status = SelectField(_l("Status"), choices=select_choices(choices(TopicStatus)))
 
     def __init__(self, *args: Any, current: Topic | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -29,7 +30,7 @@ class TopicForm(VersionedForm):
             return
         exclude = (Topic.id, self.current.id) if self.current is not None else None
         if name_taken(Topic.title, field.data, exclude):
-            raise ValidationError("Another topic already has this title.")
+            raise ValidationError(_("Another topic already has this title."))
 
     def values(self) -> dict[str, Any]:
         """The cleaned values for the operations."""

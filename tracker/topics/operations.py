@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _
 from tracker.models import Topic
 from tracker.operations import Refused, apply_values, check_version
-from tracker.topics.queries import references
+from tracker.topics.queries import reference_text, references
 
 
 def create_topic(session: Session, values: Mapping[str, Any]) -> Topic:
@@ -30,10 +31,14 @@ def delete_topic(session: Session, topic: Topic) -> None:
     """Delete a topic that no agenda or deliverable refers to; Refused otherwise."""
     refs = references(session, topic)
     if refs:
-        listed = ", ".join(f"{count} {kind}" for kind, count in refs.items())
+        listed = ", ".join(reference_text(kind, count) for kind, count in refs.items())
         raise Refused(
-            f"{topic.title} cannot be deleted: it is still on {listed}. "
-            "Remove it from those first, or mark it concluded instead."
+            _(
+                "%(name)s cannot be deleted: it is still on %(listed)s. "
+                "Remove it from those first, or mark it concluded instead.",
+                name=topic.title,
+                listed=listed,
+            )
         )
     session.delete(topic)
     session.flush()

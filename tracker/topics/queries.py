@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _n
 from tracker.models import AgendaItem, Topic, deliverable_topic
 
 
@@ -21,3 +22,13 @@ def references(session: Session, topic: Topic) -> dict[str, int]:
         ),
     }
     return {key: int(value or 0) for key, value in counts.items() if value}
+
+
+def reference_text(kind: str, count: int) -> str:
+    """One line of what refers to a topic, e.g. "2 meeting agendas", in the reader's language
+    (the English singular stays as it was: "1 meeting agendas")."""
+    if kind == "meeting agendas":
+        return _n("%(num)d meeting agendas", "%(num)d meeting agendas", count)
+    if kind == "deliverables":
+        return _n("%(num)d deliverables", "%(num)d deliverables", count)
+    return f"{count} {kind}"

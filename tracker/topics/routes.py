@@ -10,13 +10,14 @@ from werkzeug.wrappers import Response
 from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.models import AgendaItem, Meeting, Topic, TopicStatus
 from tracker.models.enums import choices
 from tracker.outcomes.queries import topic_timeline
 from tracker.topics import bp
 from tracker.topics.forms import TopicForm
 from tracker.topics.operations import create_topic, delete_topic, update_topic
-from tracker.topics.queries import references
+from tracker.topics.queries import reference_text, references
 from tracker.views import confirm_and_delete, filter_options, int_arg, paginate, save_edit
 
 
@@ -68,7 +69,7 @@ def create() -> str | Response:
     if form.validate_on_submit():
         topic = create_topic(db.session, form.values())
         db.session.commit()
-        flash(f"Topic {topic.title} was added.", "success")
+        flash(_("Topic %(title)s was added.", title=topic.title), "success")
         return redirect(url_for(".detail", topic_id=topic.id))
     return render_template("topics/form.html", form=form, topic=None)
 
@@ -87,7 +88,7 @@ def edit(topic_id: int) -> str | Response | tuple[str, int]:
         topic,
         "topic",
         lambda: update_topic(topic, form.values(), form.submitted_version()),
-        lambda: f"Topic {topic.title} was saved.",
+        lambda: _("Topic %(title)s was saved.", title=topic.title),
     )
 
 
@@ -98,8 +99,8 @@ def delete(topic_id: int) -> str | Response | tuple[str, int]:
     topic = db.get_or_404(Topic, topic_id)
     return confirm_and_delete(
         "topics/delete.html",
-        {"topic": topic},
+        {"topic": topic, "reference_text": reference_text},
         lambda: references(db.session, topic),
         lambda: delete_topic(db.session, topic),
-        f"Topic {topic.title} was deleted.",
+        _("Topic %(title)s was deleted.", title=topic.title),
     )
