@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from tracker.counters import read_counter
-from tracker.i18n import _l
+from tracker.i18n import _l, _lp
 from tracker.lru import LockedLRU
 from tracker.models import Deliverable, Meeting, Organisation, SearchDocument, Series
 from tracker.models.changes import DATA
@@ -41,7 +41,7 @@ KIND_LABELS = {
     "minutes": _l("Minutes"),
     "agenda": _l("Agenda notes"),
     "outcome": _l("Outcome"),
-    "action": _l("Action"),
+    "action": _lp("action item", "Action"),
     "topic": _l("Topic"),
     "deliverable": _l("Deliverable"),
     "milestone": _l("Milestone"),
