@@ -69,12 +69,13 @@ def export_html_dir(path: Path) -> None:
     """Write the static archive into path (which must be new or empty)."""
     from tracker.archive.html import DirectoryTarget, write_archive
     from tracker.archive.queries import load_archive
+    from tracker.archive.routes import archive_lang
 
     if path.exists() and any(path.iterdir()):
         raise click.ClickException(f"{path} is not empty; choose a new directory.")
     started = time.perf_counter()
     data = load_archive(db.session)
-    pages = write_archive(data, current_app.jinja_env, DirectoryTarget(path))
+    pages = write_archive(data, current_app.jinja_env, DirectoryTarget(path), archive_lang())
     click.echo(f"Wrote {pages} files to {path} in {time.perf_counter() - started:.1f} s.")
 
 

@@ -63,12 +63,15 @@ class Writer:
     env: Environment
     target: Target
     archive: Archive
+    lang: str = "en"
     files: int = 0
 
     def page(self, path: str, template: str, **context: Any) -> None:
         """Render template to path; links in it are relative to path's folder."""
         root = "../" * path.count("/")
-        html = self.env.get_template(template).render(root=root, archive=self.archive, **context)
+        html = self.env.get_template(template).render(
+            root=root, archive=self.archive, html_lang=self.lang, **context
+        )
         self.target.write(path, html)
         self.files += 1
 
@@ -84,9 +87,13 @@ def stylesheets() -> list[tuple[str, bytes]]:
     return [(name, folder.joinpath(name).read_bytes()) for name in STYLESHEETS]
 
 
-def write_archive(archive: Archive, env: Environment, target: Target) -> int:
-    """Write every page of the archive to target; the number of files."""
-    writer = Writer(env, target, archive)
+def write_archive(archive: Archive, env: Environment, target: Target, lang: str = "en") -> int:
+    """Write every page of the archive to target; the number of files.
+
+    The pages' words are in the language gettext answers in (the downloading admin's in a
+    request, English on the command line); lang is its BCP 47 tag for <html lang>.
+    """
+    writer = Writer(env, target, archive, lang)
     for name, content in stylesheets():
         writer.asset(f"assets/{name}", content)
     writer.page("index.html", "archive/index.html")

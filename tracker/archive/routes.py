@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from flask import current_app, render_template, send_file
+from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from tracker.archive import bp
@@ -13,8 +14,16 @@ from tracker.archive.html import ZipTarget, write_archive
 from tracker.archive.queries import load_archive
 from tracker.auth.access import admin_required
 from tracker.extensions import db
+from tracker.i18n import DEFAULT_LANGUAGE
+from tracker.i18n.locale import html_lang
 from tracker.models import utcnow
 from tracker.zones.reader import for_no_reader
+
+
+def archive_lang() -> str:
+    """The <html lang> of the archive's pages: the language they are written in."""
+    locale = get_locale()
+    return html_lang(str(locale)) if locale is not None else DEFAULT_LANGUAGE
 
 
 @bp.route("/")
@@ -36,6 +45,7 @@ def download() -> Response:
             load_archive(db.session),
             current_app.jinja_env,
             ZipTarget(archive_zip, folder=f"tracker-archive-{today}"),
+            lang=archive_lang(),
         )
     spool.seek(0)
     return send_file(

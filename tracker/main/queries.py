@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
+from flask_babel import LazyString
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
+from tracker.i18n import _, _l
 from tracker.models import (
     FINISHED_STATUSES,
     ActionItem,
@@ -125,23 +127,23 @@ FIRST_VISIT_WINDOW = timedelta(days=7)
 # The newest events the "changed since" groups are made from (a bound on the work per page).
 CHANGE_EVENTS_SCAN = 60
 # The records whose changes "My work" lists: the initiative's work, not accounts, logins,
-# feed tokens or e-mail bookkeeping.
-CHANGE_ENTITIES: dict[str, str] = {
-    "meeting": "Meetings",
-    "participation": "Meetings",
-    "person_attendance": "Meetings",
-    "agenda_item": "Agendas",
-    "minutes_revision": "Minutes",
-    "minutes_approval": "Minutes",
-    "outcome": "Outcomes",
-    "action_item": "Actions",
-    "deliverable": "Deliverables",
-    "milestone": "Deliverables",
-    "deliverable_tracking": "Deliverables",
-    "topic": "Topics",
-    "organisation": "Organisations",
-    "person": "People",
-    "series": "Series",
+# feed tokens or e-mail bookkeeping. The labels are lazy: str() them in a request.
+CHANGE_ENTITIES: dict[str, LazyString] = {
+    "meeting": _l("Meetings"),
+    "participation": _l("Meetings"),
+    "person_attendance": _l("Meetings"),
+    "agenda_item": _l("Agendas"),
+    "minutes_revision": _l("Minutes"),
+    "minutes_approval": _l("Minutes"),
+    "outcome": _l("Outcomes"),
+    "action_item": _l("Actions"),
+    "deliverable": _l("Deliverables"),
+    "milestone": _l("Deliverables"),
+    "deliverable_tracking": _l("Deliverables"),
+    "topic": _l("Topics"),
+    "organisation": _l("Organisations"),
+    "person": _l("People"),
+    "series": _l("Series"),
 }
 # Audit entities without an id of their own, filed under their parent's id (see
 # tracker.audit.audit_id): their changes are changes to that parent.
@@ -206,7 +208,8 @@ class ChangeGroup:
     @property
     def label(self) -> str:
         """What kind of record changed, in words: "Meetings", "Deliverables" ..."""
-        return CHANGE_ENTITIES.get(self.entity, self.entity.replace("_", " ").capitalize())
+        label = CHANGE_ENTITIES.get(self.entity)
+        return str(label) if label is not None else self.entity.replace("_", " ").capitalize()
 
     @property
     def page(self) -> tuple[str, dict[str, int]] | None:
@@ -405,9 +408,18 @@ def change_counts(session: Session, since: datetime, user_id: int) -> dict[str, 
         .group_by(AuditEvent.entity)
     )
     for entity, count in rows:
-        label = CHANGE_ENTITIES[entity]
+        label = str(CHANGE_ENTITIES[entity])
         counts[label] = counts.get(label, 0) + count
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def unnamed(entity: str, entity_id: int | None) -> str:
+    """A record changed only through its parts so far (FILED_UNDER), by kind and id."""
+    if entity == "meeting":
+        return _("Meeting #%(id)s", id=entity_id)
+    if entity == "deliverable":
+        return _("Deliverable #%(id)s", id=entity_id)
+    return f"{entity.capitalize()} #{entity_id}"
 
 
 def change_groups(
@@ -429,7 +441,7 @@ def change_groups(
         group = groups.get(key)
         own = event.entity == entity
         if group is None:
-            summary = event.summary if own else f"{entity.capitalize()} #{event.entity_id}"
+            summary = event.summary if own else unnamed(entity, event.entity_id)
             group = groups[key] = ChangeGroup(entity, event.entity_id, summary, 0, event, own)
         group.count += 1
         if own and not group.named:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from tracker.counters import read_counter
+from tracker.i18n import _l, _lp
 from tracker.lru import LockedLRU
 from tracker.models import Deliverable, Meeting, Organisation, SearchDocument, Series
 from tracker.models.changes import DATA
@@ -34,17 +35,18 @@ MARK = Markup("<mark>%s</mark>")
 OVERFETCH_CAP = 6400
 SNIPPET_WORDS = 30
 TOKEN = re.compile(r"[^\W_]+")
+# Lazy: str() them when the request's language is known (Hit.label, the search page).
 KIND_LABELS = {
-    "meeting": "Meeting",
-    "minutes": "Minutes",
-    "agenda": "Agenda notes",
-    "outcome": "Outcome",
-    "action": "Action",
-    "topic": "Topic",
-    "deliverable": "Deliverable",
-    "milestone": "Milestone",
-    "organisation": "Organisation",
-    "person": "Person",
+    "meeting": _l("Meeting"),
+    "minutes": _l("Minutes"),
+    "agenda": _l("Agenda notes"),
+    "outcome": _l("Outcome"),
+    "action": _lp("action item", "Action"),
+    "topic": _l("Topic"),
+    "deliverable": _l("Deliverable"),
+    "milestone": _l("Milestone"),
+    "organisation": _l("Organisation"),
+    "person": _l("Person"),
 }
 MEMBER_KINDS = {"person"}
 # Kinds that belong to a meeting's record: members-only means a draft (minutes not approved).
@@ -95,8 +97,9 @@ class Hit:
 
     @property
     def label(self) -> str:
-        """The kind as readers name it."""
-        return KIND_LABELS.get(self.kind, self.kind)
+        """The kind as readers name it, in the request's language."""
+        label = KIND_LABELS.get(self.kind)
+        return str(label) if label is not None else self.kind
 
 
 @dataclass

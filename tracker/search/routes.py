@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -62,8 +63,8 @@ def page_url(page: int) -> str:
     return url_for("search.results", **args)
 
 
-# The rendered search form (its series and organisation lists are long) by data counter and
-# what it shows; any committed change raises the counter.
+# The rendered search form (its series and organisation lists are long) by data counter,
+# language and what it shows; any committed change raises the counter.
 FILTER_FORMS: LockedLRU[tuple[Any, ...], Markup] = LockedLRU(256)
 
 
@@ -75,6 +76,7 @@ def filter_form(q: str, filters: Filters, kinds: list[tuple[str, str]]) -> Marku
         db.engine.url.render_as_string(hide_password=True),
         state.epoch if state else None,
         state.counter if state else None,
+        str(get_locale()),
         q,
         shown,
         filters.date_from,
@@ -103,7 +105,7 @@ def filter_form(q: str, filters: Filters, kinds: list[tuple[str, str]]) -> Marku
 def results() -> str:
     """Search everything this reader may read; ranked, filtered and paginated."""
     member = bool(current_user.is_authenticated)
-    kinds = {k: v for k, v in KIND_LABELS.items() if member or k != "person"}
+    kinds = {k: str(v) for k, v in KIND_LABELS.items() if member or k != "person"}
     kind = request.args.get("kind", "")
     filters = Filters(
         kind=kind if kind in kinds else None,
