@@ -98,7 +98,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "revision_number": _l("Revision number"),
     "role": _l("Role"),
     "sent_at": _l("Sent at"),
-    "series_id": _l("Series"),
+    "series_id": _lp("audit field", "Series"),
     "short_name": _l("Short name"),
     "slot_id": _l("Slot"),
     "start_date": _l("Start date"),

@@ -42,12 +42,28 @@ def country_choices() -> list[tuple[str, str]]:
     pairs = [
         (c.alpha_2, f"{names.get(c.alpha_2) or c.name} ({c.alpha_2})") for c in pycountry.countries
     ]
-    return sorted(pairs, key=lambda pair: sort_key(pair[1]))
+    return sorted(pairs, key=lambda pair: sort_key(pair[1], locale.language))
 
 
-def sort_key(text: str) -> str:
-    """text compared as a reader expects: case and accents ignored ("Österreich" among the O)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+# Letters that sort after z (Swedish) or in their own place (Serbian Cyrillic), mapped to
+# characters beyond the basic Latin and Cyrillic blocks, in alphabetical order.
+SWEDISH_LAST = {"å": "\u4e00", "ä": "\u4e01", "ö": "\u4e02"}
+SERBIAN_CYRILLIC = "абвгдђежзијклљмнњопрстћуфхцчџш"
+
+
+def sort_key(text: str, language: str = "") -> str:
+    """text compared as a reader of language expects: case ignored, accents ignored except
+    where the alphabet has them as letters of their own (Swedish å, ä, ö after z; Serbian
+    Cyrillic in its own order)."""
+    folded = text.casefold()
+    if language == "sv":
+        folded = "".join(SWEDISH_LAST.get(c, c) for c in unicodedata.normalize("NFC", folded))
+    if language == "sr":
+        folded = "".join(
+            chr(0x4E10 + SERBIAN_CYRILLIC.index(c)) if c in SERBIAN_CYRILLIC else c
+            for c in unicodedata.normalize("NFC", folded)
+        )
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
