@@ -72,6 +72,8 @@ FIELD_LABELS: dict[str, LazyString] = {
     "meeting_id": _l("Meeting"),
     "members_only": _l("Members only"),
     "minutes": _lp("meeting record", "Minutes"),
+    "minutes_approved": _l("Minutes approved"),
+    "minutes_revision": _l("Minutes revision"),
     "month_day": _l("Month day"),
     "name": _l("Name"),
     "note": _l("Note"),
@@ -91,6 +93,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "previous_percent": _l("Previous percent"),
     "previous_visit_at": _l("Previous visit at"),
     "progress": _l("Progress"),
+    "reason": _l("Reason"),
     "recipient": _l("Recipient"),
     "recipient_name": _l("Recipient name"),
     "recorded_on": _l("Recorded on"),
@@ -165,6 +168,8 @@ def readable_value(
     col = column.c.get(name) if column is not None else None
     if name == "password" and raw in STORED_WORDS:
         return str(STORED_WORDS[raw])
+    if name == "minutes_approved" and raw in ("yes", "no"):
+        return _("yes") if raw == "yes" else _("no")
     if name in PERCENT_FIELDS:
         return f"{raw} %"  # a number: no words to translate
     number = parse_int(raw)
