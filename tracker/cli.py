@@ -13,6 +13,7 @@ from flask import Flask
 from tracker.archive.cli import archive_group
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
+from tracker.i18n import _, _n
 from tracker.models import Role
 from tracker.notify.cli import notify_group
 from tracker.search.cli import search_group
@@ -22,7 +23,7 @@ from tracker.series.cli import series_group
 def read_password() -> str:
     """Prompt without echo on a terminal; read one line from stdin otherwise."""
     if sys.stdin.isatty():
-        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True, type=str))
+        return str(click.prompt(_("Password"), hide_input=True, confirmation_prompt=True, type=str))
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -43,7 +44,7 @@ def user_group() -> None:
 def user_create(email: str, role: str, name: str) -> None:
     """Create a user; the display name and password are asked for, or read from stdin."""
     if not name.strip() and sys.stdin.isatty():
-        name = str(click.prompt("Display name", type=str))
+        name = str(click.prompt(_("Display name"), type=str))
     password = read_password()
     try:
         user = create_user(db.session, email, password, Role(role), name=name)
@@ -51,9 +52,9 @@ def user_create(email: str, role: str, name: str) -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Created {user.role.value} {user.email}.")
+    click.echo(_("Created %(role)s %(email)s.", role=user.role.value, email=user.email))
     if not user.name:
-        click.echo("No display name given: set one with --name or on the account page.")
+        click.echo(_("No display name given: set one with --name or on the account page."))
 
 
 @click.command("seed-demo")
@@ -63,12 +64,12 @@ def seed_demo_command(if_empty: bool) -> None:
     from tracker.demo import database_is_empty, seed_demo
 
     if if_empty and not database_is_empty(db.session):
-        click.echo("The database already holds data; demo data not loaded.")
+        click.echo(_("The database already holds data; demo data not loaded."))
         return
     counts = seed_demo(db.session)
     db.session.commit()
-    added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
-    click.echo(f"Demo data loaded: {added}.")
+    added = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or _("nothing new")
+    click.echo(_("Demo data loaded: %(added)s.", added=added))
 
 
 @click.command("generate-data")
@@ -89,7 +90,8 @@ def generate_data_command(years: int, seed: int) -> None:
     counts["search documents"] = rebuild(db.session.connection())
     db.session.commit()
     added = ", ".join(f"{n} {what}" for what, n in counts.items())
-    click.echo(f"Generated {added} in {time.perf_counter() - started:.1f} s.")
+    seconds = time.perf_counter() - started
+    click.echo(_("Generated %(added)s in %(seconds).1f s.", added=added, seconds=seconds))
 
 
 @click.command("check-deploy")
@@ -100,13 +102,19 @@ def check_deploy_command() -> None:
     from tracker.maintenance import deploy_problems, deploy_warnings
 
     for warning in deploy_warnings(current_app.config):
-        click.echo(f"WARNING: {warning}", err=True)
+        click.echo(_("WARNING: %(warning)s", warning=warning), err=True)
     problems = deploy_problems(current_app.config)
     for problem in problems:
-        click.echo(f"UNSAFE: {problem}", err=True)
+        click.echo(_("UNSAFE: %(problem)s", problem=problem), err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) found; fix them before going live.")
-    click.echo("The deployment configuration passed every check.")
+        raise click.ClickException(
+            _n(
+                "%(num)d problem(s) found; fix them before going live.",
+                "%(num)d problem(s) found; fix them before going live.",
+                len(problems),
+            )
+        )
+    click.echo(_("The deployment configuration passed every check."))
 
 
 @click.command("backup")
@@ -119,13 +127,21 @@ def backup_command(destination: Path) -> None:
 
     source = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
     if source is None:
-        click.echo(PG_DUMP_STEPS)
-        raise click.ClickException("This command copies SQLite only; follow the steps above.")
+        click.echo(str(PG_DUMP_STEPS))
+        raise click.ClickException(_("This command copies SQLite only; follow the steps above."))
     try:
         pages = backup_sqlite(source, destination)
     except (FileExistsError, RuntimeError, sqlite3.Error) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Backed up {source} to {destination} ({pages} pages, integrity ok).")
+    click.echo(
+        _n(
+            "Backed up %(source)s to %(destination)s (%(num)d pages, integrity ok).",
+            "Backed up %(source)s to %(destination)s (%(num)d pages, integrity ok).",
+            pages,
+            source=source,
+            destination=destination,
+        )
+    )
 
 
 def register(app: Flask) -> None:

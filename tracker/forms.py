@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 import pycountry
+from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField as PlainDateField
@@ -17,17 +21,50 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
 
 from tracker.extensions import db
+from tracker.i18n import _, _l
 from tracker.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, in_date_range, name_key, parse_int
 from tracker.models import Organisation
 from tracker.timefmt import is_zone, zone_choices
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 codes with their names."""
-    return sorted(
-        ((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in pycountry.countries),
-        key=lambda pair: pair[1],
-    )
+    """ISO 3166-1 alpha-2 codes with their names in the current language (built per request,
+    never cached across languages). English keeps pycountry's names, which differ from CLDR's
+    ("Russian Federation", not "Russia"); other languages take Babel's (CLDR) names, falling
+    back to pycountry's where CLDR has none."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return sorted(
+            ((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in pycountry.countries),
+            key=lambda pair: pair[1],
+        )
+    names = locale.territories
+    pairs = [
+        (c.alpha_2, f"{names.get(c.alpha_2) or c.name} ({c.alpha_2})") for c in pycountry.countries
+    ]
+    return sorted(pairs, key=lambda pair: sort_key(pair[1], locale.language))
+
+
+# Letters that sort after z (Swedish) or in their own place (Serbian Cyrillic), mapped to
+# characters beyond the basic Latin and Cyrillic blocks, in alphabetical order.
+SWEDISH_LAST = {"å": "\u4e00", "ä": "\u4e01", "ö": "\u4e02"}
+SERBIAN_CYRILLIC = "абвгдђежзијклљмнњопрстћуфхцчџш"
+
+
+def sort_key(text: str, language: str = "") -> str:
+    """text compared as a reader of language expects: case ignored, accents ignored except
+    where the alphabet has them as letters of their own (Swedish å, ä, ö after z; Serbian
+    Cyrillic in its own order)."""
+    folded = text.casefold()
+    if language == "sv":
+        folded = "".join(SWEDISH_LAST.get(c, c) for c in unicodedata.normalize("NFC", folded))
+    if language == "sr":
+        folded = "".join(
+            chr(0x4E10 + SERBIAN_CYRILLIC.index(c)) if c in SERBIAN_CYRILLIC else c
+            for c in unicodedata.normalize("NFC", folded)
+        )
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def organisation_choices() -> list[tuple[str, str]]:
@@ -40,7 +77,9 @@ def organisation_choices() -> list[tuple[str, str]]:
     return [(str(i), f"{name} ({short})") for i, name, short in rows]
 
 
-def select_choices(pairs: list[tuple[str, str]], blank: str | None = None) -> list[SelectChoice]:
+def select_choices(
+    pairs: Sequence[tuple[str, str | LazyString]], blank: str | LazyString | None = None
+) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs, with an optional blank first option."""
     first = [SelectChoice("", blank)] if blank is not None else []
     return first + [SelectChoice(value, text) for value, text in pairs]
@@ -49,33 +88,38 @@ def select_choices(pairs: list[tuple[str, str]], blank: str | None = None) -> li
 def valid_zone(form: FlaskForm, field: Field) -> None:
     """The field holds a real IANA zone name."""
     if not field.data or not is_zone(field.data):
-        raise ValidationError("Choose a real IANA time zone, such as Europe/Sofia.")
+        raise ValidationError(_("Choose a real IANA time zone, such as Europe/Sofia."))
 
 
 def valid_country(form: FlaskForm, field: Field) -> None:
     """The field holds a real ISO 3166-1 alpha-2 country code."""
     code = (field.data or "").upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValidationError("Choose a real country (ISO 3166-1 code such as BG or RS).")
+        raise ValidationError(_("Choose a real country (ISO 3166-1 code such as BG or RS)."))
 
 
 def optional_url() -> list[Any]:
     """Validators for an optional http(s) URL."""
-    return [Optional(), URL(require_tld=False, message="Enter a full web address (https://...).")]
+    return [
+        Optional(),
+        URL(require_tld=False, message=_l("Enter a full web address (https://...).")),
+    ]
 
 
 def safe_url(form: FlaskForm, field: Field) -> None:
     """Only http and https links: no javascript: or data: URLs."""
     if field.data and not str(field.data).lower().startswith(("http://", "https://")):
-        raise ValidationError("Enter a web address that starts with https:// or http://.")
+        raise ValidationError(_("Enter a web address that starts with https:// or http://."))
 
 
 class ZoneField(SelectField):
     """A select of IANA zone names."""
 
-    def __init__(self, label: str = "Time zone", **kwargs: Any) -> None:
+    def __init__(self, label: str | LazyString | None = None, **kwargs: Any) -> None:
+        # Fields are bound per form instance (per request), so the default label is translated here.
+        label = _("Time zone") if label is None else label
         kwargs.setdefault("validators", [valid_zone])
-        kwargs.setdefault("choices", select_choices(zone_choices(), "Choose a time zone"))
+        kwargs.setdefault("choices", select_choices(zone_choices(), _("Choose a time zone")))
         kwargs.setdefault("validate_choice", False)
         super().__init__(label, **kwargs)
 
@@ -83,9 +127,11 @@ class ZoneField(SelectField):
 class CountryField(SelectField):
     """A select of ISO 3166-1 alpha-2 countries."""
 
-    def __init__(self, label: str = "Country", **kwargs: Any) -> None:
+    def __init__(self, label: str | LazyString | None = None, **kwargs: Any) -> None:
+        # Fields are bound per form instance (per request), so the default label is translated here.
+        label = _("Country") if label is None else label
         kwargs.setdefault("validators", [valid_country])
-        kwargs.setdefault("choices", select_choices(country_choices(), "Choose a country"))
+        kwargs.setdefault("choices", select_choices(country_choices(), _("Choose a country")))
         kwargs.setdefault("validate_choice", False)
         super().__init__(label, **kwargs)
 
@@ -141,7 +187,9 @@ class DateField(PlainDateField):
     def pre_validate(self, form: Any) -> None:
         """A date in year 1 or 9999 is a typing mistake that later overflows date arithmetic."""
         if self.data is not None and not in_date_range(self.data):
-            raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+            raise ValidationError(
+                _("Enter a date between %(first)s and %(last)s.", first=MIN_YEAR, last=MAX_YEAR)
+            )
 
 
 class IntegerField(PlainIntegerField):
@@ -187,7 +235,9 @@ class VersionedForm(FlaskForm):
         """An edit without the version it was based on could overwrite someone's change."""
         sent = field.raw_data[0] if field.raw_data else None
         if self.editing and parse_int(sent) is None:
-            raise ValidationError("This form lost track of the record's version; reload the page.")
+            raise ValidationError(
+                _("This form lost track of the record's version; reload the page.")
+            )
 
     def submitted_version(self) -> int | None:
         """The version the user started from, if the form carried one."""

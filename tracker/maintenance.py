@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from config import INSECURE_SECRETS
+from tracker.i18n import _, _l
 
 MIN_SECRET_LENGTH = 32
 
-PG_DUMP_STEPS = """\
+PG_DUMP_STEPS = _l(
+    """\
 PostgreSQL: the tracker does not copy PostgreSQL itself. Use pg_dump, which takes a
 consistent snapshot while the app keeps running:
 
@@ -26,6 +28,7 @@ Restore into an empty database with:
   pg_restore --no-owner --dbname=tracker_restored tracker-YYYY-MM-DD.dump
 
 Then point DATABASE_URL at it and run `flask --app tracker db upgrade`."""
+)
 
 
 def deploy_problems(config: Mapping[str, Any]) -> list[str]:
@@ -34,34 +37,39 @@ def deploy_problems(config: Mapping[str, Any]) -> list[str]:
     secret = str(config.get("SECRET_KEY") or "")
     if secret in INSECURE_SECRETS or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 8:
         problems.append(
-            "SECRET_KEY is missing, a default, too short or too simple: set a random value of "
-            f"at least {MIN_SECRET_LENGTH} characters "
-            '(python -c "import secrets; print(secrets.token_hex(32))").'
+            _(
+                "SECRET_KEY is missing, a default, too short or too simple: set a random value of "
+                "at least %(length)s characters "
+                '(python -c "import secrets; print(secrets.token_hex(32))").',
+                length=MIN_SECRET_LENGTH,
+            )
         )
     if config.get("DEBUG"):
-        problems.append("DEBUG is on: the debugger runs code for anyone. Turn it off.")
+        problems.append(_("DEBUG is on: the debugger runs code for anyone. Turn it off."))
     if config.get("TESTING"):
-        problems.append("TESTING is on: errors are not handled as in production.")
+        problems.append(_("TESTING is on: errors are not handled as in production."))
     if not config.get("TRUSTED_HOSTS"):
         problems.append(
-            "TRUSTED_HOSTS is not set: set it to the site's host names "
-            "(TRUSTED_HOSTS=tracker.example.org) so forged Host headers are refused."
+            _(
+                "TRUSTED_HOSTS is not set: set it to the site's host names "
+                "(TRUSTED_HOSTS=tracker.example.org) so forged Host headers are refused."
+            )
         )
     for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if not config.get(name):
-            problems.append(f"{name} is off: cookies would travel over plain HTTP.")
+            problems.append(_("%(name)s is off: cookies would travel over plain HTTP.", name=name))
     for name in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
         if not config.get(name):
-            problems.append(f"{name} is off: scripts could read the login cookie.")
+            problems.append(_("%(name)s is off: scripts could read the login cookie.", name=name))
     for name in ("SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SAMESITE"):
         if str(config.get(name) or "").lower() not in ("lax", "strict"):
-            problems.append(f"{name} should be Lax or Strict.")
+            problems.append(_("%(name)s should be Lax or Strict.", name=name))
     if not config.get("MAX_CONTENT_LENGTH"):
-        problems.append("MAX_CONTENT_LENGTH is not set: requests of any size are read.")
+        problems.append(_("MAX_CONTENT_LENGTH is not set: requests of any size are read."))
     if not config.get("WTF_CSRF_ENABLED", True):
-        problems.append("WTF_CSRF_ENABLED is off: forms can be posted from other sites.")
+        problems.append(_("WTF_CSRF_ENABLED is off: forms can be posted from other sites."))
     if not config.get("TRACKER_RATE_LIMITS", True):
-        problems.append("TRACKER_RATE_LIMITS is off: passwords can be guessed without limit.")
+        problems.append(_("TRACKER_RATE_LIMITS is off: passwords can be guessed without limit."))
     return problems
 
 
@@ -71,13 +79,17 @@ def deploy_warnings(config: Mapping[str, Any]) -> list[str]:
     base_url = str(config.get("TRACKER_BASE_URL") or "")
     if not base_url:
         warnings.append(
-            "TRACKER_BASE_URL is not set: calendar feeds and the subscribe page take their links "
-            "from each request's Host header. Set it to https://your-host."
+            _(
+                "TRACKER_BASE_URL is not set: calendar feeds and the subscribe page take their "
+                "links from each request's Host header. Set it to https://your-host."
+            )
         )
     elif not base_url.startswith("https://"):
         warnings.append(
-            "TRACKER_BASE_URL is not https: calendar apps would fetch feeds, secret addresses "
-            "included, over plain HTTP, and Outlook on the web refuses them. Use https://."
+            _(
+                "TRACKER_BASE_URL is not https: calendar apps would fetch feeds, secret addresses "
+                "included, over plain HTTP, and Outlook on the web refuses them. Use https://."
+            )
         )
     return warnings
 
@@ -101,9 +113,13 @@ def create_private_file(path: Path) -> None:
 def backup_sqlite(source: Path, destination: Path) -> int:
     """Copy a live SQLite database consistently with the backup API; return its page count."""
     if destination.is_symlink():
-        raise FileExistsError(f"{destination} is a symbolic link; refusing to write through it.")
+        raise FileExistsError(
+            _("%(path)s is a symbolic link; refusing to write through it.", path=destination)
+        )
     if destination.exists():
-        raise FileExistsError(f"{destination} exists already; choose a new file name.")
+        raise FileExistsError(
+            _("%(path)s exists already; choose a new file name.", path=destination)
+        )
     destination.parent.mkdir(parents=True, exist_ok=True)
     create_private_file(destination)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
@@ -114,7 +130,7 @@ def backup_sqlite(source: Path, destination: Path) -> int:
         pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
         check = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
-            raise RuntimeError(f"The copy failed its integrity check: {check}")
+            raise RuntimeError(_("The copy failed its integrity check: %(result)s", result=check))
     finally:
         dst.close()
         src.close()

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from tracker.extensions import db
 from tracker.filters import int_value
 from tracker.forms import VersionedForm
+from tracker.i18n import _
 from tracker.models import Base, Deliverable, Meeting, Organisation, Series
 from tracker.operations import Conflict, Refused
 
@@ -73,8 +74,10 @@ def conflict_response(
             differences.append((field.label.text, theirs_text, mine))
     form.version.data = str(current.version)  # type: ignore[attr-defined]
     flash(
-        "Someone else saved this record while you were editing it. Your changes are kept below; "
-        "review the other version and save again to keep yours.",
+        _(
+            "Someone else saved this record while you were editing it. Your changes are kept "
+            "below; review the other version and save again to keep yours."
+        ),
         "warning",
     )
     return (

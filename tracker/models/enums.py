@@ -5,6 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel.speaklater import LazyString
+
+from tracker.i18n import _l, _lp
 
 
 class Role(StrEnum):
@@ -86,32 +89,82 @@ class DeliverableHealth(StrEnum):
 # Published or dropped: nothing more is expected of a deliverable in one of these.
 FINISHED_STATUSES = (DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED)
 
-LABELS: dict[StrEnum, str] = {
-    OrganisationKind.NATIONAL_AI: "National AI organisation",
-    OrganisationKind.CLUSTER: "Cluster",
-    OrganisationKind.PUBLIC_BODY: "Ministry or public body",
-    OrganisationKind.UNIVERSITY: "University",
-    OrganisationKind.INVESTOR: "Investor",
-    OrganisationKind.COMPANY: "Company",
-    OrganisationKind.OTHER: "Other",
-    DeliverableKind.POLICY_PAPER: "Policy recommendation paper",
-    DeliverableKind.ANALYTICAL_REPORT: "Analytical report",
-    DeliverableKind.REVIEW: "Review",
-    DeliverableKind.FRAMEWORK: "Framework",
-    DeliverableKind.EVENT: "Event",
-    DeliverableKind.OTHER: "Other",
-    DeliverableStatus.IN_REVIEW: "In review",
+# Every member's label, by enum: members of different enums are equal when their values are
+# (StrEnum), so one flat dict could not tell MeetingStatus.PLANNED from DeliverableStatus.PLANNED.
+# Statuses carry a context because their words agree in gender with what they describe.
+LABELS: dict[type[StrEnum], dict[str, LazyString]] = {
+    Role: {
+        Role.ADMIN: _lp("role", "Admin"),
+        Role.ORGANISER: _lp("role", "Organiser"),
+        Role.VIEWER: _lp("role", "Viewer"),
+    },
+    OrganisationKind: {
+        OrganisationKind.NATIONAL_AI: _l("National AI organisation"),
+        OrganisationKind.CLUSTER: _l("Cluster"),
+        OrganisationKind.PUBLIC_BODY: _l("Ministry or public body"),
+        OrganisationKind.UNIVERSITY: _l("University"),
+        OrganisationKind.INVESTOR: _l("Investor"),
+        OrganisationKind.COMPANY: _l("Company"),
+        OrganisationKind.OTHER: _lp("organisation kind", "Other"),
+    },
+    MeetingStatus: {
+        MeetingStatus.PLANNED: _lp("meeting status", "Planned"),
+        MeetingStatus.CONFIRMED: _lp("meeting status", "Confirmed"),
+        MeetingStatus.HELD: _lp("meeting status", "Held"),
+        MeetingStatus.POSTPONED: _lp("meeting status", "Postponed"),
+        MeetingStatus.CANCELLED: _lp("meeting status", "Cancelled"),
+    },
+    Attendance: {
+        Attendance.INVITED: _lp("attendance", "Invited"),
+        Attendance.CONFIRMED: _lp("attendance", "Confirmed"),
+        Attendance.ATTENDED: _lp("attendance", "Attended"),
+        Attendance.APOLOGISED: _lp("attendance", "Apologised"),
+    },
+    TopicStatus: {
+        TopicStatus.OPEN: _lp("topic status", "Open"),
+        TopicStatus.ONGOING: _lp("topic status", "Ongoing"),
+        TopicStatus.CONCLUDED: _lp("topic status", "Concluded"),
+    },
+    DeliverableKind: {
+        DeliverableKind.POLICY_PAPER: _l("Policy recommendation paper"),
+        DeliverableKind.ANALYTICAL_REPORT: _l("Analytical report"),
+        DeliverableKind.REVIEW: _lp("deliverable kind", "Review"),
+        DeliverableKind.FRAMEWORK: _l("Framework"),
+        DeliverableKind.EVENT: _l("Event"),
+        DeliverableKind.OTHER: _lp("deliverable kind", "Other"),
+    },
+    DeliverableStatus: {
+        DeliverableStatus.PLANNED: _lp("deliverable status", "Planned"),
+        DeliverableStatus.DRAFTING: _lp("deliverable status", "Drafting"),
+        DeliverableStatus.IN_REVIEW: _lp("deliverable status", "In review"),
+        DeliverableStatus.PUBLISHED: _lp("deliverable status", "Published"),
+        DeliverableStatus.DROPPED: _lp("deliverable status", "Dropped"),
+    },
+    DeliverableHealth: {
+        DeliverableHealth.ON_TRACK: _l("On track"),
+        DeliverableHealth.AT_RISK: _l("At risk"),
+        DeliverableHealth.OFF_TRACK: _l("Off track"),
+    },
 }
 
 
 def label(value: StrEnum) -> str:
-    """A human label for an enum member."""
-    return LABELS.get(value, value.value.replace("_", " ").capitalize())
+    """A human label for an enum member, in the current language (a plain str)."""
+    found = LABELS.get(type(value), {}).get(value.value)
+    if found is None:  # an enum added without labels: its value, readable
+        return value.value.replace("_", " ").capitalize()
+    return str(found)
 
 
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
-    """(value, label) pairs for a select field."""
+    """(value, label) pairs for a select field, in the current language (evaluate per request)."""
     return [(member.value, label(member)) for member in enum]
+
+
+def lazy_choices(enum: type[StrEnum]) -> list[tuple[str, LazyString]]:
+    """(value, lazy label) pairs: for choices given at import time (a form's class body), whose
+    labels then follow each request's language."""
+    return [(member.value, LABELS[enum][member.value]) for member in enum]
 
 
 def enum_column(enum: type[StrEnum]) -> sa.Enum:

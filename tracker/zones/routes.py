@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from tracker.i18n import _
 from tracker.inputs import local_path_or
 from tracker.timefmt import city
 from tracker.zones import bp
@@ -54,7 +55,7 @@ def save() -> str | Response | tuple[str, int]:
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     if zone == NO_CONVERSION:
-        flash("Times are shown in each meeting's own zone.", "success")
+        flash(_("Times are shown in each meeting's own zone."), "success")
     else:
-        flash(f"Times are now also shown in your zone ({city(zone)}).", "success")
+        flash(_("Times are now also shown in your zone (%(city)s).", city=city(zone)), "success")
     return response
