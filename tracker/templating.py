@@ -7,8 +7,10 @@ from enum import StrEnum
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from tracker.i18n import _, _l, _lp
 from tracker.models import User
 from tracker.models.enums import label
 from tracker.timefmt import city, human_date, when, zones_line
@@ -24,19 +26,60 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **values)
 
 
+# Plain words stored as text, not as enum members: the audit trail's actions and record kinds.
+PLAIN_LABELS: dict[str, LazyString] = {
+    "create": _lp("audit action", "Create"),
+    "update": _lp("audit action", "Update"),
+    "delete": _lp("audit action", "Delete"),
+    "restore": _lp("audit action", "Restore"),
+    "reopen": _lp("audit action", "Reopen"),
+    "login": _lp("audit action", "Login"),
+    "logout": _lp("audit action", "Logout"),
+    "login_failed": _l("Login failed"),
+    "login_throttled": _l("Login throttled"),
+    "password_change": _l("Password change"),
+    "password_failed": _l("Password failed"),
+    "password_reset": _l("Password reset"),
+    "password_throttled": _l("Password throttled"),
+    "action_item": _l("Action item"),
+    "agenda_item": _l("Agenda item"),
+    "deliverable": _l("Deliverable"),
+    "deliverable_status_change": _l("Deliverable status change"),
+    "meeting": _l("Meeting"),
+    "milestone": _l("Milestone"),
+    "minutes_approval": _l("Minutes approval"),
+    "minutes_revision": _l("Minutes revision"),
+    "organisation": _l("Organisation"),
+    "outcome": _l("Outcome"),
+    "participation": _l("Participation"),
+    "person": _l("Person"),
+    "person_attendance": _l("Person attendance"),
+    "poll_slot": _l("Poll slot"),
+    "poll_vote": _l("Poll vote"),
+    "progress_update": _l("Progress update"),
+    "series": _lp("record", "Series"),
+    "series_rule": _l("Series rule"),
+    "time_poll": _l("Time poll"),
+    "topic": _l("Topic"),
+    "user_account": _l("User account"),
+}
+
+
 def enum_label(value: StrEnum | str | None) -> str:
-    """A human label for an enum member (or a blank for None)."""
+    """A human label for an enum member or a known plain word (or a blank for None)."""
     if value is None:
         return ""
     if isinstance(value, StrEnum):
         return label(value)
+    if value in PLAIN_LABELS:
+        return str(PLAIN_LABELS[value])
     return str(value).replace("_", " ").capitalize()
 
 
-def who(user: User | None, missing: str = "unknown") -> str:
+def who(user: User | None, missing: str | None = None) -> str:
     """The one way pages name a user: the display name, with the e-mail for admins only."""
     if user is None:
-        return missing
+        return missing if missing is not None else _("unknown")
     if getattr(current_user, "is_admin", False):  # also safe outside a request (e-mails)
         return f"{user.display_name} ({user.email})"
     return user.display_name

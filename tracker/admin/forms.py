@@ -10,7 +10,7 @@ from tracker.auth.forms import acceptable_password
 from tracker.forms import EmailField, StringField, select_choices
 from tracker.i18n import _, _l
 from tracker.models import Role
-from tracker.models.enums import choices
+from tracker.models.enums import lazy_choices
 
 
 class UserCreateForm(FlaskForm):
@@ -21,7 +21,7 @@ class UserCreateForm(FlaskForm):
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=select_choices(choices(Role)))
+    role = SelectField(_l("Role"), choices=select_choices(lazy_choices(Role)))
     password = PasswordField(
         _l("First password"), validators=[DataRequired(), Length(max=1000), acceptable_password]
     )
@@ -31,7 +31,7 @@ class UserCreateForm(FlaskForm):
 class RoleForm(FlaskForm):
     """Another role for a user."""
 
-    role = SelectField(_l("Role"), choices=select_choices(choices(Role)))
+    role = SelectField(_l("Role"), choices=select_choices(lazy_choices(Role)))
     submit = SubmitField(_l("Change role"))
 
 

@@ -12,6 +12,7 @@ from tracker.auth.passwords import (
 )
 from tracker.auth.queries import find_user
 from tracker.i18n import _
+from tracker.i18n.operations import set_language
 from tracker.inputs import name_key
 from tracker.models import Role, User
 from tracker.models.user import new_session_token
@@ -73,10 +74,14 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password)
 
 
-def update_profile(user: User, name: str, timezone: str | None) -> None:
-    """Set the display name and the home time zone (None: each meeting's own zone)."""
+def update_profile(
+    user: User, name: str, timezone: str | None, language: str | None = None
+) -> None:
+    """Set the display name, the home time zone (None: each meeting's own zone) and the
+    interface language (None: the picker's or the browser's)."""
     user.name = name.strip()
     user.timezone = timezone or None
+    set_language(user, language)
 
 
 def account_addresses(user: User) -> list[str]:

@@ -149,7 +149,12 @@ def account_page(
     user = current_user
     if profile_form is None:
         profile_form = ProfileForm(
-            prefix="profile", data={"name": user.name, "timezone": user.timezone or ""}
+            prefix="profile",
+            data={
+                "name": user.name,
+                "timezone": user.timezone or "",
+                "language": user.language or "",
+            },
         )
     if notify_form is None:
         notify_form = PreferencesForm(prefix="notify", data=preferences(db.session, user.email))
@@ -206,7 +211,12 @@ def account_profile() -> str | Response | tuple[str, int]:
         return account_page(profile_form=profile_form), 400
     user = db.session.get(User, current_user.id)
     assert user is not None
-    update_profile(user, profile_form.name.data or "", profile_form.timezone.data or None)
+    update_profile(
+        user,
+        profile_form.name.data or "",
+        profile_form.timezone.data or None,
+        profile_form.language.data or None,
+    )
     db.session.commit()
     flash(_("Your profile is saved."), "success")
     return redirect(url_for(".account"))

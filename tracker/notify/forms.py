@@ -7,7 +7,7 @@ from wtforms import BooleanField, Field, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker.forms import StringField, select_choices
-from tracker.i18n import _, _l
+from tracker.i18n import LANGUAGES, _, _l
 from tracker.notify.kinds import KINDS
 from tracker.timefmt import is_zone, zone_choices
 
@@ -30,7 +30,7 @@ def valid_optional_zone(form: FlaskForm, field: Field) -> None:
 
 
 class ProfileForm(FlaskForm):
-    """The name others see and the zone times are shown in."""
+    """The name others see, the zone times are shown in and the interface language."""
 
     name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
     timezone = SelectField(
@@ -38,5 +38,10 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=64), valid_optional_zone],
         choices=select_choices(zone_choices(), _l("Each meeting's own zone")),
         validate_choice=False,
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=select_choices(list(LANGUAGES.items()), _l("My browser's language")),
+        validate_choice=True,
     )
     submit = SubmitField(_l("Save profile"))

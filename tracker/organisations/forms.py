@@ -21,7 +21,7 @@ from tracker.forms import (
 )
 from tracker.i18n import _, _l
 from tracker.models import Organisation, OrganisationKind
-from tracker.models.enums import choices
+from tracker.models.enums import lazy_choices
 from tracker.scheduling.checks import DEFAULT_WORK_END, DEFAULT_WORK_START
 
 
@@ -54,7 +54,7 @@ class OrganisationForm(VersionedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=40)])
     country = CountryField()
-    kind = SelectField(_l("Kind"), choices=select_choices(choices(OrganisationKind)))
+    kind = SelectField(_l("Kind"), choices=select_choices(lazy_choices(OrganisationKind)))
     website = URLField(_l("Website"), validators=[*optional_url(), safe_url, Length(max=500)])
     timezone = ZoneField(_l("Home time zone"))
     work_start = WorkTimeField(_l("Working hours start"), default=DEFAULT_WORK_START)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from tracker.forms import StringField, VersionedForm, name_taken, select_choices
 from tracker.i18n import _, _l
 from tracker.models import Topic, TopicStatus
-from tracker.models.enums import choices
+from tracker.models.enums import lazy_choices
 
 
 class TopicForm(VersionedForm):
@@ -18,7 +18,7 @@ class TopicForm(VersionedForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
-    status = SelectField(_l("Status"), choices=select_choices(choices(TopicStatus)))
+    status = SelectField(_l("Status"), choices=select_choices(lazy_choices(TopicStatus)))
 
     def __init__(self, *args: Any, current: Topic | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
