@@ -21,6 +21,7 @@ from tracker.forms import (
     safe_url,
     select_choices,
 )
+from tracker.i18n import _, _l
 from tracker.inputs import parse_int
 from tracker.models import (
     Deliverable,
@@ -73,60 +74,62 @@ def ids(values: list[str] | None) -> list[int]:
 class DeliverableForm(VersionedForm):
     """Create or edit a deliverable."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    kind = SelectField("Kind", choices=select_choices(choices(DeliverableKind)))
-    description = TextAreaField("Description", validators=[Length(max=20000)])
-    lead_organisation_id = SelectField("Lead organisation", validators=[DataRequired()])
-    owner_person_id = SelectField("Owner (a person)", validate_choice=False, default="")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=select_choices(choices(DeliverableKind)))
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    lead_organisation_id = SelectField(_l("Lead organisation"), validators=[DataRequired()])
+    owner_person_id = SelectField(_l("Owner (a person)"), validate_choice=False, default="")
     contributor_ids = SelectMultipleField(
-        "Contributing organisations",
+        _l("Contributing organisations"),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    start_date = DateField("Start date", validators=[Optional()])
-    due_date = DateField("Due date", validators=[Optional()])
-    status = SelectField("Status", choices=select_choices(choices(DeliverableStatus)))
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=select_choices(choices(DeliverableStatus)))
     progress = IntegerField(
-        "Progress (%)",
+        _l("Progress (%)"),
         default=0,
         validators=[
-            InputRequired(message="Enter the progress as a whole number from 0 to 100."),
-            NumberRange(0, 100, message="Progress must be between 0 and 100."),
+            InputRequired(message=_l("Enter the progress as a whole number from 0 to 100.")),
+            NumberRange(0, 100, message=_l("Progress must be between 0 and 100.")),
         ],
     )
     topic_ids = SelectMultipleField(
-        "Linked topics", widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+        _l("Linked topics"), widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
-    meeting_id = SelectField("Came from meeting")
+    meeting_id = SelectField(_l("Came from meeting"))
     document_url = URLField(
-        "Document link", validators=[*optional_url(), safe_url, Length(max=500)]
+        _l("Document link"), validators=[*optional_url(), safe_url, Length(max=500)]
     )
 
     def __init__(self, *args: Any, current: Deliverable | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current = current
         organisations = organisation_choices()
-        self.lead_organisation_id.choices = select_choices(organisations, "Choose an organisation")
+        self.lead_organisation_id.choices = select_choices(
+            organisations, _("Choose an organisation")
+        )
         self.contributor_ids.choices = select_choices(organisations)
-        self.owner_person_id.choices = select_choices(person_choices(), "No owner named")
+        self.owner_person_id.choices = select_choices(person_choices(), _("No owner named"))
         self.topic_ids.choices = select_choices(topic_choices())
         keep = current.meeting_id if current is not None else None
-        self.meeting_id.choices = select_choices(meeting_choices(keep), "No meeting")
+        self.meeting_id.choices = select_choices(meeting_choices(keep), _("No meeting"))
 
     def validate_contributor_ids(self, field: SelectMultipleField) -> None:
         """The lead organisation is not also a contributor."""
         if self.lead_organisation_id.data and self.lead_organisation_id.data in (field.data or []):
-            raise ValidationError("The lead organisation cannot also be a contributor.")
+            raise ValidationError(_("The lead organisation cannot also be a contributor."))
 
     def validate_owner_person_id(self, field: SelectField) -> None:
         """Blank, or one of the people offered."""
         if field.data and field.data not in {c.value for c in field.choices or []}:
-            raise ValidationError("Choose a person from the list.")
+            raise ValidationError(_("Choose a person from the list."))
 
     def validate_due_date(self, field: DateField) -> None:
         """Due on or after the start."""
         if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValidationError("The due date must be on or after the start date.")
+            raise ValidationError(_("The due date must be on or after the start date."))
 
     def load(self, deliverable: Deliverable) -> None:
         """Fill the select fields from a saved deliverable (GET of the edit page)."""

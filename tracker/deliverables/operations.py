@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _
 from tracker.models import Deliverable, Organisation, Topic, User
 from tracker.models.base import utcnow
 from tracker.operations import Refused, apply_values, check_version, touch
@@ -30,7 +31,9 @@ def check_contributors(values: Mapping[str, Any], contributors: Sequence[Organis
     """Refuse a lead organisation that is also listed as a contributor."""
     lead = values.get("lead_organisation_id")
     if lead is not None and any(o.id == lead for o in contributors):
-        raise FieldRefused("contributor_ids", "The lead organisation cannot also be a contributor.")
+        raise FieldRefused(
+            "contributor_ids", _("The lead organisation cannot also be a contributor.")
+        )
 
 
 def create_deliverable(

@@ -28,6 +28,7 @@ from tracker.deliverables.queries import (
     topics_by_id,
 )
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.inputs import parse_int
 from tracker.models import (
     Deliverable,
@@ -98,7 +99,7 @@ def create() -> str | Response:
             form[refusal.field].errors = [str(refusal)]
         else:
             db.session.commit()
-            flash(f"Deliverable {deliverable.title} was added.", "success")
+            flash(_("Deliverable %(title)s was added.", title=deliverable.title), "success")
             return redirect(url_for(".detail", deliverable_id=deliverable.id))
     return render_template("deliverables/form.html", form=form, deliverable=None)
 
@@ -131,7 +132,7 @@ def edit(deliverable_id: int) -> str | Response | tuple[str, int]:
             db.session.rollback()
             form[refusal.field].errors = [str(refusal)]
         else:
-            flash(f"Deliverable {deliverable.title} was saved.", "success")
+            flash(_("Deliverable %(title)s was saved.", title=deliverable.title), "success")
             return redirect(url_for(".detail", deliverable_id=deliverable.id))
     return render_template("deliverables/form.html", form=form, deliverable=deliverable)
 
@@ -144,7 +145,13 @@ def delete(deliverable_id: int) -> str | Response:
     if request.method == "POST":
         soft_delete_deliverable(deliverable)
         db.session.commit()
-        flash(f"Deliverable {deliverable.title} was deleted. An admin can restore it.", "success")
+        flash(
+            _(
+                "Deliverable %(title)s was deleted. An admin can restore it.",
+                title=deliverable.title,
+            ),
+            "success",
+        )
         return redirect(url_for(".list"))
     return render_template("deliverables/delete.html", deliverable=deliverable)
 
@@ -155,9 +162,9 @@ def restore(deliverable_id: int) -> Response:
     """Bring back a soft-deleted deliverable."""
     deliverable = live_or_404(Deliverable, deliverable_id, allow_deleted=True)
     if deliverable.deleted_at is None:
-        flash(f"Deliverable {deliverable.title} is not deleted.", "warning")
+        flash(_("Deliverable %(title)s is not deleted.", title=deliverable.title), "warning")
     else:
         restore_deliverable(deliverable)
         db.session.commit()
-        flash(f"Deliverable {deliverable.title} was restored.", "success")
+        flash(_("Deliverable %(title)s was restored.", title=deliverable.title), "success")
     return redirect(url_for(".detail", deliverable_id=deliverable.id))

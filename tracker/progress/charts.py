@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tracker.i18n import _, _n
 from tracker.inputs import clamp_day
+from tracker.progress.percent import percent
 from tracker.timefmt import human_date
 
 
@@ -129,7 +131,7 @@ def progress_chart(
         history = [*history, (end, last_percent, current)]
     width, height, left, top, right, bottom = 640, 240, 44, 12, 16, 36
     plot_width, plot_height = width - left - right, height - top - bottom
-    days = [d for d, _, _ in history] + [today]
+    days = [d for d, _before, _after in history] + [today]
     if start:
         days.append(start)
     if due:
@@ -140,19 +142,19 @@ def progress_chart(
     if first == last:
         first, last = first - timedelta(days=1), last + timedelta(days=1)
 
-    def y_of(percent: int) -> float:
-        return round(top + plot_height - percent / 100 * plot_height, 1)
+    def y_of(value: int) -> float:
+        return round(top + plot_height - value / 100 * plot_height, 1)
 
     points: list[Point] = []
     if history:
-        day0, before, _ = history[0]
+        day0, before, _after = history[0]
         # Only a deliverable that began at 0 % is known to have been there since its start.
         origin = start if start and start <= day0 and before == 0 else day0
         points.append(
             Point(scale(origin, first, last, left, plot_width), y_of(before), origin, before)
         )
-    for day, _, percent in history:
-        points.append(Point(scale(day, first, last, left, plot_width), y_of(percent), day, percent))
+    for day, _before, value in history:
+        points.append(Point(scale(day, first, last, left, plot_width), y_of(value), day, value))
     expected = None
     if start and due and due > start:
         expected = (
@@ -162,14 +164,25 @@ def progress_chart(
             y_of(100),
         )
     if history:
-        story = "; ".join(f"{human_date(d)}: {p} %" for d, _, p in history)
-        desc = f"{len(history)} progress values. {story}."
+        story = "; ".join(
+            _("%(date)s: %(percent)s", date=human_date(d), percent=percent(p))
+            for d, _before, p in history
+        )
+        desc = _n(
+            "%(num)d progress values. %(values)s.",
+            "%(num)d progress values. %(values)s.",
+            len(history),
+            values=story,
+        )
     else:
-        desc = "No progress updates yet."
+        desc = _("No progress updates yet.")
     if expected and start and due:
-        desc += (
-            f" The dashed line is the expected pace from {human_date(start)} (0 %)"
-            f" to {human_date(due)} (100 %)."
+        desc += " " + _(
+            "The dashed line is the expected pace from %(start)s (%(zero)s) to %(due)s (%(full)s).",
+            start=human_date(start),
+            zero=percent(0),
+            due=human_date(due),
+            full=percent(100),
         )
     return ProgressChart(
         width=width,
@@ -183,8 +196,8 @@ def progress_chart(
         expected=expected,
         today_x=scale(today, first, last, left, plot_width) if first <= today <= last else None,
         x_ticks=month_ticks(first, last, left, plot_width, most=6),
-        y_ticks=[Tick(y_of(p), f"{p} %") for p in (0, 25, 50, 75, 100)],
-        title=f"Progress of {name} over time",
+        y_ticks=[Tick(y_of(p), percent(p)) for p in (0, 25, 50, 75, 100)],
+        title=_("Progress of %(title)s over time", title=name),
         desc=desc,
     )
 
@@ -272,7 +285,7 @@ def in_window(item: TimelineItem, window: Window) -> bool:
     end = item.due or item.start
     if begin and end and begin <= window.last and end >= window.first:
         return True
-    return any(window.first <= d <= window.last for _, d, _ in item.milestones)
+    return any(window.first <= d <= window.last for _title, d, _done in item.milestones)
 
 
 def timeline(items: list[TimelineItem], today: date, window: Window | None = None) -> Timeline:
@@ -288,7 +301,7 @@ def timeline(items: list[TimelineItem], today: date, window: Window | None = Non
         days = [today]
         for item in items:
             days += [d for d in (item.start, item.due) if d]
-            days += [d for _, d, _ in item.milestones]
+            days += [d for _title, d, _done in item.milestones]
         first = clamp_day(min(days)) - timedelta(days=7)
         last = clamp_day(max(days)) + timedelta(days=7)
 
@@ -338,10 +351,15 @@ def timeline(items: list[TimelineItem], today: date, window: Window | None = Non
         today_x=scale(today, first, last, label_width, plot_width)
         if first <= today <= last
         else None,
-        title="Deliverables timeline",
-        desc=(
-            f"{count} deliverables, each a bar from its start to its due date, filled to its "
-            f"progress; diamonds are milestones (filled when done); the red line is today, "
-            f"{human_date(today)}. The table below lists the same facts."
+        title=_("Deliverables timeline"),
+        desc=_n(
+            "%(num)d deliverables, each a bar from its start to its due date, filled to its "
+            "progress; diamonds are milestones (filled when done); the red line is today, "
+            "%(today)s. The table below lists the same facts.",
+            "%(num)d deliverables, each a bar from its start to its due date, filled to its "
+            "progress; diamonds are milestones (filled when done); the red line is today, "
+            "%(today)s. The table below lists the same facts.",
+            count,
+            today=human_date(today),
         ),
     )

@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, SelectField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms import DateField, IntegerField, StringField, select_choices
+from tracker.i18n import _, _l
 from tracker.inputs import is_local_path, parse_int
 from tracker.models import DeliverableHealth, DeliverableStatus
 from tracker.models.enums import choices
@@ -17,14 +18,14 @@ from tracker.models.enums import choices
 def safe_next(form: FlaskForm, field: HiddenField) -> None:
     """Only a path on this site may be the page to return to."""
     if field.data and not is_local_path(field.data):
-        raise ValidationError("Unsafe return address.")
+        raise ValidationError(_("Unsafe return address."))
 
 
 class StatusForm(FlaskForm):
     """Move a deliverable to another status."""
 
-    status = SelectField("Move to", choices=select_choices(choices(DeliverableStatus)))
-    note = StringField("Note", validators=[Optional(), Length(max=300)])
+    status = SelectField(_l("Move to"), choices=select_choices(choices(DeliverableStatus)))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
     version = HiddenField()
     next = HiddenField(validators=[safe_next])
 
@@ -42,52 +43,53 @@ class ProgressUpdateForm(FlaskForm):
     """Record a new progress percentage."""
 
     percent = IntegerField(
-        "Progress (%)",
+        _l("Progress (%)"),
         validators=[
-            InputRequired("Enter a percentage."),
-            NumberRange(0, 100, "Enter a whole number from 0 to 100."),
+            InputRequired(_l("Enter a percentage.")),
+            NumberRange(0, 100, _l("Enter a whole number from 0 to 100.")),
         ],
     )
-    recorded_on = DateField("Date", default=date.today, validators=[DataRequired()])
+    recorded_on = DateField(_l("Date"), default=date.today, validators=[DataRequired()])
     note = StringField(
-        "What changed", validators=[DataRequired("Say briefly what changed."), Length(max=300)]
+        _l("What changed"),
+        validators=[DataRequired(_l("Say briefly what changed.")), Length(max=300)],
     )
 
     def validate_recorded_on(self, field: DateField) -> None:
         """Updates describe the past or today."""
         if field.data and field.data > date.today():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
 
 
 class MilestoneForm(FlaskForm):
     """Add a milestone."""
 
-    title = StringField("Milestone", validators=[DataRequired(), Length(max=300)])
-    due_date = DateField("Due date", validators=[Optional()])
+    title = StringField(_l("Milestone"), validators=[DataRequired(), Length(max=300)])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
 
 
 class TrackingForm(FlaskForm):
     """Choose whether progress follows the milestones."""
 
-    follow_milestones = BooleanField("Progress follows the milestones (done ÷ total)")
+    follow_milestones = BooleanField(_l("Progress follows the milestones (done ÷ total)"))
 
 
 class HealthForm(FlaskForm):
     """Say whether a deliverable is on track, at risk or off track, and why."""
 
     health = SelectField(
-        "Health",
+        _l("Health"),
         choices=select_choices(
             [
-                (DeliverableHealth.ON_TRACK.value, "On track"),
-                (DeliverableHealth.AT_RISK.value, "At risk"),
-                (DeliverableHealth.OFF_TRACK.value, "Off track"),
+                (DeliverableHealth.ON_TRACK.value, _l("On track")),
+                (DeliverableHealth.AT_RISK.value, _l("At risk")),
+                (DeliverableHealth.OFF_TRACK.value, _l("Off track")),
             ]
         ),
     )
     reason = StringField(
-        "Why",
-        validators=[DataRequired("Say briefly why, in a sentence."), Length(max=300)],
+        _l("Why"),
+        validators=[DataRequired(_l("Say briefly why, in a sentence.")), Length(max=300)],
     )
 
     def value(self) -> DeliverableHealth:

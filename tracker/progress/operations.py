@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _
 from tracker.models import (
     Deliverable,
     DeliverableHealth,
@@ -21,6 +22,7 @@ from tracker.models import (
 from tracker.notify.events import queue_deliverable_change
 from tracker.operations import Refused, check_version
 from tracker.progress import workflow
+from tracker.progress.percent import percent as percent_text
 from tracker.progress.queries import (
     EFFECTIVE_ORDER_DESC,
     following_milestones,
@@ -77,12 +79,26 @@ def change_status(
     current = deliverable.status
     reopen_to = reopen_status(session, deliverable) if current == DROPPED else None
     if target == current:
-        raise TransitionRefused(f"“{deliverable.title}” is already {workflow_label(current)}.")
-    if not workflow.is_allowed(current, target, reopen_to):
-        allowed = ", ".join(workflow_label(s) for s in workflow.allowed_targets(current, reopen_to))
         raise TransitionRefused(
-            f"“{deliverable.title}” cannot move from {workflow_label(current)} to "
-            f"{workflow_label(target)}. From {workflow_label(current)} it can move to: {allowed}."
+            _(
+                "“%(title)s” is already %(status)s.",
+                title=deliverable.title,
+                status=workflow.status_word(current),
+            )
+        )
+    if not workflow.is_allowed(current, target, reopen_to):
+        allowed = ", ".join(
+            workflow.status_word(s) for s in workflow.allowed_targets(current, reopen_to)
+        )
+        raise TransitionRefused(
+            _(
+                "“%(title)s” cannot move from %(current)s to %(target)s. From %(current)s it can "
+                "move to: %(allowed)s.",
+                title=deliverable.title,
+                current=workflow.status_word(current),
+                target=workflow.status_word(target),
+                allowed=allowed,
+            )
         )
     change = DeliverableStatusChange(
         deliverable=deliverable,
@@ -122,21 +138,33 @@ def add_progress_update(
 ) -> ProgressUpdate:
     """Record a new percentage by hand; Refused when status and percentage would disagree."""
     if not 0 <= percent <= 100:
-        raise Refused("Progress is a percentage from 0 to 100.")
+        raise Refused(_("Progress is a percentage from 0 to 100."))
     if not workflow.accepts_updates(deliverable.status):
         raise Refused(
-            f"“{deliverable.title}” is {workflow_label(deliverable.status)}: its progress is final."
+            _(
+                "“%(title)s” is %(status)s: its progress is final.",
+                title=deliverable.title,
+                status=workflow.status_word(deliverable.status),
+            )
         )
     if following_milestones(session, deliverable):
         raise Refused(
-            f"“{deliverable.title}” follows its milestones: tick milestones to change its "
-            "progress, or switch to progress by hand first."
+            _(
+                "“%(title)s” follows its milestones: tick milestones to change its progress, or "
+                "switch to progress by hand first.",
+                title=deliverable.title,
+            )
         )
     allowed = workflow.percent_for(deliverable.status, percent)
     if allowed != percent:
         raise Refused(
-            f"A deliverable that is {workflow_label(deliverable.status)} cannot be at {percent} %: "
-            "100 % means finished, so move it to review first."
+            _(
+                "A deliverable that is %(status)s cannot be at %(percent)s: %(full)s means "
+                "finished, so move it to review first.",
+                status=workflow.status_word(deliverable.status),
+                percent=percent_text(percent),
+                full=percent_text(100),
+            )
         )
     day = on or date.today()
     before = session.scalars(
@@ -317,8 +345,11 @@ def set_health(
     """Say how a deliverable is going; it overrides the computed flag until the next update."""
     if not workflow.accepts_updates(deliverable.status):
         raise Refused(
-            f"“{deliverable.title}” is {workflow_label(deliverable.status)}: "
-            "its health is no longer tracked."
+            _(
+                "“%(title)s” is %(status)s: its health is no longer tracked.",
+                title=deliverable.title,
+                status=workflow.status_word(deliverable.status),
+            )
         )
     old = deliverable.health
     deliverable.health = health

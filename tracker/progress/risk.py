@@ -17,7 +17,9 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
+from tracker.i18n import _, _lp, _n
 from tracker.models import FINISHED_STATUSES, Deliverable, DeliverableHealth, DeliverableStatus
+from tracker.progress.percent import percent
 from tracker.timefmt import human_date
 
 # Kept for code that imported the old fixed window.
@@ -46,11 +48,14 @@ class RiskRules:
 
     def describe(self) -> str:
         """The rules in one sentence for readers."""
-        return (
-            f"At risk: due within {self.window_days} days with {self.remaining_share} % or more "
-            f"still to do; more than {self.behind_points} points behind the straight line from "
-            f"start to due date (not in the first {self.grace_days} days); a milestone past due; "
-            "or the lead says so."
+        return _(
+            "At risk: due within %(days)d days with %(share)s or more still to do; more than "
+            "%(points)d points behind the straight line from start to due date (not in the first "
+            "%(grace)d days); a milestone past due; or the lead says so.",
+            days=self.window_days,
+            share=percent(self.remaining_share),
+            points=self.behind_points,
+            grace=self.grace_days,
         )
 
 
@@ -83,9 +88,13 @@ class Risk:
     @property
     def label(self) -> str:
         """The badge text."""
-        return {"overdue": "Overdue", "at_risk": "At risk", "off_track": "Off track"}.get(
-            self.flag, "On track"
-        )
+        if self.flag == "overdue":
+            return _("Overdue")
+        if self.flag == "at_risk":
+            return _("At risk")
+        if self.flag == "off_track":
+            return _("Off track")
+        return _("On track")
 
     @property
     def css(self) -> str:
@@ -97,9 +106,9 @@ class Risk:
 
 
 HEALTH_LABELS = {
-    DeliverableHealth.ON_TRACK: "on track",
-    DeliverableHealth.AT_RISK: "at risk",
-    DeliverableHealth.OFF_TRACK: "off track",
+    DeliverableHealth.ON_TRACK: _lp("health in a sentence", "on track"),
+    DeliverableHealth.AT_RISK: _lp("health in a sentence", "at risk"),
+    DeliverableHealth.OFF_TRACK: _lp("health in a sentence", "off track"),
 }
 
 
@@ -155,8 +164,8 @@ def is_due_soon(
 def in_days(days: int) -> str:
     """ "today", "in 1 day", "in 12 days"."""
     if days == 0:
-        return "today"
-    return f"in {days} day{'s' if days != 1 else ''}"
+        return _("today")
+    return _n("in %(num)d day", "in %(num)d days", days)
 
 
 def assess(
@@ -175,23 +184,56 @@ def assess(
     expected = expected_progress(start, due, today)
     if is_overdue(status, due, today):
         late = (today - due).days  # type: ignore[operator]
-        reason = f"was due {human_date(due)}, {late} day{'s' if late != 1 else ''} ago, and is not finished"  # type: ignore[arg-type]  # noqa: E501
+        reason = _n(
+            "was due %(date)s, %(num)d day ago, and is not finished",
+            "was due %(date)s, %(num)d days ago, and is not finished",
+            late,
+            date=human_date(due),  # type: ignore[arg-type]
+        )
         return Risk("overdue", (reason,), expected, health)
     if status in FINISHED_STATUSES:
         return Risk("", (), expected, None)
     if health is not None:
-        said = f"{health.by or 'the lead'} says it is {HEALTH_LABELS[health.value]}"
-        reason = f"{said}: {health.reason}" if health.reason else said
+        who = health.by or _("the lead")
+        said = str(HEALTH_LABELS[health.value])
+        if health.reason:
+            reason = _(
+                "%(who)s says it is %(health)s: %(reason)s",
+                who=who,
+                health=said,
+                reason=health.reason,
+            )
+        else:
+            reason = _("%(who)s says it is %(health)s", who=who, health=said)
         flag = {"on_track": "", "at_risk": "at_risk", "off_track": "off_track"}[health.value.value]
         return Risk(flag, (reason,), expected, health)
     reasons = []
     if is_due_soon(status, due, today, progress, rules):
         days = (due - today).days  # type: ignore[operator]
-        reasons.append(f"due {in_days(days)} with {100 - progress} % of the work still to do")
+        still = percent(100 - progress)
+        if days == 0:
+            reasons.append(_("due today with %(percent)s of the work still to do", percent=still))
+        else:
+            reasons.append(
+                _n(
+                    "due in %(num)d day with %(percent)s of the work still to do",
+                    "due in %(num)d days with %(percent)s of the work still to do",
+                    days,
+                    percent=still,
+                )
+            )
     if is_behind(status, progress, start, due, today, rules):
-        reasons.append(f"{progress} % done where {expected} % was expected by now")
+        reasons.append(
+            _(
+                "%(done)s done where %(expected)s was expected by now",
+                done=percent(progress),
+                expected=percent(expected),
+            )
+        )
     if milestone_due is not None and milestone_due < today:
-        reasons.append(f"a milestone was due {human_date(milestone_due)} and is not done")
+        reasons.append(
+            _("a milestone was due %(date)s and is not done", date=human_date(milestone_due))
+        )
     return Risk("at_risk" if reasons else "", tuple(reasons), expected, None)
 
 
@@ -200,7 +242,7 @@ def said_health(deliverable: Deliverable) -> Health | None:
     if deliverable.health is None:
         return None
     user = deliverable.health_set_by
-    by = user.name if user is not None and user.name else "an organiser"
+    by = user.name if user is not None and user.name else _("an organiser")
     return Health(deliverable.health, deliverable.health_reason, by, deliverable.health_set_at)
 
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from jinja2 import pass_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.i18n import _, _p
 from tracker.models import (
     AgendaItem,
     Deliverable,
@@ -35,7 +37,9 @@ from tracker.progress.forms import (
     StatusForm,
     TrackingForm,
 )
+from tracker.progress.percent import percent
 from tracker.progress.risk import deliverable_risk
+from tracker.progress.workflow import move_label, status_word
 from tracker.views import filter_options, int_arg, live_or_404
 
 ResponseLike = str | BaseResponse | tuple[str, int]
@@ -45,6 +49,27 @@ ResponseLike = str | BaseResponse | tuple[str, int]
 def risk_global(deliverable: Deliverable) -> Any:
     """Templates: the overdue / at-risk flag of a deliverable, as of today."""
     return deliverable_risk(deliverable, date.today())
+
+
+@bp.app_template_filter("percent")
+@pass_context  # never folded at compile time: `100|percent` depends on the reader's language
+def percent_filter(
+    context: Any, value: float | int | None, decimals: int = 0, spaced: bool = True
+) -> str:
+    """Templates: a percentage for people ("45 %" in English, the reader's format otherwise)."""
+    return percent(value, decimals, spaced)
+
+
+@bp.app_template_global("move_label")
+def move_label_global(current: DeliverableStatus, target: DeliverableStatus) -> str:
+    """Templates: the text of a workflow button ("Move to in review", "Drop", "Reopen as ...")."""
+    return move_label(current, target)
+
+
+@bp.app_template_global("status_word")
+def status_word_global(status: DeliverableStatus) -> str:
+    """Templates: a status as it reads inside a sentence ("in review")."""
+    return status_word(status)
 
 
 def acting_user() -> Any:
@@ -120,15 +145,21 @@ def change_status(deliverable_id: int) -> ResponseLike:
         )
     except Conflict:
         return refused(
-            f"“{item.title}” was changed by someone else since you loaded the page. "
-            "Reload and try again.",
+            _(
+                "“%(title)s” was changed by someone else since you loaded the page. "
+                "Reload and try again.",
+                title=item.title,
+            ),
             item,
             next_url,
         )
     except Refused as refusal:
         return refused(str(refusal), item, next_url)
     db.session.commit()
-    flash(f"“{item.title}” is now {item.status.value.replace('_', ' ')}.", "success")
+    flash(
+        _("“%(title)s” is now %(status)s.", title=item.title, status=status_word(item.status)),
+        "success",
+    )
     return back_to(item, next_url)
 
 
@@ -156,7 +187,14 @@ def add_update(deliverable_id: int) -> ResponseLike:
         context = progress_context(item, progress_form=form)
         return render_template("progress/deliverable.html", **context), 409
     db.session.commit()
-    flash(f"Progress of “{item.title}” is now {item.progress} %.", "success")
+    flash(
+        _(
+            "Progress of “%(title)s” is now %(percent)s.",
+            title=item.title,
+            percent=percent(item.progress),
+        ),
+        "success",
+    )
     return back_to(item, None)
 
 
@@ -179,7 +217,7 @@ def set_health(deliverable_id: int) -> ResponseLike:
         context = progress_context(item, health_form=form)
         return render_template("progress/deliverable.html", **context), 409
     db.session.commit()
-    flash(f"Health of “{item.title}” recorded.", "success")
+    flash(_("Health of “%(title)s” recorded.", title=item.title), "success")
     return back_to(item, None)
 
 
@@ -196,7 +234,7 @@ def add_milestone(deliverable_id: int) -> ResponseLike:
         db.session, item, form.title.data, form.due_date.data, acting_user()
     )
     db.session.commit()
-    flash(f"Milestone “{milestone.title}” was added.", "success")
+    flash(_("Milestone “%(title)s” was added.", title=milestone.title), "success")
     return back_to(item, None)
 
 
@@ -218,8 +256,10 @@ def toggle_milestone(deliverable_id: int, milestone_id: int) -> ResponseLike:
     item, milestone = deliverable_milestone(deliverable_id, milestone_id)
     operations.toggle_milestone(db.session, milestone, acting_user())
     db.session.commit()
-    state = "done" if milestone.done else "not done"
-    flash(f"Milestone “{milestone.title}” is {state}.", "success")
+    if milestone.done:
+        flash(_("Milestone “%(title)s” is done.", title=milestone.title), "success")
+    else:
+        flash(_("Milestone “%(title)s” is not done.", title=milestone.title), "success")
     return back_to(item, None)
 
 
@@ -233,7 +273,7 @@ def delete_milestone(deliverable_id: int, milestone_id: int) -> ResponseLike:
     title = milestone.title
     operations.delete_milestone(db.session, milestone, acting_user())
     db.session.commit()
-    flash(f"Milestone “{title}” was removed.", "success")
+    flash(_("Milestone “%(title)s” was removed.", title=title), "success")
     return back_to(item, None)
 
 
@@ -247,8 +287,10 @@ def set_tracking(deliverable_id: int) -> ResponseLike:
         abort(400)
     operations.set_follow_milestones(db.session, item, form.follow_milestones.data, acting_user())
     db.session.commit()
-    mode = "follows its milestones" if form.follow_milestones.data else "is set by hand"
-    flash(f"Progress of “{item.title}” {mode}.", "success")
+    if form.follow_milestones.data:
+        flash(_("Progress of “%(title)s” follows its milestones.", title=item.title), "success")
+    else:
+        flash(_("Progress of “%(title)s” is set by hand.", title=item.title), "success")
     return back_to(item, None)
 
 
@@ -313,13 +355,13 @@ def window_links(window: Window) -> list[tuple[str, str, bool]]:
 
     links = []
     if window.first is not None:
-        links.append(("← Earlier", link(window.span, window.shifted(-1)), False))
-        links.append(("Later →", link(window.span, window.shifted(1)), False))
+        links.append((_("← Earlier"), link(window.span, window.shifted(-1)), False))
+        links.append((_("Later →"), link(window.span, window.shifted(1)), False))
     links += [
-        ("3 months back, 12 ahead", link("default"), window.span == "default"),
-        ("Quarter", link("quarter"), window.span == "quarter"),
-        ("Year", link("year"), window.span == "year"),
-        ("All", link("all"), window.span == "all"),
+        (_("3 months back, 12 ahead"), link("default"), window.span == "default"),
+        (_p("time window", "Quarter"), link("quarter"), window.span == "quarter"),
+        (_p("time window", "Year"), link("year"), window.span == "year"),
+        (_p("time window", "All"), link("all"), window.span == "all"),
     ]
     return links
 

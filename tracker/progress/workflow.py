@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.i18n import _l, _lp
 from tracker.models import FINISHED_STATUSES, DeliverableStatus
 
 PLANNED = DeliverableStatus.PLANNED
@@ -32,12 +33,51 @@ MAX_PERCENT: dict[DeliverableStatus, int] = {
 }
 
 RULES = (
-    "Published always means 100 %: publishing sets the progress to 100 %.",
-    "Only a deliverable in review or published may be at 100 %; planned and drafting stop at 99 %.",
-    "Sending a deliverable back from review to drafting lowers 100 % to 99 % (recorded).",
-    "Published and dropped deliverables take no progress updates; their percentage is frozen.",
-    "A dropped deliverable is reopened to the status it had when it was dropped.",
+    _l("Published always means 100 %: publishing sets the progress to 100 %."),
+    _l(
+        "Only a deliverable in review or published may be at 100 %; planned and drafting stop "
+        "at 99 %."
+    ),
+    _l("Sending a deliverable back from review to drafting lowers 100 % to 99 % (recorded)."),
+    _l("Published and dropped deliverables take no progress updates; their percentage is frozen."),
+    _l("A dropped deliverable is reopened to the status it had when it was dropped."),
 )
+
+# A status inside a sentence ("is already in review", "cannot move from planned to ..."): the
+# lower-case English words, translated as each language says them after "is" / "from" / "to".
+STATUS_WORDS = {
+    PLANNED: _lp("deliverable status in a sentence", "planned"),
+    DRAFTING: _lp("deliverable status in a sentence", "drafting"),
+    IN_REVIEW: _lp("deliverable status in a sentence", "in review"),
+    PUBLISHED: _lp("deliverable status in a sentence", "published"),
+    DROPPED: _lp("deliverable status in a sentence", "dropped"),
+}
+
+# The workflow buttons, one whole phrase per target status.
+MOVE_TO = {
+    PLANNED: _l("Move to planned"),
+    DRAFTING: _l("Move to drafting"),
+    IN_REVIEW: _l("Move to in review"),
+    PUBLISHED: _l("Move to published"),
+    DROPPED: _l("Drop"),
+}
+REOPEN_AS = {
+    PLANNED: _l("Reopen as planned"),
+    DRAFTING: _l("Reopen as drafting"),
+    IN_REVIEW: _l("Reopen as in review"),
+    PUBLISHED: _l("Reopen as published"),
+    DROPPED: _l("Reopen as dropped"),
+}
+
+
+def status_word(status: DeliverableStatus) -> str:
+    """The lower-case name of a status, as it reads inside a sentence."""
+    return str(STATUS_WORDS[status])
+
+
+def move_label(current: DeliverableStatus, target: DeliverableStatus) -> str:
+    """The text of the button that moves a deliverable from current to target."""
+    return str((REOPEN_AS if current == DROPPED else MOVE_TO)[target])
 
 
 def allowed_targets(
