@@ -91,6 +91,13 @@ def weekday_name(value: date) -> str:
     return format_date(value, "EEEE", locale=format_locale())
 
 
+def day_month_year(value: date) -> str:
+    """03 Mar 2027, 03.03.2027 (short labels in a select)."""
+    if language() == DEFAULT_LANGUAGE:
+        return f"{value:%d %b %Y}"
+    return format_skeleton("yMMMd", value, locale=format_locale())
+
+
 def month_year(value: date) -> str:
     """Mar 2027, März 2027 (chart ticks)."""
     if language() == DEFAULT_LANGUAGE:

@@ -33,7 +33,8 @@ from tracker.models import (
     Series,
     Topic,
 )
-from tracker.models.enums import choices
+from tracker.models.enums import lazy_choices
+from tracker.timefmt import day_month_year
 
 
 def person_choices() -> list[tuple[str, str]]:
@@ -61,7 +62,7 @@ def meeting_choices(keep: int | None = None) -> list[tuple[str, str]]:
         .order_by(Meeting.starts_at.desc())
     ).all()
     return [
-        (str(i), f"{series} #{number}: {title} ({starts:%d %b %Y})")
+        (str(i), f"{series} #{number}: {title} ({day_month_year(starts)})")
         for i, number, title, starts, series in rows
     ]
 
@@ -75,7 +76,7 @@ class DeliverableForm(VersionedForm):
     """Create or edit a deliverable."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=select_choices(choices(DeliverableKind)))
+    kind = SelectField(_l("Kind"), choices=select_choices(lazy_choices(DeliverableKind)))
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     lead_organisation_id = SelectField(_l("Lead organisation"), validators=[DataRequired()])
     owner_person_id = SelectField(_l("Owner (a person)"), validate_choice=False, default="")
@@ -86,7 +87,7 @@ class DeliverableForm(VersionedForm):
     )
     start_date = DateField(_l("Start date"), validators=[Optional()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=select_choices(choices(DeliverableStatus)))
+    status = SelectField(_l("Status"), choices=select_choices(lazy_choices(DeliverableStatus)))
     progress = IntegerField(
         _l("Progress (%)"),
         default=0,

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from tracker.i18n import _, _n
 from tracker.inputs import clamp_day
 from tracker.progress.percent import percent
-from tracker.timefmt import human_date
+from tracker.timefmt import human_date, month_year
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def month_ticks(first: date, last: date, x0: float, width: float, most: int = 8)
             months.append(day)
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     step = max(1, -(-len(months) // most))
-    return [Tick(scale(m, first, last, x0, width), m.strftime("%b %Y")) for m in months[::step]]
+    return [Tick(scale(m, first, last, x0, width), month_year(m)) for m in months[::step]]
 
 
 def progress_chart(

@@ -12,7 +12,7 @@ from tracker.forms import DateField, IntegerField, StringField, select_choices
 from tracker.i18n import _, _l
 from tracker.inputs import is_local_path, parse_int
 from tracker.models import DeliverableHealth, DeliverableStatus
-from tracker.models.enums import choices
+from tracker.models.enums import lazy_choices
 
 
 def safe_next(form: FlaskForm, field: HiddenField) -> None:
@@ -24,7 +24,7 @@ def safe_next(form: FlaskForm, field: HiddenField) -> None:
 class StatusForm(FlaskForm):
     """Move a deliverable to another status."""
 
-    status = SelectField(_l("Move to"), choices=select_choices(choices(DeliverableStatus)))
+    status = SelectField(_l("Move to"), choices=select_choices(lazy_choices(DeliverableStatus)))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
     version = HiddenField()
     next = HiddenField(validators=[safe_next])
