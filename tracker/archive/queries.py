@@ -318,9 +318,11 @@ def load_archive(session: Session, today: date | None = None) -> Archive:
     meetings = live_meetings(session)
     by_id = {m.id: m for group in meetings.values() for m in group}
     approved = set(
-        session.scalars(select(MinutesApproval.meeting_id).where(
-            MinutesApproval.meeting_id.in_(select(Meeting.id).where(LIVE_MEETING))
-        ))
+        session.scalars(
+            select(MinutesApproval.meeting_id).where(
+                MinutesApproval.meeting_id.in_(select(Meeting.id).where(LIVE_MEETING))
+            )
+        )
     )
     records, timelines, decisions = meeting_records(session, by_id)
     # Drafts are drafts: outcomes and actions only of meetings whose minutes are approved.
