@@ -140,7 +140,7 @@ def describe(rule: SeriesRule) -> str:
         rule.length_minutes,
         every=every_text(rule),
         on=on_text(rule),
-        time=f"{rule.start_time:%H:%M}",
+        time=rule.start_time.strftime("%H:%M"),
         zone=rule.zone_name,
         first=human_date(rule.first_day),
     )

@@ -26,7 +26,7 @@ from tracker.forms import (
     safe_url,
     select_choices,
 )
-from tracker.i18n import _, _l
+from tracker.i18n import _, _l, _lp
 from tracker.inputs import MAX_YEAR, MIN_YEAR, parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.meetings.queries import NextMeetingPlan, number_taken
@@ -66,7 +66,7 @@ class AgendaRow(Form):
     topic = SelectField(_l("Topic"), validators=[Optional()])
     new_topic = StringField(_l("or a new topic"), validators=[Optional(), Length(max=300)])
     order = IntegerField(
-        _l("Order"),
+        _lp("position of an agenda item", "Order"),
         validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Use 1 to 1000."))],
     )
 
@@ -74,7 +74,10 @@ class AgendaRow(Form):
 class MeetingForm(VersionedForm):
     """Create or edit a meeting."""
 
-    series_id = SelectField(_l("Series"), validators=[DataRequired(message=_l("Choose a series."))])
+    series_id = SelectField(
+        _lp("the series of a meeting", "Series"),
+        validators=[DataRequired(message=_l("Choose a series."))],
+    )
     number = IntegerField(
         _l("Number in the series"),
         validators=[Optional(), NumberRange(min=1, max=100000, message=_l("Use a number from 1."))],

@@ -35,7 +35,7 @@ def local_to_utc(naive_local: datetime, zone: str) -> datetime:
             _(
                 "%(time)s does not exist in %(zone)s: the clocks jump forward that night "
                 "(daylight saving time). Choose a time outside the skipped hour.",
-                time=f"{naive_local:%Y-%m-%d %H:%M}",
+                time=naive_local.strftime("%Y-%m-%d %H:%M"),
                 zone=zone,
             )
         )
