@@ -98,16 +98,22 @@ def reader_locale() -> Locale:
     return get_locale() or Locale.parse("en")
 
 
+@lru_cache(maxsize=64)
+def holiday_languages(code: str) -> tuple[str, ...]:
+    """The languages the holidays package names a country's holidays in (none if unknown)."""
+    try:
+        return tuple(holidays.country_holidays(code).supported_languages)
+    except NotImplementedError:
+        return ()
+
+
 def holiday_language(country: str) -> str:
     """The language to name a country's holidays in: the reader's, where the holidays package
     has it (Serbian in Cyrillic only), else American English."""
     locale = reader_locale()
     if locale.script:
         return "en_US"
-    try:
-        supported = holidays.country_holidays(country.upper()).supported_languages
-    except NotImplementedError:
-        return "en_US"
+    supported = holiday_languages(country.upper())
     for code in (str(locale), locale.language):
         if code in supported and not code.startswith("en"):
             return code
