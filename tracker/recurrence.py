@@ -11,13 +11,24 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import get_day_names
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+from flask_babel import LazyString, get_locale
 
+from tracker.i18n import _, _lp, _n
 from tracker.models import Frequency, SeriesRule
 from tracker.timefmt import human_date
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-POSITION_NAMES = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+# The positions of a weekday in a month, as the rule form lists them.
+POSITION_NAMES: dict[int, LazyString] = {
+    1: _lp("weekday in the month", "first"),
+    2: _lp("weekday in the month", "second"),
+    3: _lp("weekday in the month", "third"),
+    4: _lp("weekday in the month", "fourth"),
+    5: _lp("weekday in the month", "fifth"),
+    -1: _lp("weekday in the month", "last"),
+}
 # How far a top-up looks ahead before giving up (a rule with many skipped occurrences).
 MAX_SCAN = 1000
 
@@ -81,22 +92,60 @@ def length_of(minutes: int) -> timedelta:
     return timedelta(minutes=minutes)
 
 
+def weekday_names() -> list[str]:
+    """Monday to Sunday in the reader's language (English outside a request)."""
+    locale = get_locale() or Locale.parse("en")
+    names = get_day_names("wide", locale=locale)
+    return [str(names[day]) for day in range(7)]
+
+
+def every_text(rule: SeriesRule) -> str:
+    """How often: "Every week", "Every 2 months"."""
+    if rule.frequency == Frequency.WEEKLY:
+        if rule.interval == 1:
+            return _("Every week")
+        return _n("Every %(num)d week", "Every %(num)d weeks", rule.interval)
+    if rule.interval == 1:
+        return _("Every month")
+    return _n("Every %(num)d month", "Every %(num)d months", rule.interval)
+
+
+def on_text(rule: SeriesRule) -> str:
+    """Which day: "on Wednesday", "on day 14", "on the third Wednesday"."""
+    names = weekday_names()
+    if rule.frequency == Frequency.WEEKLY:
+        return _("on %(weekday)s", weekday=names[rule.first_day.weekday()])
+    if rule.frequency == Frequency.MONTHLY_DAY:
+        return _("on day %(day)s", day=rule.month_day)
+    name = names[rule.weekday or 0]
+    position = rule.position or 1
+    if position == 2:
+        return _("on the second %(weekday)s", weekday=name)
+    if position == 3:
+        return _("on the third %(weekday)s", weekday=name)
+    if position == 4:
+        return _("on the fourth %(weekday)s", weekday=name)
+    if position == 5:
+        return _("on the fifth %(weekday)s", weekday=name)
+    if position == -1:
+        return _("on the last %(weekday)s", weekday=name)
+    return _("on the first %(weekday)s", weekday=name)
+
+
 def describe(rule: SeriesRule) -> str:
     """The rule in words: "Every 2 months on the third Wednesday at 15:00 (Europe/Sofia)"."""
-    unit = "week" if rule.frequency == Frequency.WEEKLY else "month"
-    every = f"Every {unit}" if rule.interval == 1 else f"Every {rule.interval} {unit}s"
-    if rule.frequency == Frequency.WEEKLY:
-        on = f"on {WEEKDAY_NAMES[rule.first_day.weekday()]}"
-    elif rule.frequency == Frequency.MONTHLY_DAY:
-        on = f"on day {rule.month_day}"
-    else:
-        on = f"on the {POSITION_NAMES.get(rule.position or 1)} {WEEKDAY_NAMES[rule.weekday or 0]}"
-    text = (
-        f"{every} {on} at {rule.start_time:%H:%M} ({rule.zone_name}) for "
-        f"{rule.length_minutes} minutes, from {human_date(rule.first_day)}"
+    text = _n(
+        "%(every)s %(on)s at %(time)s (%(zone)s) for %(num)d minute, from %(first)s",
+        "%(every)s %(on)s at %(time)s (%(zone)s) for %(num)d minutes, from %(first)s",
+        rule.length_minutes,
+        every=every_text(rule),
+        on=on_text(rule),
+        time=rule.start_time.strftime("%H:%M"),
+        zone=rule.zone_name,
+        first=human_date(rule.first_day),
     )
     if rule.until is not None:
-        text += f" until {human_date(rule.until)}"
-    elif rule.count is not None:
-        text += f", {rule.count} times"
+        return _("%(rule)s until %(date)s", rule=text, date=human_date(rule.until))
+    if rule.count is not None:
+        return _n("%(rule)s, %(num)d times", "%(rule)s, %(num)d times", rule.count, rule=text)
     return text

@@ -26,6 +26,7 @@ from tracker.forms import (
     safe_url,
     select_choices,
 )
+from tracker.i18n import _, _l, _lp
 from tracker.inputs import MAX_YEAR, MIN_YEAR, parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.meetings.queries import NextMeetingPlan, number_taken
@@ -51,9 +52,9 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m
 class ParticipantRow(Form):
     """One participating organisation and its attendance; a blank organisation is ignored."""
 
-    organisation = SelectField("Organisation", validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
     attendance = SelectField(
-        "Attendance",
+        _l("Attendance"),
         choices=select_choices(choices(Attendance)),
         default=Attendance.INVITED.value,
     )
@@ -62,53 +63,59 @@ class ParticipantRow(Form):
 class AgendaRow(Form):
     """One agenda topic, chosen or typed as a new one, with its place; a blank row is ignored."""
 
-    topic = SelectField("Topic", validators=[Optional()])
-    new_topic = StringField("or a new topic", validators=[Optional(), Length(max=300)])
+    topic = SelectField(_l("Topic"), validators=[Optional()])
+    new_topic = StringField(_l("or a new topic"), validators=[Optional(), Length(max=300)])
     order = IntegerField(
-        "Order", validators=[Optional(), NumberRange(min=1, max=1000, message="Use 1 to 1000.")]
+        _lp("position of an agenda item", "Order"),
+        validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Use 1 to 1000."))],
     )
 
 
 class MeetingForm(VersionedForm):
     """Create or edit a meeting."""
 
-    series_id = SelectField("Series", validators=[DataRequired(message="Choose a series.")])
-    number = IntegerField(
-        "Number in the series",
-        validators=[Optional(), NumberRange(min=1, max=100000, message="Use a number from 1.")],
+    series_id = SelectField(
+        _lp("the series of a meeting", "Series"),
+        validators=[DataRequired(message=_l("Choose a series."))],
     )
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    number = IntegerField(
+        _l("Number in the series"),
+        validators=[Optional(), NumberRange(min=1, max=100000, message=_l("Use a number from 1."))],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     starts = DateTimeLocalField(
-        "Starts",
+        _l("Starts"),
         format=LOCAL_FORMATS,
-        validators=[InputRequired(message="Enter the start date and time.")],
+        validators=[InputRequired(message=_l("Enter the start date and time."))],
     )
     ends = DateTimeLocalField(
-        "Ends",
+        _l("Ends"),
         format=LOCAL_FORMATS,
-        validators=[InputRequired(message="Enter the end date and time.")],
+        validators=[InputRequired(message=_l("Enter the end date and time."))],
     )
-    timezone = ZoneField("Time zone")
-    location = StringField("Location", validators=[Length(max=300)])
+    timezone = ZoneField(_l("Time zone"))
+    location = StringField(_l("Location"), validators=[Length(max=300)])
     online_url = StringField(
-        "Online link",
+        _l("Online link"),
         validators=[
             Optional(),
             Length(max=500),
             safe_url,
-            URL(require_tld=False, message="Enter a full web address (https://...)."),
+            URL(require_tld=False, message=_l("Enter a full web address (https://...).")),
         ],
     )
     status = SelectField(
-        "Status",
+        _l("Status"),
         choices=select_choices(choices(MeetingStatus)),
         default=MeetingStatus.PLANNED.value,
     )
-    description = TextAreaField("Description", validators=[Length(max=20000)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     participants = FieldList(
-        FormField(ParticipantRow), label="Participating organisations", min_entries=PARTICIPANT_ROWS
+        FormField(ParticipantRow),
+        label=_l("Participating organisations"),
+        min_entries=PARTICIPANT_ROWS,
     )
-    agenda = FieldList(FormField(AgendaRow), label="Agenda", min_entries=AGENDA_ROWS)
+    agenda = FieldList(FormField(AgendaRow), label=_l("Agenda"), min_entries=AGENDA_ROWS)
 
     def __init__(self, *args: Any, current: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +123,7 @@ class MeetingForm(VersionedForm):
         self.editing = current is not None
         series = db.session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
         self.series_id.choices = select_choices(
-            [(str(i), name) for i, name in series], "Choose a series"
+            [(str(i), name) for i, name in series], _("Choose a series")
         )
         organisations = db.session.execute(
             select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
@@ -124,12 +131,12 @@ class MeetingForm(VersionedForm):
             )
         ).all()
         organisation_choices = select_choices(
-            [(str(i), f"{name} ({short})") for i, name, short in organisations], "(none)"
+            [(str(i), f"{name} ({short})") for i, name, short in organisations], _("(none)")
         )
         for row in self.participants:
             row.form.organisation.choices = organisation_choices
         topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
-        self.topic_choices = select_choices([(str(i), title) for i, title in topics], "(none)")
+        self.topic_choices = select_choices([(str(i), title) for i, title in topics], _("(none)"))
         self.organisation_choices = organisation_choices
         for row in self.agenda:
             row.form.topic.choices = self.topic_choices
@@ -139,7 +146,7 @@ class MeetingForm(VersionedForm):
 
     def add_rows(self, count: int = EXTRA_ROWS) -> None:
         """Add blank organisation and agenda rows (the "More rows" button without JavaScript)."""
-        for _ in range(count):
+        for _row in range(count):
             self.participants.append_entry()
             self.participants[-1].form.organisation.choices = self.organisation_choices
             self.agenda.append_entry()
@@ -186,7 +193,10 @@ class MeetingForm(VersionedForm):
         exclude = self.current.id if self.current is not None else None
         if number_taken(db.session, series_id, field.data, exclude):
             raise ValidationError(
-                f"This series already has a meeting number {field.data} (perhaps a deleted one)."
+                _(
+                    "This series already has a meeting number %(number)s (perhaps a deleted one).",
+                    number=field.data,
+                )
             )
 
     def validate_starts(self, field: DateTimeLocalField) -> None:
@@ -198,7 +208,7 @@ class MeetingForm(VersionedForm):
         self.check_exists(field.data)
         start, end = self.start_utc(), self.end_utc()
         if start is not None and end is not None and end <= start:
-            raise ValidationError("The end must come after the start.")
+            raise ValidationError(_("The end must come after the start."))
 
     def check_exists(self, local: datetime | None) -> None:
         """Refuse a far-off year or a wall time the chosen zone skips (DST spring-forward gap)."""
@@ -206,7 +216,9 @@ class MeetingForm(VersionedForm):
             return
         if not MIN_YEAR <= local.year <= MAX_YEAR:
             # Year 1 or 9999 would overflow when converted to UTC.
-            raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+            raise ValidationError(
+                _("Enter a date between %(first)s and %(last)s.", first=MIN_YEAR, last=MAX_YEAR)
+            )
         if not is_zone(self.timezone.data or ""):
             return
         try:
@@ -220,13 +232,15 @@ class MeetingForm(VersionedForm):
         was_held = self.current is not None and self.current.status == MeetingStatus.HELD
         if was_held and status in (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.value):
             raise ValidationError(
-                "This meeting was held, so it cannot be cancelled or postponed any more."
+                _("This meeting was held, so it cannot be cancelled or postponed any more.")
             )
         start = self.start_utc()
         if status == MeetingStatus.HELD.value and start is not None and start > utcnow():
             raise ValidationError(
-                "A meeting can be marked held only once it has started. Keep it planned or "
-                "confirmed until then."
+                _(
+                    "A meeting can be marked held only once it has started. Keep it planned or "
+                    "confirmed until then."
+                )
             )
 
     def validate_participants(self, field: FieldList) -> None:
@@ -237,8 +251,8 @@ class MeetingForm(VersionedForm):
             if not value:
                 continue
             if value in seen:
-                row.form.organisation.errors.append("This organisation is already listed above.")
-                raise ValidationError("The same organisation is listed twice.")
+                row.form.organisation.errors.append(_("This organisation is already listed above."))
+                raise ValidationError(_("The same organisation is listed twice."))
             seen.add(value)
 
     def validate_agenda(self, field: FieldList) -> None:
@@ -251,8 +265,8 @@ class MeetingForm(VersionedForm):
             if value == "new:":
                 continue
             if value in seen:
-                row.form.topic.errors.append("This topic is already on the agenda above.")
-                raise ValidationError("The same topic is on the agenda twice.")
+                row.form.topic.errors.append(_("This topic is already on the agenda above."))
+                raise ValidationError(_("The same topic is on the agenda twice."))
             seen.add(value)
 
     def values(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _
 from tracker.meetings.queries import next_number
 from tracker.models import AgendaItem, Attendance, Meeting, Participation, Topic
 from tracker.operations import apply_values, check_version, touch
@@ -31,8 +32,12 @@ def local_to_utc(naive_local: datetime, zone: str) -> datetime:
     # zoneinfo happily builds a time inside the gap; only a round trip shows it is not real.
     if instant.astimezone(tz).replace(tzinfo=None) != naive_local.replace(tzinfo=None):
         raise NonexistentLocalTime(
-            f"{naive_local:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks jump forward "
-            "that night (daylight saving time). Choose a time outside the skipped hour."
+            _(
+                "%(time)s does not exist in %(zone)s: the clocks jump forward that night "
+                "(daylight saving time). Choose a time outside the skipped hour.",
+                time=naive_local.strftime("%Y-%m-%d %H:%M"),
+                zone=zone,
+            )
         )
     return instant
 

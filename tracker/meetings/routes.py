@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from tracker.audit import visible_audit_for
 from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.meetings import bp
 from tracker.meetings.forms import MeetingForm, rows_for, rows_for_plan
 from tracker.meetings.operations import (
@@ -178,7 +179,7 @@ def create() -> str | Response:
         agenda = agenda_topic_ids(db.session, form.agenda_entries())
         meeting = create_meeting(db.session, form.values(), form.participant_values(), agenda)
         db.session.commit()
-        flash(f"Meeting {meeting.title} was added.", "success")
+        flash(_("Meeting %(title)s was added.", title=meeting.title), "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None, **helper_context(form))
 
@@ -226,7 +227,7 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
             return conflict_response(
                 "meetings/form.html", form, meeting, meeting=meeting, **helper_context(form)
             )
-        flash(f"Meeting {meeting.title} was saved.", "success")
+        flash(_("Meeting %(title)s was saved.", title=meeting.title), "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, **helper_context(form))
 
@@ -239,7 +240,10 @@ def delete(meeting_id: int) -> str | Response:
     if request.method == "POST":
         soft_delete_meeting(meeting, utcnow())
         db.session.commit()
-        flash(f"Meeting {meeting.title} was deleted. An admin can restore it.", "success")
+        flash(
+            _("Meeting %(title)s was deleted. An admin can restore it.", title=meeting.title),
+            "success",
+        )
         return redirect(url_for(".list"))
     return render_template("meetings/delete.html", meeting=meeting)
 
@@ -251,5 +255,5 @@ def restore(meeting_id: int) -> Response:
     meeting = live_or_404(Meeting, meeting_id, allow_deleted=True)
     restore_meeting(meeting)
     db.session.commit()
-    flash(f"Meeting {meeting.title} was restored.", "success")
+    flash(_("Meeting %(title)s was restored.", title=meeting.title), "success")
     return redirect(url_for(".detail", meeting_id=meeting.id))

@@ -12,6 +12,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, TimeField, Validati
 from wtforms.validators import NumberRange, Optional
 
 from tracker.forms import DateField, IntegerField
+from tracker.i18n import _, _l, _lp
 from tracker.inputs import parse_int
 from tracker.meetings.operations import NonexistentLocalTime, local_to_utc
 from tracker.models import MAX_SLOTS, MIN_SLOTS, PollAnswer, utcnow
@@ -21,11 +22,11 @@ EXTRA_ROWS = 2
 # Rows a request may carry; more are dropped by WTForms (the page never offers more than 8).
 MAX_ROWS = 2 * MAX_SLOTS
 MIN_MINUTES, MAX_MINUTES = 15, 24 * 60
-ASCII_DIGITS = "Use the digits 0 to 9."
+ASCII_DIGITS = _l("Use the digits 0 to 9.")
 ANSWER_LABELS = {
-    PollAnswer.YES: "Yes",
-    PollAnswer.IF_NEED_BE: "If need be",
-    PollAnswer.NO: "No",
+    PollAnswer.YES: _lp("poll answer", "Yes"),
+    PollAnswer.IF_NEED_BE: _lp("poll answer", "If need be"),
+    PollAnswer.NO: _lp("poll answer", "No"),
 }
 
 
@@ -36,7 +37,7 @@ class AsciiOnly:
         """Refuse non-ASCII text before parsing it."""
         if valuelist and isinstance(valuelist[0], str) and not valuelist[0].isascii():
             self.data = None
-            raise ValueError(ASCII_DIGITS)
+            raise ValueError(str(ASCII_DIGITS))
         super().process_formdata(valuelist)  # type: ignore[misc]
 
 
@@ -51,16 +52,16 @@ class SlotTimeField(AsciiOnly, TimeField):
 class SlotRow(Form):
     """One candidate slot in the meeting's zone; a blank row is ignored."""
 
-    day = SlotDateField("Date", validators=[Optional()])
-    start = SlotTimeField("Local time", format=["%H:%M", "%H:%M:%S"], validators=[Optional()])
+    day = SlotDateField(_l("Date"), validators=[Optional()])
+    start = SlotTimeField(_l("Local time"), format=["%H:%M", "%H:%M:%S"], validators=[Optional()])
     minutes = IntegerField(
-        "Length (minutes)",
+        _l("Length (minutes)"),
         validators=[
             Optional(),
             NumberRange(
                 min=MIN_MINUTES,
                 max=MAX_MINUTES,
-                message=f"Use {MIN_MINUTES} to {MAX_MINUTES} minutes.",
+                message=_l("Use %(min)s to %(max)s minutes.", min=MIN_MINUTES, max=MAX_MINUTES),
             ),
         ],
     )
@@ -78,7 +79,10 @@ class ProposeForm(FlaskForm):
     """The organiser's candidate slots for a meeting: 2 to 8, in the meeting's zone."""
 
     slots = FieldList(
-        FormField(SlotRow), label="Candidate slots", min_entries=START_ROWS, max_entries=MAX_ROWS
+        FormField(SlotRow),
+        label=_l("Candidate slots"),
+        min_entries=START_ROWS,
+        max_entries=MAX_ROWS,
     )
 
     def __init__(self, *args: Any, zone: str, default_minutes: int, **kwargs: Any) -> None:
@@ -92,7 +96,7 @@ class ProposeForm(FlaskForm):
 
     def add_rows(self, count: int = EXTRA_ROWS) -> None:
         """Add blank rows up to MAX_SLOTS (the "More rows" button without JavaScript)."""
-        for _ in range(max(0, min(count, MAX_SLOTS - len(self.slots)))):
+        for _row in range(max(0, min(count, MAX_SLOTS - len(self.slots)))):
             self.slots.append_entry()
             self.slots[-1].form.minutes.data = self.default_minutes
 
@@ -115,16 +119,16 @@ class ProposeForm(FlaskForm):
             if span is None:
                 continue
             if span in seen:
-                row.day.errors.append(f"This is the same slot as row {seen[span]}.")
+                row.day.errors.append(_("This is the same slot as row %(row)s.", row=seen[span]))
                 continue
             seen[span] = number
             self.times.append(span)
         if any(entry.form.has_errors() for entry in field):
-            raise ValidationError("Check the slots marked below.")
+            raise ValidationError(_("Check the slots marked below."))
         if filled < MIN_SLOTS:
-            raise ValidationError(f"Propose at least {MIN_SLOTS} slots.")
+            raise ValidationError(_("Propose at least %(num)s slots.", num=MIN_SLOTS))
         if filled > MAX_SLOTS:
-            raise ValidationError(f"Propose at most {MAX_SLOTS} slots.")
+            raise ValidationError(_("Propose at most %(num)s slots.", num=MAX_SLOTS))
 
     def row_times(self, row: SlotRow) -> tuple[datetime, datetime] | None:
         """The row's UTC start and end, or None with errors put on its fields."""
@@ -132,11 +136,11 @@ class ProposeForm(FlaskForm):
         start: time | None = row.start.data
         minutes: int | None = row.minutes.data
         if day is None and not row.day.errors:
-            row.day.errors.append("Enter the date.")
+            row.day.errors.append(_("Enter the date."))
         if start is None and not row.start.errors:
-            row.start.errors.append("Enter the local start time.")
+            row.start.errors.append(_("Enter the local start time."))
         if minutes is None and not row.minutes.errors:
-            row.minutes.errors.append("Enter the length in minutes.")
+            row.minutes.errors.append(_("Enter the length in minutes."))
         if day is None or start is None or minutes is None or row.has_errors():
             return None
         try:
@@ -145,7 +149,7 @@ class ProposeForm(FlaskForm):
             row.start.errors.append(str(gap))
             return None
         if begins <= utcnow():
-            row.day.errors.append("Choose a time in the future.")
+            row.day.errors.append(_("Choose a time in the future."))
             return None
         return begins, begins + timedelta(minutes=minutes)
 
@@ -172,7 +176,7 @@ def parse_answers(
         try:
             answers[slot_id] = PollAnswer(raw)
         except ValueError:
-            errors[slot_id] = "Choose yes, if need be or no."
+            errors[slot_id] = _("Choose yes, if need be or no.")
     return answers, errors
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _, _l, _lp
 from tracker.meetings.operations import update_meeting
 from tracker.models import (
     MAX_SLOTS,
@@ -27,14 +28,36 @@ from tracker.operations import Refused, check_version
 
 # A poll can be proposed for a meeting whose time is not settled yet.
 POLLABLE_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.POSTPONED)
-CLOSED_MESSAGE = "This poll is closed: a time was picked, so answers can no longer change."
+CLOSED_MESSAGE = _l("This poll is closed: a time was picked, so answers can no longer change.")
+# A meeting's status inside a sentence ("this one is held").
+STATUS_WORDS = {
+    MeetingStatus.PLANNED: _lp("meeting status in a sentence", "planned"),
+    MeetingStatus.CONFIRMED: _lp("meeting status in a sentence", "confirmed"),
+    MeetingStatus.HELD: _lp("meeting status in a sentence", "held"),
+    MeetingStatus.POSTPONED: _lp("meeting status in a sentence", "postponed"),
+    MeetingStatus.CANCELLED: _lp("meeting status in a sentence", "cancelled"),
+}
+
+
+def status_word(status: MeetingStatus) -> str:
+    """A meeting status as a word in a sentence (the value itself for an unknown one)."""
+    word = STATUS_WORDS.get(status)
+    return str(word) if word is not None else status.value
+
+
+def not_pollable_message(meeting: Meeting) -> str:
+    """Why a meeting in its present status cannot get a time poll."""
+    return _(
+        "Only a planned or postponed meeting can get a time poll; this one is %(status)s.",
+        status=status_word(meeting.status),
+    )
 
 
 class PollClosed(Refused):
     """The poll is closed: nothing about it may change any more."""
 
     def __init__(self) -> None:
-        super().__init__(CLOSED_MESSAGE)
+        super().__init__(str(CLOSED_MESSAGE))
 
 
 def ensure_open(poll: TimePoll) -> None:
@@ -51,17 +74,20 @@ def propose_poll(
 ) -> TimePoll:
     """Start a poll among 2 to 8 distinct candidate (start, end) pairs for an unsettled meeting."""
     if meeting.status not in POLLABLE_STATUSES:
-        raise Refused(
-            "Only a planned or postponed meeting can get a time poll; this one is "
-            f"{meeting.status.value}."
-        )
+        raise Refused(not_pollable_message(meeting))
     if session.scalar(select(TimePoll.id).where(TimePoll.meeting_id == meeting.id)) is not None:
-        raise Refused("This meeting already has a time poll.")
+        raise Refused(_("This meeting already has a time poll."))
     distinct = list(dict.fromkeys(slots))
     if not MIN_SLOTS <= len(distinct) <= MAX_SLOTS:
-        raise Refused(f"Propose between {MIN_SLOTS} and {MAX_SLOTS} different slots.")
+        raise Refused(
+            _(
+                "Propose between %(min)s and %(max)s different slots.",
+                min=MIN_SLOTS,
+                max=MAX_SLOTS,
+            )
+        )
     if any(end <= start for start, end in distinct):
-        raise Refused("Each slot must end after it starts.")
+        raise Refused(_("Each slot must end after it starts."))
     poll = TimePoll(meeting=meeting, created_by=organiser)
     poll.slots = [PollSlot(starts_at=start, ends_at=end) for start, end in sorted(distinct)]
     session.add(poll)
@@ -103,7 +129,7 @@ def record_votes(
     slots = {slot.id: slot for slot in poll.slots}
     unknown = set(answers) - set(slots)
     if unknown:
-        raise Refused("An answer was for a slot that is not in this poll. Reload the page.")
+        raise Refused(_("An answer was for a slot that is not in this poll. Reload the page."))
     for slot_id, answer in answers.items():
         save_vote(session, slots[slot_id], user, answer)
     # SQLite has no row locks: look again now that this transaction holds the write lock,
@@ -126,13 +152,18 @@ def pick_slot(session: Session, poll: TimePoll, slot_id: int, version: int | Non
     check_version(poll, version)
     slot = next((s for s in poll.slots if s.id == slot_id), None)
     if slot is None:
-        raise Refused("Choose one of this poll's slots.")
+        raise Refused(_("Choose one of this poll's slots."))
     meeting = poll.meeting
     if meeting.deleted_at is not None or meeting.status in (
         MeetingStatus.HELD,
         MeetingStatus.CANCELLED,
     ):
-        raise Refused(f"The meeting is {meeting.status.value}, so its time cannot be set now.")
+        raise Refused(
+            _(
+                "The meeting is %(status)s, so its time cannot be set now.",
+                status=status_word(meeting.status),
+            )
+        )
     update_meeting(
         meeting,
         {"starts_at": slot.starts_at, "ends_at": slot.ends_at, "status": MeetingStatus.CONFIRMED},

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.inputs import parse_int
 from tracker.models import Meeting, TimePoll
 from tracker.operations import Conflict, Refused
@@ -24,6 +25,7 @@ from tracker.polls.forms import (
 from tracker.polls.operations import (
     POLLABLE_STATUSES,
     PollClosed,
+    not_pollable_message,
     pick_slot,
     propose_poll,
     record_votes,
@@ -84,15 +86,12 @@ def propose(meeting_id: int) -> Page:
     """Propose 2 to 8 candidate slots, in the meeting's zone, for an unsettled meeting."""
     meeting = live_or_404(Meeting, meeting_id)
     if has_poll(db.session, meeting.id):
-        flash("This meeting already has a time poll.", "info")
+        flash(_("This meeting already has a time poll."), "info")
         return redirect(url_for(".detail", meeting_id=meeting.id))
     form = ProposeForm(zone=meeting.timezone, default_minutes=minutes_of(meeting))
     refusal = None
     if meeting.status not in POLLABLE_STATUSES:
-        refusal = (
-            "Only a planned or postponed meeting can get a time poll; this one is "
-            f"{meeting.status.value}."
-        )
+        refusal = not_pollable_message(meeting)
         return render_template(
             "polls/propose.html", form=form, meeting=meeting, refusal=refusal, blocked=True
         ), (409 if request.method == "POST" else 200)
@@ -107,7 +106,7 @@ def propose(meeting_id: int) -> Page:
             return render_template(
                 "polls/propose.html", form=form, meeting=meeting, refusal=str(refused)
             ), 409
-        flash("The time poll is open. Members can now answer each slot.", "success")
+        flash(_("The time poll is open. Members can now answer each slot."), "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
     elif request.method == "POST":
         return render_template("polls/propose.html", form=form, meeting=meeting), 400
@@ -120,7 +119,7 @@ def detail(meeting_id: int) -> Page:
     """The poll: every slot in the reader's zone, the answers so far and the reader's own."""
     poll = load_poll(meeting_id)
     if poll is None:
-        flash("This meeting has no time poll.", "info")
+        flash(_("This meeting has no time poll."), "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting_id))
     return poll_page(poll)
 
@@ -138,7 +137,7 @@ def vote(meeting_id: int) -> Page:
     if errors:
         return poll_page(poll, 400, errors=errors)
     if not answers:
-        return poll_page(poll, 400, refusal="Answer at least one slot before saving.")
+        return poll_page(poll, 400, refusal=_("Answer at least one slot before saving."))
     try:
         record_votes(db.session, poll, current_user, answers)
         db.session.commit()
@@ -146,7 +145,7 @@ def vote(meeting_id: int) -> Page:
         db.session.rollback()
         poll = load_poll(meeting_id) or poll
         return poll_page(poll, 409, refusal=str(refused))
-    flash("Your answers were saved. You can change them until a time is picked.", "success")
+    flash(_("Your answers were saved. You can change them until a time is picked."), "success")
     return redirect(url_for(".detail", meeting_id=meeting_id))
 
 
@@ -162,7 +161,7 @@ def pick(meeting_id: int) -> Page:
         return poll_page(poll, 409, refusal=str(PollClosed()))
     slot_id = submitted_slot(request.form)
     if slot_id is None:
-        return poll_page(poll, 400, refusal="Choose one of the slots below.")
+        return poll_page(poll, 400, refusal=_("Choose one of the slots below."))
     version = parse_int(form.version.data or "")
     try:
         slot = pick_slot(db.session, poll, slot_id, version)
@@ -171,15 +170,17 @@ def pick(meeting_id: int) -> Page:
         db.session.rollback()
         poll = load_poll(meeting_id) or poll
         return poll_page(
-            poll, 409, refusal="The poll changed since you opened it. Look again and pick."
+            poll, 409, refusal=_("The poll changed since you opened it. Look again and pick.")
         )
     except Refused as refused:
         db.session.rollback()
         poll = load_poll(meeting_id) or poll
         return poll_page(poll, 409, refusal=str(refused))
     flash(
-        f"The meeting is now confirmed for {reader_when(slot.starts_at, poll.meeting.timezone)}. "
-        "The poll is closed.",
+        _(
+            "The meeting is now confirmed for %(when)s. The poll is closed.",
+            when=reader_when(slot.starts_at, poll.meeting.timezone),
+        ),
         "success",
     )
     return redirect(url_for("meetings.detail", meeting_id=meeting_id))

@@ -12,7 +12,12 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 import holidays
+from babel import Locale
+from babel.dates import get_day_names
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 
+from tracker.i18n import _, _n
 from tracker.timefmt import city, human_date, is_zone, zone_info
 
 if TYPE_CHECKING:
@@ -20,7 +25,6 @@ if TYPE_CHECKING:
 
 DEFAULT_WORK_START = time(9, 0)
 DEFAULT_WORK_END = time(18, 0)
-READER_LABEL = "You"
 # Offsets are compared with those this many weeks before and after the slot.
 OFFSET_WEEKS = 4
 SUGGEST_STEP = timedelta(minutes=30)
@@ -35,6 +39,8 @@ class PlaceTime:
     local_start: datetime
     local_end: datetime
     warnings: tuple[str, ...]
+    # The reader's own row ("You"), not an organisation's.
+    reader: bool = False
 
     @property
     def ok(self) -> bool:
@@ -87,15 +93,43 @@ COUNTRY_OPTIONS: dict[str, dict[str, object]] = {
 }
 
 
+def reader_locale() -> Locale:
+    """The reader's language as a Babel locale (English outside a request)."""
+    return get_locale() or Locale.parse("en")
+
+
+@lru_cache(maxsize=64)
+def holiday_languages(code: str) -> tuple[str, ...]:
+    """The languages the holidays package names a country's holidays in (none if unknown)."""
+    try:
+        return tuple(holidays.country_holidays(code).supported_languages)
+    except NotImplementedError:
+        return ()
+
+
+def holiday_language(country: str) -> str:
+    """The language to name a country's holidays in: the reader's, where the holidays package
+    has it (Serbian in Cyrillic only), else American English."""
+    locale = reader_locale()
+    if locale.script:
+        return "en_US"
+    supported = holiday_languages(country.upper())
+    for code in (str(locale), locale.language):
+        if code in supported and not code.startswith("en"):
+            return code
+    return "en_US"
+
+
 @lru_cache(maxsize=256)
-def country_holidays(country: str, year: int) -> dict[date, str]:
-    """A country's public holidays in a year, named in English (empty for unknown countries)."""
+def country_holidays(country: str, year: int, language: str = "en_US") -> dict[date, str]:
+    """A country's public holidays in a year, named in language (American English unless
+    given; empty for unknown countries)."""
     code = country.upper()
     try:
         found = holidays.country_holidays(
             code,
             years=year,
-            language="en_US",
+            language=language,
             **COUNTRY_OPTIONS.get(code, {}),  # type: ignore[arg-type]
         )
     except NotImplementedError:
@@ -104,8 +138,8 @@ def country_holidays(country: str, year: int) -> dict[date, str]:
 
 
 def holiday_name(country: str, day: date) -> str | None:
-    """The public holiday on a day in a country, or None."""
-    return country_holidays(country, day.year).get(day)
+    """The public holiday on a day in a country, named in the reader's language, or None."""
+    return country_holidays(country, day.year, holiday_language(country)).get(day)
 
 
 def local_days(local_start: datetime, local_end: datetime) -> list[date]:
@@ -122,24 +156,25 @@ def hours_warnings(local_start: datetime, local_end: datetime, start: time, end:
     span = hours_label(start, end)
     found: list[str] = []
     if local_start.time() < start:
-        found.append(f"before working hours ({span})")
+        found.append(_("before working hours (%(hours)s)", hours=span))
     # The end's wall-clock minutes counted from the start day's midnight (past 1440 next day).
     end_minutes = (local_end.date() - local_start.date()).days * 1440
     end_minutes += local_end.hour * 60 + local_end.minute
     if local_start.time() >= end or end_minutes > end.hour * 60 + end.minute:
-        found.append(f"after working hours ({span})")
+        found.append(_("after working hours (%(hours)s)", hours=span))
     return found
 
 
 def day_warnings(days: Sequence[date], country: str | None) -> list[str]:
     """Weekend and public-holiday warnings for the local days of a slot."""
     found: list[str] = []
+    names = get_day_names("wide", locale=reader_locale())
     for day in days:
         if day.weekday() >= 5:
-            found.append(f"weekend: {day:%A}")
+            found.append(_("weekend: %(weekday)s", weekday=names[day.weekday()]))
         name = holiday_name(country, day) if country else None
         if name:
-            found.append(f"public holiday: {name}")
+            found.append(_("public holiday: %(name)s", name=name))
     return found
 
 
@@ -150,6 +185,7 @@ def place_time(
     ends_at: datetime,
     hours: tuple[time, time] | None,
     country: str | None,
+    reader: bool = False,
 ) -> PlaceTime:
     """One row: the slot in a zone, with working-hour, weekend and holiday warnings."""
     info = zone_info(zone)
@@ -158,7 +194,7 @@ def place_time(
     if hours is not None:
         warnings += hours_warnings(local_start, local_end, *hours)
         warnings += day_warnings(local_days(local_start, local_end), country)
-    return PlaceTime(label, zone, local_start, local_end, tuple(warnings))
+    return PlaceTime(label, zone, local_start, local_end, tuple(warnings), reader)
 
 
 def offset_hours(zone: str, instant: datetime) -> float:
@@ -169,19 +205,43 @@ def offset_hours(zone: str, instant: datetime) -> float:
 
 def hours_text(hours: float) -> str:
     """5 h, 5.5 h."""
-    return f"{abs(hours):g} h"
+    return _("%(hours)s h", hours=format_decimal(abs(hours), locale=reader_locale()))
 
 
 def gap_text(ahead: str, behind: str, now: float, usual: float) -> str:
     """London is 4 h ahead of New York this week instead of 5 h."""
-    verb = "are" if "," in ahead else "is"
+    # Several places joined by commas take a plural verb ("Vienna, Sofia are 6 h ahead").
+    places = 2 if "," in ahead else 1
     if now == 0:
-        usual_gap = hours_text(usual)
-        return f"{ahead} and {behind} have the same time this week instead of {usual_gap} apart"
-    usual_text = hours_text(usual) if usual * now > 0 else f"{hours_text(usual)} behind"
+        return _(
+            "%(ahead)s and %(behind)s have the same time this week instead of %(usual)s apart",
+            ahead=ahead,
+            behind=behind,
+            usual=hours_text(usual),
+        )
+    names = {"ahead": ahead, "behind": behind, "now": hours_text(now)}
     if usual == 0:
-        usual_text = "the same time"
-    return f"{ahead} {verb} {hours_text(now)} ahead of {behind} this week instead of {usual_text}"
+        return _n(
+            "%(ahead)s is %(now)s ahead of %(behind)s this week instead of the same time",
+            "%(ahead)s are %(now)s ahead of %(behind)s this week instead of the same time",
+            places,
+            **names,
+        )
+    if usual * now > 0:
+        return _n(
+            "%(ahead)s is %(now)s ahead of %(behind)s this week instead of %(usual)s",
+            "%(ahead)s are %(now)s ahead of %(behind)s this week instead of %(usual)s",
+            places,
+            usual=hours_text(usual),
+            **names,
+        )
+    return _n(
+        "%(ahead)s is %(now)s ahead of %(behind)s this week instead of %(usual)s behind",
+        "%(ahead)s are %(now)s ahead of %(behind)s this week instead of %(usual)s behind",
+        places,
+        usual=hours_text(usual),
+        **names,
+    )
 
 
 def offset_change_warnings(instant: datetime, zones: Sequence[str]) -> list[str]:
@@ -221,7 +281,9 @@ def clock_change_warnings(instant: datetime, zones: Sequence[str]) -> list[str]:
         day = change_day(zone, before, after)
         changed.setdefault(human_date(day), []).append(city(zone))
     for day_text, cities in changed.items():
-        found.append(f"clocks change on {day_text} in {', '.join(cities)}")
+        found.append(
+            _("clocks change on %(day)s in %(places)s", day=day_text, places=", ".join(cities))
+        )
     return found
 
 
@@ -260,7 +322,7 @@ def check_slot(
         if is_zone(org.timezone)
     ]
     if reader_zone and is_zone(reader_zone):
-        rows.append(place_time(READER_LABEL, reader_zone, starts_at, ends_at, None, None))
+        rows.append(place_time(_("You"), reader_zone, starts_at, ends_at, None, None, True))
     zones = [row.zone for row in rows]
     warnings = offset_change_warnings(starts_at, zones) + clock_change_warnings(starts_at, zones)
     return SlotCheck(starts_at, ends_at, tuple(rows), tuple(warnings))

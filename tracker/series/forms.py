@@ -23,17 +23,18 @@ from tracker.forms import (
     name_taken,
     select_choices,
 )
+from tracker.i18n import _, _l
 from tracker.models import Frequency, Series, SeriesRule
-from tracker.recurrence import POSITION_NAMES, WEEKDAY_NAMES
+from tracker.recurrence import POSITION_NAMES, weekday_names
 from tracker.timefmt import is_zone, zone_choices
 
 
 class SeriesForm(VersionedForm):
     """Create or edit a meeting series."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    timezone = ZoneField("Default time zone")
-    description = TextAreaField("Description", validators=[Length(max=20000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    timezone = ZoneField(_l("Default time zone"))
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
 
     def __init__(self, *args: Any, current: Series | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,7 +44,7 @@ class SeriesForm(VersionedForm):
         """Names are unique, compared by name_key (case, width and invisible characters)."""
         exclude = (Series.id, self.current.id) if self.current is not None else None
         if name_taken(Series.name, field.data or "", exclude):
-            raise ValidationError("Another series already has this name.")
+            raise ValidationError(_("Another series already has this name."))
 
     def values(self) -> dict[str, Any]:
         """The cleaned values for the operations."""
@@ -61,100 +62,120 @@ class LocalTimeField(TimeField):
         """Refuse non-ASCII input before parsing it."""
         if valuelist and not (isinstance(valuelist[0], str) and valuelist[0].isascii()):
             self.data = None
-            raise ValueError("Enter a time such as 15:00.")
+            raise ValueError(_("Enter a time such as 15:00."))
         super().process_formdata(valuelist)
 
 
 def optional_zone(form: Any, field: SelectField) -> None:
     """Empty (the series' zone) or a real IANA zone name."""
     if field.data and not is_zone(field.data):
-        raise ValidationError("Choose a real IANA time zone, such as Europe/Sofia, or none.")
+        raise ValidationError(_("Choose a real IANA time zone, such as Europe/Sofia, or none."))
 
 
 FREQUENCIES = [
-    (Frequency.WEEKLY.value, "Every N weeks, on the weekday of the first date"),
-    (Frequency.MONTHLY_DAY.value, "Every N months, on a day of the month"),
-    (Frequency.MONTHLY_WEEKDAY.value, "Every N months, on a weekday (such as the third Wednesday)"),
+    (Frequency.WEEKLY.value, _l("Every N weeks, on the weekday of the first date")),
+    (Frequency.MONTHLY_DAY.value, _l("Every N months, on a day of the month")),
+    (
+        Frequency.MONTHLY_WEEKDAY.value,
+        _l("Every N months, on a weekday (such as the third Wednesday)"),
+    ),
 ]
-ENDS = [("never", "No end"), ("until", "On a date"), ("count", "After a number of meetings")]
-SCOPES = [("only", "This meeting only"), ("following", "This and all following meetings")]
+ENDS = [
+    ("never", _l("No end")),
+    ("until", _l("On a date")),
+    ("count", _l("After a number of meetings")),
+]
+SCOPES = [
+    ("only", _l("This meeting only")),
+    ("following", _l("This and all following meetings")),
+]
 
 
 class SeriesRuleForm(VersionedForm):
     """Set or change when a series repeats; from an occurrence, also which meetings change."""
 
-    scope = RadioField("Change", choices=select_choices(SCOPES), validators=[Optional()])
+    scope = RadioField(_l("Change"), choices=select_choices(SCOPES), validators=[Optional()])
     frequency = RadioField(
-        "Repeats",
+        _l("Repeats"),
         choices=select_choices(FREQUENCIES),
         default=Frequency.WEEKLY.value,
-        validators=[DataRequired(message="Choose how the series repeats.")],
+        validators=[DataRequired(message=_l("Choose how the series repeats."))],
     )
     interval = IntegerField(
-        "Every how many weeks or months",
+        _l("Every how many weeks or months"),
         default=1,
         validators=[
-            InputRequired(message="Enter a number from 1 to 52."),
-            NumberRange(min=1, max=52, message="Enter a number from 1 to 52."),
+            InputRequired(message=_l("Enter a number from 1 to 52.")),
+            NumberRange(min=1, max=52, message=_l("Enter a number from 1 to 52.")),
         ],
     )
-    first_day = DateField("First date", validators=[InputRequired(message="Enter a date.")])
+    first_day = DateField(_l("First date"), validators=[InputRequired(message=_l("Enter a date."))])
     month_day = IntegerField(
-        "Day of the month",
-        validators=[Optional(), NumberRange(min=1, max=31, message="Enter a day from 1 to 31.")],
+        _l("Day of the month"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=31, message=_l("Enter a day from 1 to 31.")),
+        ],
     )
     position = SelectField(
-        "Which one",
+        _l("Which one"),
         choices=select_choices([(str(k), v) for k, v in POSITION_NAMES.items()]),
         default="1",
     )
     weekday = SelectField(
-        "Weekday",
-        choices=select_choices([(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]),
+        _l("Weekday"),
+        choices=select_choices([(str(i), str(i)) for i in range(7)]),
         default="0",
     )
     start_time = LocalTimeField(
-        "Starts at (local time)", validators=[InputRequired(message="Enter a time such as 15:00.")]
+        _l("Starts at (local time)"),
+        validators=[InputRequired(message=_l("Enter a time such as 15:00."))],
     )
     length_minutes = IntegerField(
-        "Length in minutes",
+        _l("Length in minutes"),
         default=90,
         validators=[
-            InputRequired(message="Enter a length from 5 to 1440 minutes."),
-            NumberRange(min=5, max=1440, message="Enter a length from 5 to 1440 minutes."),
+            InputRequired(message=_l("Enter a length from 5 to 1440 minutes.")),
+            NumberRange(min=5, max=1440, message=_l("Enter a length from 5 to 1440 minutes.")),
         ],
     )
     timezone = ZoneField(
-        "Time zone",
+        _l("Time zone"),
         validators=[optional_zone],
-        choices=select_choices(zone_choices(), "The series' own zone"),
+        choices=select_choices(zone_choices(), _l("The series' own zone")),
     )
-    end = RadioField("Ends", choices=select_choices(ENDS), default="never")
-    until = DateField("Last date", validators=[Optional()])
+    end = RadioField(_l("Ends"), choices=select_choices(ENDS), default="never")
+    until = DateField(_l("Last date"), validators=[Optional()])
     count = IntegerField(
-        "Number of meetings",
-        validators=[Optional(), NumberRange(min=1, max=500, message="Enter 1 to 500 meetings.")],
+        _l("Number of meetings"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=500, message=_l("Enter 1 to 500 meetings.")),
+        ],
     )
 
     def __init__(self, *args: Any, from_meeting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.from_meeting = from_meeting
+        self.weekday.choices = select_choices(
+            [(str(i), name) for i, name in enumerate(weekday_names())]
+        )
 
     def validate_position(self, field: SelectField) -> None:
         """A position from the list."""
         if field.data not in {str(k) for k in POSITION_NAMES}:
-            raise ValidationError("Choose first to fifth, or last.")
+            raise ValidationError(_("Choose first to fifth, or last."))
 
     def validate_weekday(self, field: SelectField) -> None:
         """A weekday from the list."""
         if field.data not in {str(i) for i in range(7)}:
-            raise ValidationError("Choose a weekday.")
+            raise ValidationError(_("Choose a weekday."))
 
     def validate_month_day(self, field: IntegerField) -> None:
         """Monthly by day of month needs the day."""
         monthly_day = self.frequency.data == Frequency.MONTHLY_DAY.value
         if monthly_day and field.data is None and not field.errors:
-            raise ValidationError("Enter a day from 1 to 31.")
+            raise ValidationError(_("Enter a day from 1 to 31."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The field checks, then the choices that depend on others: from an occurrence, which
@@ -166,14 +187,14 @@ class SeriesRuleForm(VersionedForm):
         valid = super().validate(extra_validators)
         until, count, scope = self.until, self.count, self.scope
         if self.from_meeting and scope.data not in ("only", "following") and not scope.errors:
-            scope.errors.append("Choose which meetings change.")
+            scope.errors.append(_("Choose which meetings change."))
         if self.end.data == "until" and not until.errors:
             if until.data is None:
-                until.errors.append("Enter the last date.")
+                until.errors.append(_("Enter the last date."))
             elif self.first_day.data is not None and until.data < self.first_day.data:
-                until.errors.append("The last date must not be before the first date.")
+                until.errors.append(_("The last date must not be before the first date."))
         if self.end.data == "count" and count.data is None and not count.errors:
-            count.errors.append("Enter 1 to 500 meetings.")
+            count.errors.append(_("Enter 1 to 500 meetings."))
         return valid and not until.errors and not count.errors and not scope.errors
 
     def values(self) -> dict[str, Any]:

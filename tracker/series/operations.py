@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import recurrence
+from tracker.i18n import _, _n
 from tracker.meetings.operations import create_meeting
 from tracker.meetings.queries import latest_meeting, next_number
 from tracker.models import Attendance, Meeting, MeetingStatus, Series, SeriesRule
@@ -41,8 +42,14 @@ def delete_series(session: Session, series: Series) -> None:
     count = meeting_count(session, series)
     if count:
         raise Refused(
-            f"{series.name} cannot be deleted: it has {count} meeting(s), with their agendas "
-            "and minutes. Delete or move those meetings first."
+            _n(
+                "%(name)s cannot be deleted: it has %(num)d meeting(s), with their agendas "
+                "and minutes. Delete or move those meetings first.",
+                "%(name)s cannot be deleted: it has %(num)d meeting(s), with their agendas "
+                "and minutes. Delete or move those meetings first.",
+                count,
+                name=series.name,
+            )
         )
     session.delete(series)
     session.flush()
@@ -200,7 +207,12 @@ def move_this_only(
     exception; it keeps its occurrence, so the rule never plans that one again."""
     check_version(meeting, version)
     if not is_movable(session, meeting, now):
-        raise Refused(f"{meeting.title} is held, cancelled, approved or past; it cannot be moved.")
+        raise Refused(
+            _(
+                "%(title)s is held, cancelled, approved or past; it cannot be moved.",
+                title=meeting.title,
+            )
+        )
     day, start, minutes = when
     starts_at = recurrence.to_utc(datetime.combine(day, start), meeting.timezone)
     changed = apply_values(
@@ -215,7 +227,10 @@ def skip_occurrence(session: Session, meeting: Meeting, now: datetime, wanted: i
     """Cancel one occurrence (it is never planned again) and top the series up."""
     if not is_movable(session, meeting, now):
         raise Refused(
-            f"{meeting.title} is held, cancelled, approved or past; it cannot be skipped."
+            _(
+                "%(title)s is held, cancelled, approved or past; it cannot be skipped.",
+                title=meeting.title,
+            )
         )
     meeting.status = MeetingStatus.CANCELLED
     session.flush()

@@ -14,6 +14,7 @@ from tracker import recurrence
 from tracker.audit import visible_audit_for
 from tracker.auth.access import editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.models import Meeting, Series, utcnow
 from tracker.operations import Conflict, Refused
 from tracker.outcomes.queries import series_matrix
@@ -84,7 +85,10 @@ def create() -> str | Response:
         series = create_series(db.session, form.values())
         db.session.commit()
         flash(
-            f'Series {series.name} was added. Next, plan its first meeting with "Plan a meeting".',
+            _(
+                'Series %(name)s was added. Next, plan its first meeting with "Plan a meeting".',
+                name=series.name,
+            ),
             "success",
         )
         return redirect(url_for(".detail", series_id=series.id))
@@ -103,7 +107,7 @@ def edit(series_id: int) -> str | Response | tuple[str, int]:
         series,
         "series",
         lambda: update_series(series, form.values(), form.submitted_version()),
-        lambda: f"Series {series.name} was saved.",
+        lambda: _("Series %(name)s was saved.", name=series.name),
     )
 
 
@@ -123,7 +127,7 @@ def delete(series_id: int) -> str | Response | tuple[str, int]:
                 count=meeting_count(db.session, series),
             )
         db.session.commit()
-        flash(f"Series {series.name} was deleted.", "success")
+        flash(_("Series %(name)s was deleted.", name=series.name), "success")
         return redirect(url_for(".list"))
     return render_template(
         "series/delete.html", series=series, count=meeting_count(db.session, series), refusal=None
@@ -200,9 +204,15 @@ def rule(series_id: int) -> str | Response | tuple[str, int]:
         except Refused as refusal:
             return refused_response("series/rule.html", str(refusal), form=form, **context)
         if meeting is not None and form.scope.data == "only":
-            flash(f"{meeting.title} was moved; the rest of the series stays.", "success")
+            flash(
+                _("%(title)s was moved; the rest of the series stays.", title=meeting.title),
+                "success",
+            )
         else:
-            flash(f"The meetings of {series.name} were planned from its rule.", "success")
+            flash(
+                _("The meetings of %(name)s were planned from its rule.", name=series.name),
+                "success",
+            )
         return redirect(url_for(".detail", series_id=series.id))
     return render_template("series/rule.html", form=form, refusal=None, **context)
 
@@ -239,5 +249,5 @@ def skip(series_id: int, meeting_id: int) -> Response | tuple[str, int]:
         flash(str(refusal), "error")
         return redirect(url_for(".detail", series_id=series.id), 303)
     db.session.commit()
-    flash(f"{meeting.title} was skipped (cancelled).", "success")
+    flash(_("%(title)s was skipped (cancelled).", title=meeting.title), "success")
     return redirect(url_for(".detail", series_id=series.id), 303)

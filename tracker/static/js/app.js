@@ -1,8 +1,9 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
-// Copy buttons: <button type="button" data-copy="text" hidden>Copy</button>. They start
-// hidden (useless without JavaScript) and are shown here when the clipboard is available.
+// Copy buttons: <button type="button" data-copy="text" data-copied="Copied" hidden>Copy</button>.
+// They start hidden (useless without JavaScript) and are shown here when the clipboard is
+// available. data-copied is the confirmation shown for a moment, in the reader's language.
 document.addEventListener("DOMContentLoaded", () => {
   if (!navigator.clipboard) return;
   document.querySelectorAll("[data-copy][hidden]").forEach((button) => { button.hidden = false; });
@@ -13,7 +14,7 @@ document.addEventListener("click", (event) => {
   const text = button.getAttribute("data-copy");
   navigator.clipboard.writeText(text).then(() => {
     const old = button.textContent;
-    button.textContent = "Copied";
+    button.textContent = button.getAttribute("data-copied") || old;
     setTimeout(() => { button.textContent = old; }, 1500);
   });
 });

@@ -12,8 +12,16 @@
 
 // Meeting form: add, remove and reorder organisation and agenda rows in place. Without
 // JavaScript the "More rows" button and the order numbers do the same with a round trip.
+// The buttons' words come from the page (#row-tools-text, in the reader's language).
 (function () {
   "use strict";
+  var source = document.getElementById("row-tools-text");
+  if (!source) return;
+  var words = JSON.parse(source.textContent);
+
+  function fill(template, name, value) {
+    return template.split("{" + name + "}").join(String(value));
+  }
 
   function renumber(list) {
     list.querySelectorAll("[data-row] input[name$='-order']").forEach(function (input, index) {
@@ -36,7 +44,7 @@
     var tools = document.createElement("div");
     tools.className = "row-tools";
     var name = (row.querySelector("select") || {}).id || "row";
-    tools.appendChild(button("Remove", "Remove " + name, function () {
+    tools.appendChild(button(words.remove, fill(words.remove_label, "row", name), function () {
       row.querySelectorAll("select, input").forEach(function (field) {
         if (field.name.slice(-6) === "-order") return;
         field.value = field.tagName === "SELECT" && field.options.length && field.name.slice(-11) === "-attendance" ? field.options[0].value : "";
@@ -44,11 +52,11 @@
       row.hidden = true;
     }));
     if (container.hasAttribute("data-ordered")) {
-      tools.appendChild(button("Up", "Move " + name + " up", function () {
+      tools.appendChild(button(words.up, fill(words.up_label, "row", name), function () {
         var prev = row.previousElementSibling;
         if (prev) { row.parentNode.insertBefore(row, prev); renumber(container); }
       }));
-      tools.appendChild(button("Down", "Move " + name + " down", function () {
+      tools.appendChild(button(words.down, fill(words.down_label, "row", name), function () {
         var next = row.nextElementSibling;
         if (next) { row.parentNode.insertBefore(next, row); renumber(container); }
       }));
@@ -88,7 +96,8 @@
 
   document.querySelectorAll("[data-rows]").forEach(function (container) {
     container.querySelectorAll("[data-row]").forEach(function (row) { decorate(row, container); });
-    var add = button("Add a row", "Add a row to " + (container.querySelector("legend") || {}).textContent, function () {
+    var legend = (container.querySelector("legend") || {}).textContent;
+    var add = button(words.add, fill(words.add_label, "list", legend), function () {
       addRow(container);
     });
     container.appendChild(add);
