@@ -14,6 +14,7 @@ from tracker.archive.cli import archive_group
 from tracker.auth.operations import AccountError, create_user
 from tracker.extensions import db
 from tracker.i18n import _, _n
+from tracker.i18n.cli import i18n_group
 from tracker.models import Role
 from tracker.notify.cli import notify_group
 from tracker.search.cli import search_group
@@ -155,3 +156,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(notify_group)
     app.cli.add_command(archive_group)
     app.cli.add_command(series_group)
+    app.cli.add_command(i18n_group)

@@ -29,6 +29,7 @@ NON_HTML_ENDPOINTS = {
     "main.healthz",
     "scheduling.check",  # an HTML fragment for the meeting form's script, not a page
     "series.rule_check",  # an HTML fragment for the rule form's script, not a page
+    "i18n.pick",  # the language picker's GET form: sets a cookie and redirects back
 }
 # URLs ending like this are downloads or data, not pages.
 NON_HTML_SUFFIXES = (

@@ -16,6 +16,8 @@ from tracker.i18n.latin import latin_catalog
 ROOT = TRANSLATIONS.parent.parent
 TEMPLATE = TRANSLATIONS / "messages.pot"
 KEYWORDS = ["_l", "_n:1,2", "_p:1c,2", "_lp:1c,2"]
+# pybabel skips folders starting with "_" by default: templates/_macros and _partials count.
+IGNORE_DIRS = ".* node_modules __pycache__"
 # Translated by hand; sr_Latn is generated from sr, and en from the template (msgstr = msgid).
 TRANSLATED = [code for code in LANGUAGES if code not in ("en", "sr_Latn")]
 
@@ -83,7 +85,7 @@ def update_command() -> None:
     cli = CommandLineInterface()
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     mapping = str(TRANSLATIONS / "babel.cfg")
-    output = ["--no-wrap", "-o", str(TEMPLATE), str(ROOT)]
+    output = ["--ignore-dirs", IGNORE_DIRS, "--no-wrap", "-o", str(TEMPLATE), str(ROOT)]
     cli.run(["pybabel", "-q", "extract", "-F", mapping, *keywords, *output])
     for code in TRANSLATED:
         action = "update" if catalog_path(code).exists() else "init"

@@ -39,7 +39,7 @@ from tracker.models import (
     Topic,
     utcnow,
 )
-from tracker.models.enums import choices
+from tracker.models.enums import lazy_choices
 from tracker.timefmt import is_zone
 
 PARTICIPANT_ROWS = 6
@@ -55,7 +55,7 @@ class ParticipantRow(Form):
     organisation = SelectField(_l("Organisation"), validators=[Optional()])
     attendance = SelectField(
         _l("Attendance"),
-        choices=select_choices(choices(Attendance)),
+        choices=select_choices(lazy_choices(Attendance)),
         default=Attendance.INVITED.value,
     )
 
@@ -106,7 +106,7 @@ class MeetingForm(VersionedForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=select_choices(choices(MeetingStatus)),
+        choices=select_choices(lazy_choices(MeetingStatus)),
         default=MeetingStatus.PLANNED.value,
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
