@@ -30,6 +30,7 @@ from tracker.i18n import _
 from tracker.inputs import parse_int
 from tracker.models import Role, User
 from tracker.operations import Refused
+from tracker.templating import enum_label
 from tracker.views import paginate
 
 
@@ -214,8 +215,8 @@ def audit() -> str:
         "admin/audit.html",
         pagination=paginate(audit_query(filters)),
         filters=filters,
-        entity_options=[(e, e) for e in entities],
-        action_options=[(a, a) for a in actions],
+        entity_options=[(e, enum_label(e)) for e in entities],
+        action_options=[(a, enum_label(a)) for a in actions],
         user_options=[(str(u.id), u.email) for u in accounts],
     )
 

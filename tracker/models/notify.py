@@ -8,8 +8,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker.i18n import _lp
 from tracker.models.base import Base, UTCDateTime, utcnow
-from tracker.models.enums import enum_column
+from tracker.models.enums import LABELS, enum_column
 
 
 class OutboxStatus(StrEnum):
@@ -19,6 +20,14 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+LABELS[OutboxStatus] = {
+    OutboxStatus.PENDING: _lp("outbox status", "Pending"),
+    OutboxStatus.SENDING: _lp("outbox status", "Sending"),
+    OutboxStatus.SENT: _lp("outbox status", "Sent"),
+    OutboxStatus.FAILED: _lp("outbox status", "Failed"),
+}
 
 
 class OutboxMessage(Base):

@@ -8,9 +8,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.i18n import _lp
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.core import AgendaItem, Deliverable, Meeting, Organisation, Person
-from tracker.models.enums import enum_column
+from tracker.models.enums import LABELS, enum_column
 from tracker.models.user import User
 
 
@@ -28,6 +29,18 @@ class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+
+
+LABELS[OutcomeKind] = {
+    OutcomeKind.INFORMATION: _lp("outcome kind", "Information"),
+    OutcomeKind.DECISION: _lp("outcome kind", "Decision"),
+    OutcomeKind.ACTION: _lp("outcome kind", "Action"),
+}
+LABELS[ActionStatus] = {
+    ActionStatus.OPEN: _lp("action status", "Open"),
+    ActionStatus.DONE: _lp("action status", "Done"),
+    ActionStatus.DROPPED: _lp("action status", "Dropped"),
+}
 
 
 class MinutesRevision(Base):

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.i18n import _lp
 from tracker.models.base import Base, UTCDateTime, Versioned, utcnow
-from tracker.models.enums import enum_column
+from tracker.models.enums import LABELS, enum_column
 
 if TYPE_CHECKING:
     from tracker.models.core import Meeting
@@ -25,6 +26,13 @@ class PollAnswer(StrEnum):
     YES = "yes"
     IF_NEED_BE = "if_need_be"
     NO = "no"
+
+
+LABELS[PollAnswer] = {
+    PollAnswer.YES: _lp("poll answer", "Yes"),
+    PollAnswer.IF_NEED_BE: _lp("poll answer", "If need be"),
+    PollAnswer.NO: _lp("poll answer", "No"),
+}
 
 
 class TimePoll(Versioned, Base):

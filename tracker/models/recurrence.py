@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.i18n import _lp
 from tracker.models.base import Base, Timestamped, Versioned
-from tracker.models.enums import enum_column
+from tracker.models.enums import LABELS, enum_column
 
 if TYPE_CHECKING:
     from tracker.models.core import Series
@@ -22,6 +23,13 @@ class Frequency(StrEnum):
     WEEKLY = "weekly"
     MONTHLY_DAY = "monthly_day"
     MONTHLY_WEEKDAY = "monthly_weekday"
+
+
+LABELS[Frequency] = {
+    Frequency.WEEKLY: _lp("repeat", "Weekly"),
+    Frequency.MONTHLY_DAY: _lp("repeat", "Monthly day"),
+    Frequency.MONTHLY_WEEKDAY: _lp("repeat", "Monthly weekday"),
+}
 
 
 class SeriesRule(Versioned, Timestamped, Base):
