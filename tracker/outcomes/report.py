@@ -47,7 +47,7 @@ def text_diff(old: str, new: str, old_label: str, new_label: str) -> list[DiffLi
 
 def minutes_template(topics: list[str]) -> str:
     """A first draft of the minutes: a summary heading and one heading per agenda topic."""
-    lines = [f"## {_('Summary')}", "", ""]
+    lines = ["## " + _("Summary"), "", ""]
     for topic in topics:
         lines += [f"## {topic}", "", ""]
     return "\n".join(lines)
@@ -149,7 +149,7 @@ def report_markdown(
         lines += [_("Minutes approved on %(date)s.", date=approved_on), ""]
     elif show_record:
         lines += [_("**Draft:** the minutes are not approved yet."), ""]
-    lines += [f"## {_('Attendees')}", ""]
+    lines += ["## " + _("Attendees"), ""]
     attended = [row for row in outcomes.attendance if row.attended]
     for row in attended:
         people = ", ".join(p.name for p in row.present)
@@ -165,14 +165,14 @@ def report_markdown(
         )
         lines += ["", _("Not attending: %(organisations)s", organisations=not_attending)]
     if not show_record:
-        lines += ["", f"## {_('Agenda')}", ""]
+        lines += ["", "## " + _("Agenda"), ""]
         lines += [f"- {entry.item.topic.title}" for entry in outcomes.agenda] or [none]
-        lines += ["", f"## {_('Minutes')}", "", str(IN_PREPARATION), ""]
+        lines += ["", "## " + _("Minutes"), "", str(IN_PREPARATION), ""]
         return "\n".join(lines)
-    lines += ["", f"## {_('Decisions')}", ""]
+    lines += ["", "## " + _("Decisions"), ""]
     decisions = outcomes.decisions
     lines += [f"- **{item.topic.title}:** {o.text}" for item, o in decisions] or [none]
-    lines += ["", f"## {_('Actions')}", ""]
+    lines += ["", "## " + _("Actions"), ""]
     actions = outcomes.actions
     lines += [
         f"- [{'x' if not a.is_open else ' '}] "
@@ -185,7 +185,7 @@ def report_markdown(
         )
         for a in actions
     ] or [none]
-    lines += ["", f"## {_('Agenda')}", ""]
+    lines += ["", "## " + _("Agenda"), ""]
     for entry in outcomes.agenda:
         lines.append(f"### {entry.item.topic.title}")
         lines.append("")
@@ -196,5 +196,5 @@ def report_markdown(
         if entry.outcomes:
             lines.append("")
     minutes = shift_headings(meeting.minutes.strip(), 2)
-    lines += [f"## {_('Minutes')}", "", minutes or _("No minutes yet."), ""]
+    lines += ["## " + _("Minutes"), "", minutes or _("No minutes yet."), ""]
     return "\n".join(lines)
