@@ -10,6 +10,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import DateField, VersionedForm, select_choices
+from tracker.i18n import _, _l, _lp, _p
 from tracker.inputs import parse_int
 from tracker.models import (
     ActionStatus,
@@ -39,25 +40,25 @@ class DueDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter the due date as a date, such as 2026-12-31.") from error
+            raise ValueError(_("Enter the due date as a date, such as 2026-12-31.")) from error
 
 
 class OutcomeForm(FlaskForm):
     """Record information, a decision or an action item from a meeting."""
 
-    agenda_item = SelectField("Agenda topic", validate_choice=False)
-    kind = SelectField("Kind of outcome", choices=select_choices(choices(OutcomeKind)))
+    agenda_item = SelectField(_l("Agenda topic"), validate_choice=False)
+    kind = SelectField(_l("Kind of outcome"), choices=select_choices(choices(OutcomeKind)))
     text = TextAreaField(
-        "Text",
+        _l("Text"),
         validators=[
-            DataRequired("Write what was said, decided or agreed."),
-            Length(max=TEXT_MAX, message=f"Keep it under {TEXT_MAX} characters."),
+            DataRequired(_l("Write what was said, decided or agreed.")),
+            Length(max=TEXT_MAX, message=_l("Keep it under %(max)d characters.")),
         ],
     )
-    owner_organisation = SelectField("Owner organisation (actions)", validate_choice=False)
-    owner_person = SelectField("Owner person (optional)", validate_choice=False)
-    due_date = DueDateField("Due date (actions)", validators=[])
-    deliverable = SelectField("Linked deliverable (optional)", validate_choice=False)
+    owner_organisation = SelectField(_l("Owner organisation (actions)"), validate_choice=False)
+    owner_person = SelectField(_l("Owner person (optional)"), validate_choice=False)
+    due_date = DueDateField(_l("Due date (actions)"), validators=[])
+    deliverable = SelectField(_l("Linked deliverable (optional)"), validate_choice=False)
 
     def __init__(
         self,
@@ -77,20 +78,20 @@ class OutcomeForm(FlaskForm):
         self.deliverables = {str(d.id): d for d in deliverables}
         self.agenda_item.choices = select_choices(
             [(key, item.topic.title) for key, item in self.items.items()],
-            "No agenda topic (actions only)",
+            _("No agenda topic (actions only)"),
         )
         self.owner_organisation.choices = select_choices(
-            [(key, o.name) for key, o in self.organisations.items()], "Choose an organisation"
+            [(key, o.name) for key, o in self.organisations.items()], _("Choose an organisation")
         )
         self.owner_person.choices = select_choices(
             [
                 (key, f"{person.name} ({person.organisation.short_name})")
                 for key, person in self.people.items()
             ],
-            "Nobody in particular",
+            _("Nobody in particular"),
         )
         self.deliverable.choices = select_choices(
-            [(key, d.title) for key, d in self.deliverables.items()], "None"
+            [(key, d.title) for key, d in self.deliverables.items()], _p("no deliverable", "None")
         )
 
     @property
@@ -101,25 +102,27 @@ class OutcomeForm(FlaskForm):
     def validate_kind(self, field: SelectField) -> None:
         """One of the three kinds."""
         if field.data not in OutcomeKind._value2member_map_:
-            raise ValidationError("Choose information, decision or action.")
+            raise ValidationError(_("Choose information, decision or action."))
 
     def validate_agenda_item(self, field: SelectField) -> None:
         """Information and decisions belong to an agenda topic of this meeting."""
         if field.data and field.data not in self.items:
-            raise ValidationError("Choose a topic on this meeting's agenda.")
+            raise ValidationError(_("Choose a topic on this meeting's agenda."))
         if not field.data and not self.is_action:
-            raise ValidationError("Choose the agenda topic this outcome belongs to.")
+            raise ValidationError(_("Choose the agenda topic this outcome belongs to."))
 
     def validate_owner_organisation(self, field: SelectField) -> None:
         """Actions have an owner organisation that takes part in the meeting."""
         if not self.is_action:
             return
         if not field.data:
-            raise ValidationError("Choose the organisation that owns this action.")
+            raise ValidationError(_("Choose the organisation that owns this action."))
         if field.data not in self.organisations:
             raise ValidationError(
-                "This organisation does not take part in this meeting. "
-                "Choose one of the meeting's organisations."
+                _(
+                    "This organisation does not take part in this meeting. "
+                    "Choose one of the meeting's organisations."
+                )
             )
 
     def validate_owner_person(self, field: SelectField) -> None:
@@ -128,17 +131,17 @@ class OutcomeForm(FlaskForm):
             return
         person = self.people.get(field.data)
         if person is None or str(person.organisation_id) != self.owner_organisation.data:
-            raise ValidationError("Choose a person of the owner organisation, or nobody.")
+            raise ValidationError(_("Choose a person of the owner organisation, or nobody."))
 
     def validate_due_date(self, field: DateField) -> None:
         """Actions have a due date."""
         if self.is_action and field.data is None and not field.errors:
-            raise ValidationError("Give the action a due date.")
+            raise ValidationError(_("Give the action a due date."))
 
     def validate_deliverable(self, field: SelectField) -> None:
         """The linked deliverable exists and is not deleted."""
         if field.data and field.data not in self.deliverables:
-            raise ValidationError("Choose an existing deliverable, or none.")
+            raise ValidationError(_("Choose an existing deliverable, or none."))
 
     def action_values(self) -> dict[str, Any]:
         """The cleaned values of an action item for the operations."""
@@ -156,12 +159,12 @@ class TopicRecordForm(OutcomeForm):
     """One agenda topic on the outcomes page: its notes and, optionally, one new outcome."""
 
     notes = TextAreaField(
-        "Notes (Markdown)",
-        validators=[Length(max=NOTES_MAX, message=f"Keep the notes under {NOTES_MAX} characters.")],
+        _l("Notes (Markdown)"),
+        validators=[Length(max=NOTES_MAX, message=_l("Keep the notes under %(max)d characters."))],
     )
     text = TextAreaField(
-        "Outcome (leave empty to save only the notes)",
-        validators=[Length(max=TEXT_MAX, message=f"Keep it under {TEXT_MAX} characters.")],
+        _l("Outcome (leave empty to save only the notes)"),
+        validators=[Length(max=TEXT_MAX, message=_l("Keep it under %(max)d characters."))],
     )
     # The agenda item's version the notes were loaded from: a stale save is a conflict.
     version = HiddenField()
@@ -169,7 +172,7 @@ class TopicRecordForm(OutcomeForm):
     def validate_notes(self, field: TextAreaField) -> None:
         """Notes are saved only over the version they were loaded from."""
         if self.submitted_version() is None:
-            raise ValidationError("This form lost track of the notes' version; reload the page.")
+            raise ValidationError(_("This form lost track of the notes' version; reload the page."))
 
     def submitted_version(self) -> int | None:
         """The agenda item's version the user started from, if the form carried one."""
@@ -191,8 +194,8 @@ class NotesForm(VersionedForm):
     """The notes of one agenda topic, with the version of the item they were loaded from."""
 
     notes = TextAreaField(
-        "Notes (Markdown)",
-        validators=[Length(max=NOTES_MAX, message=f"Keep the notes under {NOTES_MAX} characters.")],
+        _l("Notes (Markdown)"),
+        validators=[Length(max=NOTES_MAX, message=_l("Keep the notes under %(max)d characters."))],
     )
 
 
@@ -200,10 +203,10 @@ class MinutesForm(FlaskForm):
     """The meeting's minutes in Markdown, with the revision the user started from."""
 
     text = TextAreaField(
-        "Minutes (Markdown)",
+        _l("Minutes (Markdown)"),
         validators=[
-            DataRequired("Write the minutes before saving."),
-            Length(max=MINUTES_MAX, message=f"Keep the minutes under {MINUTES_MAX} characters."),
+            DataRequired(_l("Write the minutes before saving.")),
+            Length(max=MINUTES_MAX, message=_l("Keep the minutes under %(max)d characters.")),
         ],
     )
     base_revision = HiddenField()
@@ -218,9 +221,12 @@ class CloseActionForm(FlaskForm):
     """Close an open action as done or dropped."""
 
     status = SelectField(
-        "Close as",
+        _l("Close as"),
         choices=select_choices(
-            [(ActionStatus.DONE.value, "Done"), (ActionStatus.DROPPED.value, "Dropped")]
+            [
+                (ActionStatus.DONE.value, _lp("action status", "Done")),
+                (ActionStatus.DROPPED.value, _lp("action status", "Dropped")),
+            ]
         ),
     )
     next = HiddenField()
@@ -229,17 +235,17 @@ class CloseActionForm(FlaskForm):
 class LifecycleForm(FlaskForm):
     """Take the next lifecycle step of a meeting."""
 
-    step = SelectField("Step", choices=select_choices(list(STEPS.items())))
+    step = SelectField(_l("Step"), choices=select_choices(list(STEPS.items())))
 
 
 class ReopenForm(FlaskForm):
     """An admin reopens approved minutes, saying why."""
 
     reason = TextAreaField(
-        "Reason for reopening",
+        _l("Reason for reopening"),
         validators=[
-            DataRequired("Say why the approved minutes are reopened."),
-            Length(max=400, message="Keep the reason under 400 characters."),
+            DataRequired(_l("Say why the approved minutes are reopened.")),
+            Length(max=400, message=_l("Keep the reason under %(max)d characters.")),
         ],
     )
 
@@ -247,7 +253,12 @@ class ReopenForm(FlaskForm):
 class CarryForm(FlaskForm):
     """Move or copy an agenda topic to the next meeting of the series."""
 
-    mode = SelectField("Carry", choices=select_choices([("copy", "Copy"), ("move", "Move")]))
+    mode = SelectField(
+        _l("Carry"),
+        choices=select_choices(
+            [("copy", _lp("carry a topic", "Copy")), ("move", _lp("carry a topic", "Move"))]
+        ),
+    )
 
 
 def attendance_form(rows: list[Any], version: int) -> VersionedForm:
@@ -258,7 +269,7 @@ def attendance_form(rows: list[Any], version: int) -> VersionedForm:
         """Who attended: per organisation a state, and the people present; the version is the
         meeting's, so that two people saving attendance at once do not overwrite each other."""
 
-        people = SelectMultipleField("People present", validate_choice=True)
+        people = SelectMultipleField(_l("People present"), validate_choice=True)
 
     for row in rows:
         organisation = row.participation.organisation

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.i18n import _, _l
 from tracker.models import (
     ActionItem,
     ActionStatus,
@@ -29,6 +30,7 @@ from tracker.models import (
     User,
     utcnow,
 )
+from tracker.models.enums import label
 from tracker.operations import Refused, check_version, touch
 from tracker.outcomes.queries import (
     STEPS,
@@ -58,7 +60,7 @@ class MinutesLocked(RecordLocked):
     """The minutes are approved and locked."""
 
 
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = _l(
     "The minutes of this meeting are approved, so its record (minutes, attendance, agenda, "
     "outcomes and actions) is locked. An admin can reopen it with a reason."
 )
@@ -67,7 +69,7 @@ LOCKED_MESSAGE = (
 def ensure_unlocked(session: Session, meeting: Meeting) -> None:
     """RecordLocked when the meeting's minutes are approved."""
     if is_locked(session, meeting):
-        raise RecordLocked(LOCKED_MESSAGE)
+        raise RecordLocked(str(LOCKED_MESSAGE))
 
 
 def save_minutes(
@@ -80,9 +82,9 @@ def save_minutes(
     """
     approval = session.get(MinutesApproval, meeting.id)
     if approval is not None:
-        raise MinutesLocked(LOCKED_MESSAGE)
+        raise MinutesLocked(str(LOCKED_MESSAGE))
     if not can_edit_minutes(False, user):
-        raise Refused("Only editors can change the minutes.")
+        raise Refused(_("Only editors can change the minutes."))
     latest = latest_revision(session, meeting)
     current = latest.number if latest else 0
     if base_number != current:
@@ -124,45 +126,53 @@ def advance_meeting(
     approval = session.get(MinutesApproval, meeting.id)
     if step == "hold" and approval is None and not has_started(meeting):
         raise Refused(
-            "This meeting has not started yet, so it cannot be marked as held. "
-            "Mark it held once it has taken place."
+            _(
+                "This meeting has not started yet, so it cannot be marked as held. "
+                "Mark it held once it has taken place."
+            )
         )
     if step == "approve" and approval is None and meeting.status != MeetingStatus.HELD:
-        raise Refused("Minutes can be approved only once the meeting is held. Mark it held first.")
-    if step not in dict(available_steps(meeting, approval)):
-        state = "minutes approved" if approval else meeting.status.value
         raise Refused(
-            f"This meeting is {state}, so “{STEPS.get(step, step)}” is not possible now. "
-            "Meetings go from planned to confirmed, then held, then minutes approved."
+            _("Minutes can be approved only once the meeting is held. Mark it held first.")
+        )
+    if step not in dict(available_steps(meeting, approval)):
+        state = _("minutes approved") if approval else str(label(meeting.status)).lower()
+        raise Refused(
+            _(
+                "This meeting is %(state)s, so “%(step)s” is not possible now. "
+                "Meetings go from planned to confirmed, then held, then minutes approved.",
+                state=state,
+                step=str(STEPS.get(step, step)),
+            )
         )
     if step == "confirm":
         meeting.status = MeetingStatus.CONFIRMED
-        return "The meeting is confirmed."
+        return _("The meeting is confirmed.")
     if step == "hold":
         meeting.status = MeetingStatus.HELD
-        return "The meeting is marked as held. Log its outcomes and minutes."
+        return _("The meeting is marked as held. Log its outcomes and minutes.")
     latest = latest_revision(session, meeting)
     number = latest.number if latest else 0
     if not meeting.minutes.strip():
-        raise Refused("Write the minutes before approving them.")
+        raise Refused(_("Write the minutes before approving them."))
     if two_person and latest is not None and latest.author_id == user.id:
         raise Refused(
-            "You wrote the latest revision of these minutes. A second person must approve them."
+            _("You wrote the latest revision of these minutes. A second person must approve them.")
         )
     session.add(
         MinutesApproval(meeting_id=meeting.id, approved_by_id=user.id, revision_number=number)
     )
     session.flush()
-    return "The minutes are approved and now locked."
+    return _("The minutes are approved and now locked.")
 
 
 def reopen_minutes(session: Session, meeting: Meeting, user: User, reason: str) -> None:
     """Withdraw the approval so the record can be edited again; the reason goes to the audit."""
     approval = session.get(MinutesApproval, meeting.id)
     if approval is None:
-        raise Refused("These minutes are not approved, so there is nothing to reopen.")
+        raise Refused(_("These minutes are not approved, so there is nothing to reopen."))
     if not reason.strip():
-        raise Refused("Give a reason for reopening the approved minutes.")
+        raise Refused(_("Give a reason for reopening the approved minutes."))
     session.delete(approval)
     session.add(
         AuditEvent(
@@ -183,7 +193,7 @@ def add_outcome(
     """Record information or a decision under an agenda topic."""
     ensure_unlocked(session, item.meeting)
     if kind == OutcomeKind.ACTION:
-        raise Refused("Actions are recorded as action items, with an owner and a due date.")
+        raise Refused(_("Actions are recorded as action items, with an owner and a due date."))
     outcome = Outcome(
         agenda_item_id=item.id, kind=kind, text=text, created_by_id=user.id if user else None
     )
@@ -199,15 +209,15 @@ def add_action(
     ensure_unlocked(session, meeting)
     owner_id = values["owner_organisation_id"]
     if owner_id not in participating_ids(meeting):
-        raise Refused("The owner organisation does not take part in this meeting.")
+        raise Refused(_("The owner organisation does not take part in this meeting."))
     person_id = values.get("owner_person_id")
     if person_id is not None:
         person = session.get(Person, person_id)
         if person is None or person.organisation_id != owner_id:
-            raise Refused("The owner person does not belong to the owner organisation.")
+            raise Refused(_("The owner person does not belong to the owner organisation."))
     item_id = values.get("agenda_item_id")
     if item_id is not None and item_id not in {i.id for i in meeting.agenda_items}:
-        raise Refused("That agenda topic is not on this meeting's agenda.")
+        raise Refused(_("That agenda topic is not on this meeting's agenda."))
     action = ActionItem(
         meeting_id=meeting.id, created_by_id=user.id if user else None, **dict(values)
     )
@@ -219,9 +229,11 @@ def add_action(
 def close_action(action: ActionItem, status: ActionStatus, user: User | None) -> None:
     """Mark an open action as done or dropped."""
     if not action.is_open:
-        raise Refused(f"This action is already {action.status.value}.")
+        if action.status == ActionStatus.DONE:
+            raise Refused(_("This action is already done."))
+        raise Refused(_("This action is already dropped."))
     if status == ActionStatus.OPEN:
-        raise Refused("Choose done or dropped to close an action.")
+        raise Refused(_("Choose done or dropped to close an action."))
     action.status = status
     action.closed_at = utcnow()
     action.closed_by_id = user.id if user else None
@@ -258,14 +270,14 @@ def record_attendance(
     participations = {p.organisation_id: p for p in meeting.participations}
     for organisation_id, state in states.items():
         if organisation_id not in participations:
-            raise Refused("That organisation does not take part in this meeting.")
+            raise Refused(_("That organisation does not take part in this meeting."))
         if participations[organisation_id].attendance != state:
             participations[organisation_id].attendance = state
             changed = True
     wanted = set(person_ids)
     people = session.scalars(select(Person).where(Person.id.in_(wanted))).all()
     if len(people) != len(wanted) or any(p.organisation_id not in participations for p in people):
-        raise Refused("Only people of the organisations taking part can be marked as present.")
+        raise Refused(_("Only people of the organisations taking part can be marked as present."))
     existing = {
         row.person_id: row
         for row in session.scalars(
@@ -292,14 +304,27 @@ def carry_agenda_item(
     locked = is_locked(session, meeting)
     if locked and move:
         raise RecordLocked(
-            "The minutes of this meeting are approved, so its agenda is locked: the topic "
-            "cannot be moved away. Copy it to the next meeting instead."
+            _(
+                "The minutes of this meeting are approved, so its agenda is locked: the topic "
+                "cannot be moved away. Copy it to the next meeting instead."
+            )
         )
     target_meeting = next_meeting(session, meeting)
     if target_meeting is None:
+        if move:
+            raise Refused(
+                _(
+                    "There is no later meeting in %(series)s to move this topic to. "
+                    "Plan the next meeting first.",
+                    series=meeting.series.name,
+                )
+            )
         raise Refused(
-            f"There is no later meeting in {meeting.series.name} to "
-            f"{'move' if move else 'copy'} this topic to. Plan the next meeting first."
+            _(
+                "There is no later meeting in %(series)s to copy this topic to. "
+                "Plan the next meeting first.",
+                series=meeting.series.name,
+            )
         )
     actions = list(session.scalars(select(ActionItem).where(ActionItem.agenda_item_id == item.id)))
     if move:
@@ -308,8 +333,10 @@ def carry_agenda_item(
         )
         if item.notes.strip() or outcomes or any(not a.is_open for a in actions):
             raise Refused(
-                "This topic already has notes or outcomes at this meeting, so it cannot be "
-                "moved away. Copy it to the next meeting instead."
+                _(
+                    "This topic already has notes or outcomes at this meeting, so it cannot be "
+                    "moved away. Copy it to the next meeting instead."
+                )
             )
     target = session.scalars(
         select(AgendaItem).where(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.i18n import _, _l
 from tracker.models import (
     ActionItem,
     ActionStatus,
@@ -95,7 +96,7 @@ class MeetingOutcomes:
         return self.approval is not None
 
     @property
-    def steps(self) -> list[tuple[str, str]]:
+    def steps(self) -> list[tuple[str, Any]]:
         """The lifecycle steps possible now, as (step, button text)."""
         return available_steps(self.meeting, self.approval)
 
@@ -334,7 +335,7 @@ class SeriesAttendance:
     @property
     def text(self) -> str:
         """The record as words, such as "attended 7 of 9"."""
-        return f"attended {self.attended} of {self.held}"
+        return _("attended %(attended)d of %(held)d", attended=self.attended, held=self.held)
 
 
 def organisation_attendance(session: Session, organisation: Organisation) -> list[SeriesAttendance]:
@@ -374,7 +375,7 @@ class MatrixRow:
     @property
     def text(self) -> str:
         """The record as words, such as "attended 7 of 9"."""
-        return f"attended {self.attended} of {self.held}"
+        return _("attended %(attended)d of %(held)d", attended=self.attended, held=self.held)
 
 
 @dataclass
@@ -481,16 +482,16 @@ def revision_text(session: Session, meeting: Meeting, number: int) -> str | None
     )
 
 
-STEPS: dict[str, str] = {
-    "confirm": "Mark as confirmed",
-    "hold": "Mark as held",
-    "approve": "Approve the minutes",
+STEPS: dict[str, Any] = {
+    "confirm": _l("Mark as confirmed"),
+    "hold": _l("Mark as held"),
+    "approve": _l("Approve the minutes"),
 }
 
 
 def available_steps(
     meeting: Meeting, approval: MinutesApproval | None, now: datetime | None = None
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Any]]:
     """The next lifecycle steps of a meeting: planned, confirmed, held (once started), approved."""
     started = has_started(meeting, now)
     if meeting.status == MeetingStatus.PLANNED:

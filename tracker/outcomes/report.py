@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tracker.i18n import _, _l
+from tracker.models.enums import label
 from tracker.timefmt import your_time
 
 if TYPE_CHECKING:
@@ -45,13 +47,13 @@ def text_diff(old: str, new: str, old_label: str, new_label: str) -> list[DiffLi
 
 def minutes_template(topics: list[str]) -> str:
     """A first draft of the minutes: a summary heading and one heading per agenda topic."""
-    lines = ["## Summary", "", ""]
+    lines = ["## " + _("Summary"), "", ""]
     for topic in topics:
         lines += [f"## {topic}", "", ""]
     return "\n".join(lines)
 
 
-IN_PREPARATION = "The minutes and outcomes of this meeting are in preparation."
+IN_PREPARATION = _l("The minutes and outcomes of this meeting are in preparation.")
 
 
 def shift_headings(markdown: str, levels: int) -> str:
@@ -126,62 +128,73 @@ def report_markdown(
     With a reader zone whose clock differs, the reader's local time follows the meeting's.
     """
     meeting = outcomes.meeting
+    none = _("None.")
     when = meeting.local_start.strftime("%Y-%m-%d %H:%M")
     beside = your_time(meeting.starts_at, meeting.timezone, reader)
     lines = [
         f"# {meeting.title}",
         "",
-        f"{meeting.series.name}, meeting {meeting.number} · {when} ({meeting.timezone})"
+        _(
+            "%(series)s, meeting %(number)s · %(when)s (%(zone)s)",
+            series=meeting.series.name,
+            number=meeting.number,
+            when=when,
+            zone=meeting.timezone,
+        )
         + (f" · {beside}" if beside else ""),
         "",
     ]
     if outcomes.approval is not None:
-        lines += [f"Minutes approved on {outcomes.approval.approved_at:%Y-%m-%d}.", ""]
+        approved_on = f"{outcomes.approval.approved_at:%Y-%m-%d}"
+        lines += [_("Minutes approved on %(date)s.", date=approved_on), ""]
     elif show_record:
-        lines += ["**Draft:** the minutes are not approved yet.", ""]
-    lines += ["## Attendees", ""]
+        lines += [_("**Draft:** the minutes are not approved yet."), ""]
+    lines += ["## " + _("Attendees"), ""]
     attended = [row for row in outcomes.attendance if row.attended]
     for row in attended:
         people = ", ".join(p.name for p in row.present)
         lines.append(f"- {row.participation.organisation.name}" + (f": {people}" if people else ""))
     if not attended:
-        lines.append("No attendance recorded.")
+        lines.append(_("No attendance recorded."))
     absent = [row for row in outcomes.attendance if not row.attended]
     if absent:
-        lines += [
-            "",
-            "Not attending: "
-            + ", ".join(
-                f"{row.participation.organisation.short_name} "
-                f"({row.participation.attendance.value})"
-                for row in absent
-            ),
-        ]
+        not_attending = ", ".join(
+            f"{row.participation.organisation.short_name} "
+            f"({str(label(row.participation.attendance)).lower()})"
+            for row in absent
+        )
+        lines += ["", _("Not attending: %(organisations)s", organisations=not_attending)]
     if not show_record:
-        lines += ["", "## Agenda", ""]
-        lines += [f"- {entry.item.topic.title}" for entry in outcomes.agenda] or ["None."]
-        lines += ["", "## Minutes", "", IN_PREPARATION, ""]
+        lines += ["", "## " + _("Agenda"), ""]
+        lines += [f"- {entry.item.topic.title}" for entry in outcomes.agenda] or [none]
+        lines += ["", "## " + _("Minutes"), "", str(IN_PREPARATION), ""]
         return "\n".join(lines)
-    lines += ["", "## Decisions", ""]
+    lines += ["", "## " + _("Decisions"), ""]
     decisions = outcomes.decisions
-    lines += [f"- **{item.topic.title}:** {o.text}" for item, o in decisions] or ["None."]
-    lines += ["", "## Actions", ""]
+    lines += [f"- **{item.topic.title}:** {o.text}" for item, o in decisions] or [none]
+    lines += ["", "## " + _("Actions"), ""]
     actions = outcomes.actions
     lines += [
-        f"- [{'x' if not a.is_open else ' '}] {a.text} — {a.owner_text}, due {a.due_date}"
-        f" ({a.status.value})"
+        f"- [{'x' if not a.is_open else ' '}] "
+        + _(
+            "%(action)s — %(owner)s, due %(date)s (%(status)s)",
+            action=a.text,
+            owner=a.owner_text,
+            date=a.due_date,
+            status=str(label(a.status)).lower(),
+        )
         for a in actions
-    ] or ["None."]
-    lines += ["", "## Agenda", ""]
+    ] or [none]
+    lines += ["", "## " + _("Agenda"), ""]
     for entry in outcomes.agenda:
         lines.append(f"### {entry.item.topic.title}")
         lines.append("")
         if entry.item.notes.strip():
             lines += [entry.item.notes.strip(), ""]
         for outcome in entry.outcomes:
-            lines.append(f"- {outcome.kind.value.capitalize()}: {outcome.text}")
+            lines.append(f"- {label(outcome.kind)}: {outcome.text}")
         if entry.outcomes:
             lines.append("")
     minutes = shift_headings(meeting.minutes.strip(), 2)
-    lines += ["## Minutes", "", minutes or "No minutes yet.", ""]
+    lines += ["## " + _("Minutes"), "", minutes or _("No minutes yet."), ""]
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.auth.access import admin_required, editor_required
 from tracker.extensions import db
+from tracker.i18n import _
 from tracker.inputs import local_path_or
 from tracker.models import (
     ActionItem,
@@ -106,10 +107,10 @@ def outcomes_url(meeting: Meeting) -> str:
     return url_for("outcomes.meeting", meeting_id=meeting.id)
 
 
-def refuse(message: str, back: str) -> BaseResponse:
+def refuse(message: Any, back: str) -> BaseResponse:
     """Undo the attempt and show why it was refused as a message on the page it came from."""
     db.session.rollback()
-    flash(message, "error")
+    flash(str(message), "error")
     return redirect(back, 303 if request.method == "POST" else 302)
 
 
@@ -207,12 +208,30 @@ def record(meeting_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
             return notes_conflict(meeting, item, form)
         else:
             db.session.commit()
-            saved = ("the notes" if notes_changed else "") + (
-                (" and " if notes_changed else "") + f"a new {form.kind.data}" if text else ""
-            )
-            flash(f"Saved {saved or 'nothing new'} on {item.topic.title}.", "success")
+            flash(saved_message(notes_changed, form.kind.data if text else None, item), "success")
             return redirect(back)
     return render_outcomes_page(meeting, form), 400
+
+
+def saved_message(notes_changed: bool, kind: str | None, item: AgendaItem) -> str:
+    """What a save from the outcomes page stored: the notes, a new outcome of kind, both or
+    nothing, in one whole sentence."""
+    topic = item.topic.title
+    if kind is None:
+        if notes_changed:
+            return _("Saved the notes on %(topic)s.", topic=topic)
+        return _("Saved nothing new on %(topic)s.", topic=topic)
+    if notes_changed:
+        if kind == OutcomeKind.ACTION.value:
+            return _("Saved the notes and a new action on %(topic)s.", topic=topic)
+        if kind == OutcomeKind.INFORMATION.value:
+            return _("Saved the notes and a new information on %(topic)s.", topic=topic)
+        return _("Saved the notes and a new decision on %(topic)s.", topic=topic)
+    if kind == OutcomeKind.ACTION.value:
+        return _("Saved a new action on %(topic)s.", topic=topic)
+    if kind == OutcomeKind.INFORMATION.value:
+        return _("Saved a new information on %(topic)s.", topic=topic)
+    return _("Saved a new decision on %(topic)s.", topic=topic)
 
 
 def notes_conflict(meeting: Meeting, item: AgendaItem, form: TopicRecordForm) -> tuple[str, int]:
@@ -221,12 +240,18 @@ def notes_conflict(meeting: Meeting, item: AgendaItem, form: TopicRecordForm) ->
     db.session.refresh(item)
     form.version.data = str(item.version)
     form.notes.errors = [
-        "Someone else saved the notes on this topic while you were editing them. Your text "
-        "is kept here; their notes now read: "
-        f"“{item.notes}”. Save again to keep yours, or copy from theirs."
+        _(
+            "Someone else saved the notes on this topic while you were editing them. Your text "
+            "is kept here; their notes now read: “%(notes)s”. Save again to keep yours, or copy "
+            "from theirs.",
+            notes=item.notes,
+        )
     ]
     flash(
-        f"The notes on {item.topic.title} changed since you opened the page; nothing was saved.",
+        _(
+            "The notes on %(topic)s changed since you opened the page; nothing was saved.",
+            topic=item.topic.title,
+        ),
         "warning",
     )
     return render_outcomes_page(meeting, form), 409
@@ -257,12 +282,15 @@ def create(meeting_id: int) -> str | BaseResponse:
         try:
             if form.is_action:
                 add_action(db.session, meeting, form.action_values(), current_user)
-                message = "The action item was recorded."
+                message = _("The action item was recorded.")
             else:
                 item = form.items[form.agenda_item.data]
                 kind = OutcomeKind(form.kind.data)
                 add_outcome(db.session, item, kind, form.text.data.strip(), current_user)
-                message = f"The {kind.value} was recorded."
+                if kind == OutcomeKind.INFORMATION:
+                    message = _("The information was recorded.")
+                else:
+                    message = _("The decision was recorded.")
         except Refused as refusal:
             db.session.rollback()
             form.text.errors = [*form.text.errors, str(refusal)]
@@ -286,7 +314,7 @@ def notes(meeting_id: int, item_id: int) -> str | BaseResponse | tuple[str, int]
         try:
             if update_notes(item, form.notes.data or "", form.submitted_version()):
                 db.session.commit()
-                flash(f"The notes on {item.topic.title} were saved.", "success")
+                flash(_("The notes on %(topic)s were saved.", topic=item.topic.title), "success")
         except (Conflict, StaleDataError):
             return conflict_response("outcomes/notes.html", form, item, meeting=meeting, item=item)
         return redirect(outcomes_url(meeting))
@@ -305,14 +333,23 @@ def carry(meeting_id: int, item_id: int) -> BaseResponse:
     move = form.mode.data == "move"
     title = item.topic.title
     try:
-        target, _ = carry_agenda_item(db.session, item, move=move)
+        target, _target_item = carry_agenda_item(db.session, item, move=move)
     except Refused as refusal:
         return refuse(str(refusal), outcomes_url(meeting) + f"#agenda-item-{item_id}")
     db.session.commit()
-    flash(
-        f"{title} was {'moved' if move else 'copied'} to {target.title} with its open actions.",
-        "success",
-    )
+    if move:
+        message = _(
+            "%(topic)s was moved to %(meeting)s with its open actions.",
+            topic=title,
+            meeting=target.title,
+        )
+    else:
+        message = _(
+            "%(topic)s was copied to %(meeting)s with its open actions.",
+            topic=title,
+            meeting=target.title,
+        )
+    flash(message, "success")
     return redirect(outcomes_url(meeting))
 
 
@@ -342,7 +379,7 @@ def attendance(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
             return conflict_response(
                 "outcomes/attendance.html", form, meeting, meeting=meeting, rows=rows
             )
-        flash("Attendance was saved.", "success")
+        flash(_("Attendance was saved."), "success")
         return redirect(outcomes_url(meeting))
     return render_template("outcomes/attendance.html", form=form, meeting=meeting, rows=rows)
 
@@ -363,7 +400,7 @@ def lifecycle(meeting_id: int) -> BaseResponse:
         return refuse(str(refusal), outcomes_url(meeting))
     except StaleDataError:
         return refuse(
-            "Someone else changed this meeting at the same moment. Reload it and try again.",
+            _("Someone else changed this meeting at the same moment. Reload it and try again."),
             outcomes_url(meeting),
         )
     flash(message, "success")
@@ -379,7 +416,7 @@ def reopen(meeting_id: int) -> str | BaseResponse:
     if not is_locked(db.session, meeting):
         if request.method == "POST":
             return refuse(
-                "These minutes are not approved, so there is nothing to reopen.",
+                _("These minutes are not approved, so there is nothing to reopen."),
                 outcomes_url(meeting),
             )
         return render_template("outcomes/reopen.html", form=None, meeting=meeting)
@@ -390,7 +427,7 @@ def reopen(meeting_id: int) -> str | BaseResponse:
             form.reason.errors = [*form.reason.errors, str(refusal)]
         else:
             db.session.commit()
-            flash("The minutes were reopened and are no longer approved.", "success")
+            flash(_("The minutes were reopened and are no longer approved."), "success")
             return redirect(outcomes_url(meeting))
     return render_template("outcomes/reopen.html", form=form, meeting=meeting)
 
@@ -424,7 +461,7 @@ def close(action_id: int) -> BaseResponse | tuple[str, int]:
     form = CloseActionForm()
     back = local_path_or(form.next.data, url_for("outcomes.actions"))
     if not form.validate_on_submit():
-        flash("Choose done or dropped to close the action.", "error")
+        flash(_("Choose done or dropped to close the action."), "error")
         return redirect(back)
     try:
         close_action(action, ActionStatus(form.status.data), current_user)
@@ -432,7 +469,11 @@ def close(action_id: int) -> BaseResponse | tuple[str, int]:
         flash(str(refusal), "warning")
         return redirect(back)
     db.session.commit()
-    flash(f"The action “{action.text[:60]}” is {action.status.value}.", "success")
+    if action.status == ActionStatus.DONE:
+        closed = _("The action “%(action)s” is done.", action=action.text[:60])
+    else:
+        closed = _("The action “%(action)s” is dropped.", action=action.text[:60])
+    flash(closed, "success")
     return redirect(back)
 
 
@@ -474,9 +515,12 @@ def save(meeting_id: int) -> str | BaseResponse | tuple[str, int]:
             db.session.rollback()
             return minutes_conflict(form, meeting, latest_revision(db.session, meeting))
         if revision is None:
-            flash("The minutes did not change.", "info")
+            flash(_("The minutes did not change."), "info")
         else:
-            flash(f"The minutes were saved as revision {revision.number}.", "success")
+            flash(
+                _("The minutes were saved as revision %(number)d.", number=revision.number),
+                "success",
+            )
         return redirect(url_for("outcomes.minutes", meeting_id=meeting.id))
     return render_minutes(form, meeting, meeting_outcomes(db.session, meeting))
 
@@ -507,8 +551,10 @@ def minutes_conflict(form: MinutesForm, meeting: Meeting, latest: Any) -> tuple[
     number = getattr(latest, "number", 0)
     form.base_revision.data = str(number)
     flash(
-        "Someone else saved these minutes while you were editing. Your text is kept below; "
-        "compare it with theirs, merge what you need and save again.",
+        _(
+            "Someone else saved these minutes while you were editing. Your text is kept below; "
+            "compare it with theirs, merge what you need and save again."
+        ),
         "warning",
     )
     return (
