@@ -40,6 +40,7 @@ pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+CODE = re.compile(r"<code>.*?</code>", re.S)
 # E-mail addresses, colours (#0b5cad) and sizes (0.5rem) are not words.
 NOT_WORDS = re.compile(
     r"\S+@\S+|#[0-9a-fA-F]{3,8}\b|\d[\w.]*|\b(?:rgba?|hsla?|var)\([^)]*\)?|--[\w-]+"
@@ -142,7 +143,8 @@ def catalog_words(code: str) -> frozenset[str]:
     for message in read_catalog(catalog_path(code), code):
         forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
         for form in forms:
-            found.update(WORD.findall(PLACEHOLDER.sub(" ", form or "")))
+            prose = CODE.sub(" ", form or "")  # identifiers quoted in <code> are not words
+            found.update(WORD.findall(PLACEHOLDER.sub(" ", prose)))
     return frozenset(found)
 
 

@@ -190,7 +190,7 @@ def edit(meeting_id: int) -> str | Response | tuple[str, int]:
     """Change a meeting, its participants and agenda."""
     meeting = live_or_404(Meeting, meeting_id)
     if is_locked(db.session, meeting):
-        flash(LOCKED_MESSAGE, "error")
+        flash(str(LOCKED_MESSAGE), "error")
         return redirect(
             url_for(".detail", meeting_id=meeting.id), 303 if request.method == "POST" else 302
         )

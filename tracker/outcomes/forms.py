@@ -21,7 +21,7 @@ from tracker.models import (
     Participation,
     Person,
 )
-from tracker.models.enums import choices
+from tracker.models.enums import choices, lazy_choices
 from tracker.outcomes.queries import STEPS
 
 TEXT_MAX = 1000
@@ -47,7 +47,7 @@ class OutcomeForm(FlaskForm):
     """Record information, a decision or an action item from a meeting."""
 
     agenda_item = SelectField(_l("Agenda topic"), validate_choice=False)
-    kind = SelectField(_l("Kind of outcome"), choices=select_choices(choices(OutcomeKind)))
+    kind = SelectField(_l("Kind of outcome"), choices=select_choices(lazy_choices(OutcomeKind)))
     text = TextAreaField(
         _l("Text"),
         validators=[
