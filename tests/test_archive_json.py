@@ -126,9 +126,7 @@ def filled(app: Flask) -> Flask:
 
 
 @pytest.mark.slow
-def test_sqlite_to_postgresql_and_back_is_identical(
-    tmp_path: Path, postgres_app: Flask
-) -> None:
+def test_sqlite_to_postgresql_and_back_is_identical(tmp_path: Path, postgres_app: Flask) -> None:
     """SQLite -> PostgreSQL -> SQLite: every export is the same file, every feed the same."""
     source = filled(sqlite_app_in(tmp_path / "source"))
     first = export_text(source)

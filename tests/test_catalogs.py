@@ -81,8 +81,8 @@ def test_the_template_holds_every_marked_string_of_the_code():
             method_map,
             options_map,
             keywords=keywords(),
-            directory_filter=lambda path: not any(
-                fnmatch(Path(path).name, pattern) for pattern in IGNORE_DIRS.split()
+            directory_filter=lambda path: (
+                not any(fnmatch(Path(path).name, pattern) for pattern in IGNORE_DIRS.split())
             ),
         )
     }
