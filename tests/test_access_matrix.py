@@ -40,6 +40,8 @@ ACCESS: dict[str, str] = {
     "search.results": PUBLIC_READ,
     "zones.choose": PUBLIC_READ,
     "zones.save": PUBLIC_READ,
+    "i18n.pick": ALWAYS_PUBLIC,  # the login page has the picker too
+    "i18n.save": ALWAYS_PUBLIC,
     "auth.login": ALWAYS_PUBLIC,
     "auth.logout": PUBLIC_READ,  # harmless for anyone; private mode sends strangers to login
     "auth.account": LOGIN,

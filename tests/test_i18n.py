@@ -74,7 +74,13 @@ def test_account_setting_beats_the_cookie(app, client):
     assert html_lang(client.get("/", headers={"Accept-Language": "de"})) == "bg"
 
 
-@pytest.mark.parametrize("query", ["language=xx", "language=", "", "language=../../etc"])
+def test_a_picker_without_a_choice_only_goes_back(client):
+    response = client.get("/language?next=/topics/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/topics/")
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("query", ["language=xx", "language=", "language=../../etc"])
 def test_unknown_language_is_a_400(client, query):
     assert client.get(f"/language?{query}").status_code == 400
 

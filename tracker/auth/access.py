@@ -16,7 +16,7 @@ from tracker.models import User
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints anyone may reach even when reading is private.
-ALWAYS_PUBLIC = {"static", "auth.login", "main.healthz"}
+ALWAYS_PUBLIC = {"static", "auth.login", "main.healthz", "i18n.pick", "i18n.save"}
 
 
 def editor_required(view: F) -> F:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import chdir
 from pathlib import Path
 
 import click
@@ -85,8 +86,9 @@ def update_command() -> None:
     cli = CommandLineInterface()
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     mapping = str(TRANSLATIONS / "babel.cfg")
-    output = ["--ignore-dirs", IGNORE_DIRS, "--no-wrap", "-o", str(TEMPLATE), str(ROOT)]
-    cli.run(["pybabel", "-q", "extract", "-F", mapping, *keywords, *output])
+    output = ["--ignore-dirs", IGNORE_DIRS, "--no-wrap", "-o", str(TEMPLATE), "."]
+    with chdir(ROOT):  # locations in the catalogs relative to the repository
+        cli.run(["pybabel", "-q", "extract", "-F", mapping, *keywords, *output])
     for code in TRANSLATED:
         action = "update" if catalog_path(code).exists() else "init"
         args = ["pybabel", "-q", action, "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "-l", code]

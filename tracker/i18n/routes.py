@@ -39,7 +39,10 @@ def back_with_cookie(code: str, target: str | None) -> Response:
 
 @bp.route("/language", methods=["GET"])
 def pick() -> Response:
-    """An anonymous reader's choice (a plain GET form, so pages stay cacheable): a cookie."""
+    """An anonymous reader's choice (a plain GET form, so pages stay cacheable): a cookie.
+    Without a choice it only goes back."""
+    if "language" not in request.args:
+        return redirect(local_path_or(request.args.get("next"), url_for("main.home")))
     return back_with_cookie(chosen(request.args.to_dict()), request.args.get("next"))
 
 

@@ -33,7 +33,9 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def vary_by_language(response: Response) -> Response:
-        # The same URL reads in another language for another browser or picker cookie.
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        # The same page reads in another language for another browser or picker cookie
+        # (feeds and downloads say for themselves what they vary by).
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
         return response

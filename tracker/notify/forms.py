@@ -42,6 +42,7 @@ class ProfileForm(FlaskForm):
     language = SelectField(
         _l("Language"),
         choices=select_choices(list(LANGUAGES.items()), _l("My browser's language")),
+        default="",
         validate_choice=True,
     )
     submit = SubmitField(_l("Save profile"))

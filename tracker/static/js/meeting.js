@@ -12,12 +12,12 @@
 
 // Meeting form: add, remove and reorder organisation and agenda rows in place. Without
 // JavaScript the "More rows" button and the order numbers do the same with a round trip.
-// The buttons' words come from the page (#row-tools-text, in the reader's language).
+// The buttons' words come from the form's data-words (JSON, in the reader's language).
 (function () {
   "use strict";
   var source = document.getElementById("row-tools-text");
   if (!source) return;
-  var words = JSON.parse(source.textContent);
+  var words = JSON.parse(source.getAttribute("data-words"));
 
   function fill(template, name, value) {
     return template.split("{" + name + "}").join(String(value));
