@@ -165,3 +165,23 @@ def save_edit(
         flash(saved_message(), "success")
         return redirect(url_for(".detail", **{f"{name}_id": record.id}))
     return render_template(template, form=form, **{name: record})
+
+
+PREFERENCE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def back_with_preference(target: str | None, name: str, value: str) -> WerkzeugResponse:
+    """Redirect to target (a path on this site, else home) keeping a reader's preference (their
+    zone, their language) in a year-long cookie that scripts cannot read."""
+    from tracker.inputs import local_path_or
+
+    response = redirect(local_path_or(target, url_for("main.home")))
+    response.set_cookie(
+        name,
+        value,
+        max_age=PREFERENCE_COOKIE_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response

@@ -10,7 +10,6 @@ from tracker.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 # The language an anonymous reader chose in the footer picker, kept for a year.
 LANGUAGE_COOKIE = "tracker_lang"
-COOKIE_AGE = 365 * 24 * 3600
 
 
 def known(code: str | None) -> str | None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db
 from tracker.i18n import _
-from tracker.i18n.locale import COOKIE_AGE, LANGUAGE_COOKIE, known
+from tracker.i18n.locale import LANGUAGE_COOKIE, known
 from tracker.i18n.operations import set_language
 from tracker.inputs import local_path_or
+from tracker.views import back_with_preference
 
 bp = Blueprint("i18n", __name__)
 
@@ -23,27 +24,14 @@ def chosen(values: dict[str, str]) -> str:
     return code
 
 
-def back_with_cookie(code: str, target: str | None) -> Response:
-    """Redirect to target (a path on this site, else home) with the language cookie set."""
-    response = redirect(local_path_or(target, url_for("main.home")))
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        code,
-        max_age=COOKIE_AGE,
-        samesite="Lax",
-        httponly=True,
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-    )
-    return response
-
-
 @bp.route("/language", methods=["GET"])
 def pick() -> Response:
     """An anonymous reader's choice (a plain GET form, so pages stay cacheable): a cookie.
     Without a choice it only goes back."""
     if "language" not in request.args:
         return redirect(local_path_or(request.args.get("next"), url_for("main.home")))
-    return back_with_cookie(chosen(request.args.to_dict()), request.args.get("next"))
+    code = chosen(request.args.to_dict())
+    return back_with_preference(request.args.get("next"), LANGUAGE_COOKIE, code)
 
 
 @bp.route("/language", methods=["POST"])
@@ -53,4 +41,4 @@ def save() -> Response:
     if current_user.is_authenticated:
         set_language(current_user._get_current_object(), code)
         db.session.commit()
-    return back_with_cookie(code, request.form.get("next"))
+    return back_with_preference(request.form.get("next"), LANGUAGE_COOKIE, code)

@@ -15,7 +15,6 @@ CHOSEN_COOKIE = "tracker_zone"
 # The browser's own zone, written by static/js/zone.js; used only until one is chosen.
 BROWSER_COOKIE = "tracker_browser_zone"
 NO_CONVERSION = "-"
-COOKIE_AGE = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
 from tracker.i18n import _
-from tracker.inputs import local_path_or
 from tracker.timefmt import city
+from tracker.views import back_with_preference
 from tracker.zones import bp
 from tracker.zones.forms import ZoneChoiceForm
 from tracker.zones.reader import (
     BROWSER_COOKIE,
     CHOSEN_COOKIE,
-    COOKIE_AGE,
     NO_CONVERSION,
     resolve_reader_zone,
 )
@@ -44,16 +43,7 @@ def save() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return zone_page(form), 400
     zone = form.zone.data or NO_CONVERSION
-    target = local_path_or(form.next.data, url_for("main.home"))
-    response = redirect(target)
-    response.set_cookie(
-        CHOSEN_COOKIE,
-        zone,
-        max_age=COOKIE_AGE,
-        samesite="Lax",
-        httponly=True,
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-    )
+    response = back_with_preference(form.next.data, CHOSEN_COOKIE, zone)
     if zone == NO_CONVERSION:
         flash(_("Times are shown in each meeting's own zone."), "success")
     else:
