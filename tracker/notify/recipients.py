@@ -23,42 +23,30 @@ class Recipient:
     language: str | None = None
 
 
-def user_zones(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """The home zones users set for the people their accounts belong to."""
+def account_settings(
+    session: Session, person_ids: Iterable[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """The home zone and language the accounts of these people chose, by person id."""
     ids = list(set(person_ids))
     if not ids:
         return {}
     rows = session.execute(
-        sa.select(User.person_id, User.timezone).where(
-            User.person_id.in_(ids), User.timezone.is_not(None)
-        )
+        sa.select(User.person_id, User.timezone, User.language).where(User.person_id.in_(ids))
     )
-    return {person_id: zone for person_id, zone in rows if person_id is not None and zone}
-
-
-def user_languages(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """The languages users chose for the people their accounts belong to."""
-    ids = list(set(person_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        sa.select(User.person_id, User.language).where(
-            User.person_id.in_(ids), User.language.is_not(None)
-        )
-    )
-    return {person_id: code for person_id, code in rows if person_id is not None and code}
+    return {person_id: (zone, code) for person_id, zone, code in rows if person_id is not None}
 
 
 def people_recipients(session: Session, people: Iterable[Person]) -> list[Recipient]:
     """People with an address, in their account's zone, else their organisation's."""
     people = [person for person in people if person.email]
-    zones = user_zones(session, (person.id for person in people))
-    languages = user_languages(session, (person.id for person in people))
+    settings = account_settings(session, (person.id for person in people))
     found: dict[str, Recipient] = {}
     for person in people:
         assert person.email is not None
-        zone = zones.get(person.id) or person.organisation.timezone
-        recipient = Recipient(person.email, person.name, zone, languages.get(person.id))
+        zone, language = settings.get(person.id, (None, None))
+        recipient = Recipient(
+            person.email, person.name, zone or person.organisation.timezone, language or None
+        )
         found.setdefault(person.email.lower(), recipient)
     return sorted(found.values(), key=lambda r: r.email)
 
