@@ -28,21 +28,20 @@ from tracker.models import Role, User
 speedups.install()
 
 DATABASE_FIXTURES = ("database_url", "empty_database_url")
-BROWSER_DIR = Path(__file__).parent / "browser"
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect the PostgreSQL run of sqlite_only tests; keep browser tests on one xdist worker.
+    """Deselect the PostgreSQL run of sqlite_only tests.
 
-    The browser tests share one Chromium, one live server and one crawl of every page (which
-    writes test-artifacts/): under ``--dist loadgroup`` they all go to the same worker.
+    The two page crawls (tests/browser/test_pages.py, test_languages_browser.py) each keep
+    their tests in one xdist group: one crawl per group, shared by its checks. xdist hands
+    the largest groups out first, so the crawls start at once, one per worker; every other
+    browser test goes wherever a worker is free, with that worker's own Chromium and server.
     """
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
-        if BROWSER_DIR in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
         params = getattr(getattr(item, "callspec", None), "params", {})
         on_postgres = any(params.get(name) == "postgresql" for name in DATABASE_FIXTURES)
         if on_postgres and item.get_closest_marker("sqlite_only") is not None:

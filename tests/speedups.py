@@ -10,6 +10,12 @@ compiled as usual.
 Each new app also has its own Jinja environment, which compiles every template it renders
 again. Jinja's bytecode cache, keyed by template name and a checksum of its source, lets every
 app of the process load the compiled code instead.
+
+Each new app also gets a new SQLAlchemy engine, whose cache of compiled SQL starts empty: the
+same statements are compiled again in every test. The cache is keyed by the dialect object,
+so SQLite engines made with the same options share the first such engine's dialect (once it
+has met its database and is set up) and its compiled cache. PostgreSQL engines do not: the
+app's connect hook, with each app's time limits, is attached to the dialect.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from sqlalchemy import Engine, event
+from sqlalchemy.util import LRUCache
 from werkzeug.routing.rules import Rule
 
 _compile_builder = Rule._compile_builder
@@ -66,7 +75,42 @@ def _environment_with_shared_cache(self: Flask) -> Any:
     return environment
 
 
+_make_engine = SQLAlchemy._make_engine
+# Statements of every test of the process, not one app's: larger than an engine's 500.
+SHARED_CACHE_SIZE = 5000
+_engines: dict[tuple[str, str], Engine] = {}
+
+
+def _engine_sharing_compiled_sql(
+    self: SQLAlchemy, bind_key: str | None, options: dict[str, Any], app: Flask
+) -> Engine:
+    """SQLAlchemy._make_engine, with the dialect and compiled SQL of an earlier, equal engine."""
+    engine = _make_engine(self, bind_key, options, app)
+    if engine.dialect.name != "sqlite":
+        # The app attaches its PostgreSQL connect hook (with its time limits) to the dialect.
+        return engine
+    key = (
+        engine.url.drivername,
+        repr(sorted((k, repr(v)) for k, v in options.items() if k != "url")),
+    )
+    earlier = _engines.get(key)
+    if earlier is not None:
+        engine.dialect = engine.pool._dialect = earlier.dialect
+        engine._compiled_cache = earlier._compiled_cache
+    else:
+
+        def set_up(*args: Any) -> None:
+            """The first connection has set the dialect up: later engines may share it."""
+            if key not in _engines:
+                engine._compiled_cache = LRUCache(SHARED_CACHE_SIZE)
+                _engines[key] = engine
+
+        event.listen(engine.pool, "first_connect", set_up)
+    return engine
+
+
 def install() -> None:
-    """Share compiled URL builders and templates between the apps of one test process."""
+    """Share URL builders, templates and compiled SQL between the apps of one test process."""
+    SQLAlchemy._make_engine = _engine_sharing_compiled_sql  # type: ignore[method-assign]
     Rule._compile_builder = _memoised_compile_builder  # type: ignore[method-assign]
     Flask.create_jinja_environment = _environment_with_shared_cache  # type: ignore[method-assign]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
@@ -15,6 +17,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Engine, MetaData, inspect, select
 
+from tests.databases import BACKENDS, DatabaseServer, require_postgres
 from tracker import ROOT, create_app
 from tracker.demo import seed_demo
 from tracker.extensions import db
@@ -50,6 +53,58 @@ def bare_app(empty_database_url: str) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+def migrate_and_seed(url: str) -> None:
+    """Upgrade the empty database at url to head and load the demo data into it."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        flask_migrate.upgrade(revision="head")
+        seed_demo(db.session)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_at_head_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at head with the demo data, made once per worker and copied per test."""
+    path = tmp_path_factory.mktemp("migrated") / "demo.sqlite3"
+    migrate_and_seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_at_head_postgresql(postgres_server: DatabaseServer) -> str:
+    """A PostgreSQL database at head with the demo data, made once per worker, a template."""
+    url = postgres_server.create_database()
+    migrate_and_seed(url)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh copy of a database migrated to head and filled with the demo data.
+
+    Upgrading from base to head and seeding happen once per worker and backend (the tests
+    above upgrade from base themselves); each test gets its own copy to downgrade.
+    """
+    server: DatabaseServer | None = None
+    if request.param == "sqlite":
+        target = tmp_path / "demo.sqlite3"
+        shutil.copyfile(request.getfixturevalue("demo_at_head_sqlite"), target)
+        url = f"sqlite:///{target}"
+    else:
+        require_postgres()
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(template=request.getfixturevalue("demo_at_head_postgresql"))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if server is not None:
+        server.drop_database(url)
 
 
 def modelled(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -109,11 +164,7 @@ def test_downgrade_to_base_removes_everything(bare_app):
 
 
 @pytest.mark.parametrize("revision", revisions_over_data())
-def test_migration_keeps_every_row(bare_app, revision):
-    flask_migrate.upgrade(revision="head")
-    seed_demo(db.session)
-    db.session.commit()
-    db.session.remove()
+def test_migration_keeps_every_row(demo_app, revision):
     previous = script_directory().get_revision(revision).down_revision or "base"
     flask_migrate.downgrade(revision=previous)
     before = snapshot(db.engine)

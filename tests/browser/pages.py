@@ -259,9 +259,15 @@ async () => {
 
 
 def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
-    """axe-core's violations on the current page (axe injected from node_modules)."""
+    """axe-core's violations on the current page (axe injected from node_modules).
+
+    The first call in a browser context also makes axe an init script of that context, so
+    the pages it loads later have axe at once instead of having it sent and parsed again
+    (about 0.2 s a page).
+    """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_path))
+        page.context.add_init_script(path=str(axe_path))
     return list(page.evaluate(AXE_JS))
 
 

@@ -10,7 +10,7 @@ import pytest
 from tests.browser import pages
 from tests.browser.conftest import LONG_WORD, LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = pytest.mark.browser
 
 
 def test_svg_check_wants_a_text_alternative(page: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 from tests.browser import pages
 from tests.browser.conftest import ORGANISER_EMAIL, LiveServer, log_in, new_context
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 NAV_ITEMS = [
     "Home",

@@ -21,7 +21,7 @@ from tracker.demo import SERIES_NAME
 from tracker.extensions import db
 from tracker.models import ActionItem, Meeting
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = pytest.mark.browser
 
 
 def test_skip_link_is_the_first_stop(page: Any, live_server: LiveServer) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import ORGANISER_EMAIL, PASSWORD, LiveServer, login_path, new_context
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Deliverable, Meeting, User, utcnow
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one crawl, one worker
 
 TARGETS = pages.targets(create_app("testing"))
 # Form pages also checked after submitting them empty (errors shown next to the fields).

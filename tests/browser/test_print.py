@@ -9,7 +9,7 @@ import pytest
 from tests.browser.conftest import LiveServer, artifacts_dir, first_id, log_in
 from tracker.models import Organisation
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = pytest.mark.browser
 
 
 def test_print_shows_the_content_without_the_chrome(page: Any, live_server: LiveServer) -> None:

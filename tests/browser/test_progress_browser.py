@@ -15,7 +15,7 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import DeliverableStatus, Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

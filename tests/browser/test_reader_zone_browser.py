@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, new_context
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker, one crawl
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
