@@ -25,6 +25,11 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, User
 
+try:
+    from _pytest.nodeid import NodeId
+except ImportError:  # pytest before 9.2 keeps the node id as text in item._nodeid
+    NodeId = None  # type: ignore[assignment,misc]
+
 speedups.install()
 
 DATABASE_FIXTURES = ("database_url", "empty_database_url")
@@ -51,6 +56,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        for item in items:
+            add_xdist_group(item)
+
+
+def add_xdist_group(item: pytest.Item) -> None:
+    """Suffix the item's node id with its xdist group, which is how xdist groups tests.
+
+    pytest-xdist 3.8 writes the suffix to ``item._nodeid``, which pytest 9.2 no longer reads
+    (the id is ``item._id``): without this, every test of a group could go to any worker, and
+    both workers crawled every page. Fails loudly if the id does not take the suffix.
+    """
+    names = sorted(
+        {
+            str(m.args[0] if m.args else m.kwargs.get("name"))
+            for m in item.iter_markers("xdist_group")
+        }
+    )
+    if not names:
+        return
+    suffix = "@" + "_".join(names)
+    if item.nodeid.endswith(suffix):
+        return
+    nodeid = item.nodeid + suffix
+    if NodeId is not None and isinstance(getattr(item, "_id", None), NodeId):
+        item._id = NodeId.parse(nodeid)
+    else:
+        item._nodeid = nodeid
+    if item.nodeid != nodeid:
+        raise pytest.UsageError(f"cannot put {item.nodeid} in its xdist group {suffix[1:]}")
 
 
 class CSRFClient(FlaskClient):
