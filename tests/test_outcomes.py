@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -720,8 +721,9 @@ def test_printable_report(organiser_client, logged):
     for words in ("AI Austria: Anna Huber", "Publish in spring", "Draft it", "AIAT (Anna Huber)"):
         assert words in page
     assert "<em>good</em>" in page and "AIRS (apologised)" in page
-    assert 'href="/static/css/report-print.css" media="print"' in page
-    css = client.get("/static/css/report-print.css")
+    link = re.search(r'href="(/static/css/report-print\.css\?v=\w+)" media="print"', page)
+    assert link, "the report links its print stylesheet"
+    css = client.get(link.group(1))
     assert "@page" in text(css) and ".site-header" in text(css)
     css.close()
 

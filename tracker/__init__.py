@@ -122,13 +122,23 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Error handlers, access rules, template helpers, database tuning, what writes set off."""
-    from tracker import changes, database, errors, page_cache, request_log, security, templating
+    from tracker import (
+        changes,
+        database,
+        errors,
+        page_cache,
+        request_log,
+        security,
+        static_files,
+        templating,
+    )
     from tracker.auth import access
 
     request_log.register(app)
     errors.register(app)
     access.register(app)
     templating.register(app)
+    static_files.register(app)
     database.register(app)
     # After the access checks, before record_actor: a page served from the cache writes
     # nothing, so it needs no user loaded.
