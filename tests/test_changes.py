@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from tests import factories
@@ -26,11 +27,15 @@ from tracker.models import (
     AuditEvent,
     ChangeCounter,
     Meeting,
+    Organisation,
+    OrganisationKind,
     Participation,
+    SearchDocument,
     User,
     utcnow,
 )
 from tracker.models.changes import DATA, FEEDS
+from tracker.search.queries import Filters, search
 
 STATED_ORDER = [
     "bump_sequences",
@@ -294,6 +299,109 @@ def test_a_change_no_feed_shows_raises_only_the_data_counter(app: Flask) -> None
     db.session.commit()
     assert counter(DATA) > data
     assert counter(FEEDS) == feeds
+
+
+# --- once per transaction: the search index and the counters -------------------------------
+
+
+@pytest.fixture
+def writes(app: Flask) -> Iterator[list[str]]:
+    """The statements sent to search_document and change_counter, in order."""
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        words = " ".join(statement.split()).lower()
+        if words.startswith(("insert", "update", "delete")) and (
+            "search_document" in words or "change_counter" in words
+        ):
+            seen.append(words[:40])
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_many_flushes_write_each_document_and_counter_once_at_the_commit(
+    app: Flask, writes: list[str]
+) -> None:
+    meeting = factories.make_meeting(title="Plenary")
+    db.session.commit()  # the counters' rows exist from here on
+    writes.clear()
+    for n in range(5):
+        meeting.title = f"Plenary {n}"
+        db.session.flush()
+    factories.make_topic(title="Sandboxes")
+    assert writes == []  # flushed, not committed: nothing written to the index or counters yet
+    data, feeds = counter(DATA), counter(FEEDS)
+    db.session.commit()
+    index_writes = [w for w in writes if "search_document" in w]
+    counter_writes = [w for w in writes if "change_counter" in w]
+    # One delete and one insert per kind of document (meeting, minutes, topic ...), not per flush.
+    assert len(index_writes) <= 2 * 10
+    assert len(counter_writes) == 2  # data, then feeds
+    assert all(w.startswith("update change_counter") for w in counter_writes)
+    assert (counter(DATA), counter(FEEDS)) == (data + 1, feeds + 1)
+    titles = db.session.scalars(select(SearchDocument.title).order_by(SearchDocument.id)).all()
+    assert "Plenary 4" in titles and "Sandboxes" in titles
+    assert not any(title in titles for title in ("Plenary", "Plenary 0", "Plenary 3"))
+
+
+def test_a_search_inside_the_transaction_finds_what_it_wrote(app: Flask) -> None:
+    topic = factories.make_topic(title="Quokka charter")
+    assert [hit.ref_id for hit in search(db.session, "quokka", Filters(), member=True).hits] == [
+        topic.id
+    ]
+
+
+def test_a_rolled_back_transaction_indexes_and_counts_nothing(
+    app: Flask, writes: list[str]
+) -> None:
+    factories.make_meeting(title="Never held")
+    db.session.rollback()
+    factories.make_user()  # the next transaction inherits nothing noted by the last
+    db.session.commit()
+    assert [w for w in writes if "search_document" in w] == []
+    assert counter(FEEDS) == 0 and counter(DATA) == 1
+    assert db.session.scalar(select(func.count()).select_from(SearchDocument)) == 0
+
+
+def test_a_savepoint_defers_to_the_outer_commit(app: Flask, writes: list[str]) -> None:
+    kept = factories.make_topic(title="Kept topic")
+    with db.session.begin_nested():
+        factories.make_topic(title="Released topic")
+    assert writes == []  # releasing the savepoint wrote nothing to the index
+    savepoint = db.session.begin_nested()
+    factories.make_topic(title="Undone topic")
+    savepoint.rollback()
+    db.session.commit()
+    titles = set(db.session.scalars(select(SearchDocument.title)))
+    assert titles == {kept.title, "Released topic"}
+    assert counter(DATA) == 1
+
+
+def test_an_open_transaction_does_not_hold_the_counter_row(app: Flask) -> None:
+    """PostgreSQL: a second writer commits while the first still works (no lock wait)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time whatever the counters do")
+    factories.make_meeting()
+    db.session.commit()
+    meeting = db.session.scalars(select(Meeting)).one()
+    meeting.title = "First writer, still working"
+    db.session.flush()  # the first transaction has written, and has not committed
+    with Session(db.engine) as second:
+        second.execute(text("SET lock_timeout = '2s'"))
+        second.add(
+            Organisation(
+                name="Second writer",
+                short_name="SW",
+                country="SE",
+                kind=OrganisationKind.NATIONAL_AI,
+                timezone="Europe/Stockholm",
+            )
+        )
+        second.commit()  # would wait for the first writer's commit and fail after 2 s
+    db.session.commit()
+    assert counter(DATA) == 3
 
 
 # --- the audit --------------------------------------------------------------------------------

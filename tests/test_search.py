@@ -245,6 +245,7 @@ def test_private_mode_requires_login(client: CSRFClient, app: Flask, viewer: Use
 
 def test_reindex_command_rebuilds(app: Flask) -> None:
     factories.make_topic(title="Narwhal topic")
+    db.session.commit()
     db.session.execute(SearchDocument.__table__.delete())
     db.session.commit()
     assert found("narwhal") == []

@@ -1,7 +1,8 @@
 """Change counters: raised in the writing transaction, read on the state connection.
 
-Each counter is one row of change_counter, keyed by name (models.changes.DATA, FEEDS). A bump
-is one UPDATE (an INSERT when the row is missing), so it costs a flush one statement; a read
+Each counter is one row of change_counter, keyed by name (models.changes.DATA, FEEDS). A
+transaction's flushes note which counters they raise; the commit raises each one once. A bump
+is one UPDATE (an INSERT when the row is missing), so it costs a transaction one statement; a read
 is one plain SELECT on the process's state connection (tracker.state_reader), so it costs a
 request no pooled connection and sees another worker's commit at once.
 """
@@ -55,6 +56,33 @@ def bump_counter(session: Session, name: str) -> None:
         connection.execute(
             sa.insert(table).values(name=name, counter=1, changed_second=now, epoch=new_epoch())
         )
+
+
+# session.info key: the counters the open transaction raises when it commits.
+NOTED = "counters_noted"
+BUMP_ORDER = (DATA, FEEDS)  # one order for every transaction, so two never wait on each other
+
+
+def note_counter(session: Session, name: str) -> None:
+    """Have the open transaction raise the named counter when it commits."""
+    session.info.setdefault(NOTED, set()).add(name)
+
+
+def bump_noted_counters(session: Session) -> None:
+    """Raise each counter noted in this transaction once, just before it commits.
+
+    Last thing before the COMMIT: on PostgreSQL the counter row stays locked until then, so
+    concurrent writers wait on each other for the commit only, not for each other's work.
+    """
+    noted: set[str] = session.info.pop(NOTED, set())
+    for name in BUMP_ORDER:
+        if name in noted:
+            bump_counter(session, name)
+
+
+def forget_noted_counters(session: Session) -> None:
+    """The transaction ended: what it noted is committed or rolled back."""
+    session.info.pop(NOTED, None)
 
 
 def read_counter(session: Session, name: str) -> CounterState | None:

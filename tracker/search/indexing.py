@@ -1,4 +1,4 @@
-"""Keeping the search index current: which records a flush touched, and their documents."""
+"""Keeping the search index current: which records a transaction touched, and their documents."""
 
 from __future__ import annotations
 
@@ -511,16 +511,51 @@ def expand(connection: Connection, keys: Keys) -> Keys:
     return {kind: ids for kind, ids in keys.items() if ids}
 
 
-def index_search(session: Session) -> None:
-    """After a flush: rewrite the search documents of what it added, changed or deleted."""
-    changed = [*session.new, *session.dirty, *session.deleted]
-    keys = touched_keys(session, changed)
-    if not keys:
+# session.info key: what the open transaction's flushes touched, indexed at its commit.
+PENDING = "search_pending"
+PRUNE = "prune"
+PRUNED_BY = (Meeting, AgendaItem, Topic, Deliverable, Organisation, Person)
+
+
+def note_search_keys(session: Session) -> None:
+    """After a flush: note the documents its added, changed or deleted records affect.
+
+    They are rewritten once, at the commit (index_search), not after every flush: a request
+    or an import that flushes a hundred times writes each document once.
+    """
+    keys = touched_keys(session, [*session.new, *session.dirty, *session.deleted])
+    prune_needed = any(isinstance(obj, PRUNED_BY) for obj in session.deleted)
+    if not keys and not prune_needed:
         return
+    pending: Keys = session.info.setdefault(PENDING, defaultdict(set))
+    for kind, ids in keys.items():
+        pending[kind] |= ids
+    if prune_needed:
+        pending[PRUNE].add(1)
+
+
+def has_pending(session: Session) -> bool:
+    """Whether this transaction has written records whose documents are not rewritten yet."""
+    return bool(session.info.get(PENDING))
+
+
+def index_search(session: Session) -> None:
+    """Rewrite the noted documents, in the transaction that changed their records.
+
+    Runs before the commit, and before a search in a transaction with noted changes, so that
+    a transaction finds what it wrote.
+    """
+    pending: Keys | None = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    prune_needed = bool(pending.pop(PRUNE, None))
     connection = session.connection()
-    refresh(connection, expand(connection, keys))
-    if any(
-        isinstance(obj, (Meeting, AgendaItem, Topic, Deliverable, Organisation, Person))
-        for obj in session.deleted
-    ):
+    if pending:
+        refresh(connection, expand(connection, pending))
+    if prune_needed:
         prune(connection)
+
+
+def forget_search_keys(session: Session) -> None:
+    """The transaction ended (committed or rolled back): nothing is pending any more."""
+    session.info.pop(PENDING, None)

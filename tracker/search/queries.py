@@ -17,6 +17,7 @@ from tracker.i18n import _l, _lp
 from tracker.lru import LockedLRU
 from tracker.models import Deliverable, Meeting, Organisation, SearchDocument, Series
 from tracker.models.changes import DATA
+from tracker.search.indexing import has_pending, index_search
 from tracker.search.syntax import (
     Query,
     Term,
@@ -255,6 +256,7 @@ def search(session: Session, raw: str, filters: Filters, *, member: bool, page: 
     query = parse(raw)
     if query.is_empty:
         return Results(page=page, empty_query=True)
+    index_search(session)  # this transaction's own writes are found too
     rows = visible_page(session, query, filters, member, page)
     if rows is None:
         return Results(page=page, empty_query=True)
@@ -286,7 +288,7 @@ def cached_search(
 ) -> Results:
     """search(), answered from RESULTS while no change has been committed since."""
     state = read_counter(session, DATA)
-    if state is None:
+    if state is None or has_pending(session):
         return search(session, raw, filters, member=member, page=page)
     key = (
         session.get_bind().engine.url.render_as_string(hide_password=True),
