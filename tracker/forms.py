@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import pycountry
+from babel import Locale
 from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import DateField as PlainDateField
 from wtforms import EmailField as PlainEmailField
@@ -19,30 +22,40 @@ from wtforms import StringField as PlainStringField
 from wtforms import URLField as PlainURLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional, ValidationError
+from wtforms.widgets import Select, html_params
 
 from tracker.extensions import db
 from tracker.i18n import _, _l
 from tracker.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, in_date_range, name_key, parse_int
+from tracker.lru import LockedLRU
 from tracker.models import Organisation
 from tracker.timefmt import is_zone, zone_choices
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 codes with their names in the current language (built per request,
-    never cached across languages). English keeps pycountry's names, which differ from CLDR's
-    ("Russian Federation", not "Russia"); other languages take Babel's (CLDR) names, falling
-    back to pycountry's where CLDR has none."""
+    """ISO 3166-1 alpha-2 codes with their names in the current language. English keeps
+    pycountry's names, which differ from CLDR's ("Russian Federation", not "Russia"); other
+    languages take Babel's (CLDR) names, falling back to pycountry's where CLDR has none."""
     locale = get_locale()
-    if locale is None or locale.language == "en":
-        return sorted(
-            ((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in pycountry.countries),
-            key=lambda pair: pair[1],
+    return list(countries_in(str(locale) if locale is not None else "en"))
+
+
+@lru_cache(maxsize=16)
+def countries_in(locale_name: str) -> tuple[tuple[str, str], ...]:
+    """country_choices for one locale, sorted once per process and language."""
+    locale = Locale.parse(locale_name)
+    if locale.language == "en":
+        return tuple(
+            sorted(
+                ((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in pycountry.countries),
+                key=lambda pair: pair[1],
+            )
         )
     names = locale.territories
     pairs = [
         (c.alpha_2, f"{names.get(c.alpha_2) or c.name} ({c.alpha_2})") for c in pycountry.countries
     ]
-    return sorted(pairs, key=lambda pair: sort_key(pair[1], locale.language))
+    return tuple(sorted(pairs, key=lambda pair: sort_key(pair[1], locale.language)))
 
 
 # Letters that sort after z (Swedish) or in their own place (Serbian Cyrillic), mapped to
@@ -112,8 +125,60 @@ def safe_url(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_("Enter a web address that starts with https:// or http://."))
 
 
+# Rendered option lists of the long selects, by their (value, label) pairs: one per language.
+OPTIONS: LockedLRU[tuple[tuple[str, str], ...], tuple[list[str], dict[str, int]]] = LockedLRU(32)
+
+
+class FixedOptionsSelect(Select):
+    """A <select> whose long option list (zones, countries) is rendered once per language.
+
+    WTForms renders every <option> of every select again on each page, about 40 ms for the
+    400 time zones. This widget keeps the rendered options and marks the chosen one, so an
+    edit form costs a list copy; the HTML is the same as WTForms' Select gives.
+    """
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        choices = field.choices if isinstance(field, SelectField) else None
+        if not isinstance(choices, list) or not all(
+            isinstance(c, SelectChoice) and c.optgroup is None for c in choices
+        ):
+            return super().__call__(field, **kwargs)  # type: ignore[no-any-return]
+        kwargs.setdefault("id", field.id)
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(field.flags, name, False):
+                kwargs[name] = getattr(field.flags, name)
+        options, positions = rendered_options(choices)
+        data = field.data
+        chosen = positions.get(data) if isinstance(data, str) else None
+        if chosen is not None:
+            options = options.copy()
+            options[chosen] = options[chosen].replace("<option ", "<option selected ", 1)
+        # Every value and label was escaped when its option was rendered; html_params escapes.
+        return Markup(  # noqa: S704  # nosec B704
+            f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>"
+        )
+
+
+def rendered_options(choices: list[SelectChoice]) -> tuple[list[str], dict[str, int]]:
+    """The <option> elements of choices (none selected) and each value's position."""
+    pairs = tuple((str(c.value), str(c.label or c.value)) for c in choices)
+    found = OPTIONS.get(pairs)
+    if found is None:
+        options = [
+            f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in pairs
+        ]
+        positions: dict[str, int] = {}
+        for n, (value, _label) in enumerate(pairs):
+            positions.setdefault(value, n)
+        found = (options, positions)
+        OPTIONS.put(pairs, found)
+    return found
+
+
 class ZoneField(SelectField):
     """A select of IANA zone names."""
+
+    widget = FixedOptionsSelect()
 
     def __init__(self, label: str | LazyString | None = None, **kwargs: Any) -> None:
         # Fields are bound per form instance (per request), so the default label is translated here.
@@ -126,6 +191,8 @@ class ZoneField(SelectField):
 
 class CountryField(SelectField):
     """A select of ISO 3166-1 alpha-2 countries."""
+
+    widget = FixedOptionsSelect()
 
     def __init__(self, label: str | LazyString | None = None, **kwargs: Any) -> None:
         # Fields are bound per form instance (per request), so the default label is translated here.
