@@ -404,6 +404,42 @@ def test_an_open_transaction_does_not_hold_the_counter_row(app: Flask) -> None:
     assert counter(DATA) == 3
 
 
+def test_a_flush_reads_the_sets_of_new_and_deleted_rows_a_fixed_number_of_times(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """session.new and session.deleted build a new set on each access: read per row, a flush
+    of n rows cost n squared (1,000 meetings with their links took 8 s in one step alone)."""
+    reads = {"new": 0, "deleted": 0}
+    for name in reads:
+        original = getattr(Session, name)
+
+        def counted(self: Session, _name: str = name, _original: Any = original) -> Any:
+            reads[_name] += 1
+            return _original.fget(self)
+
+        monkeypatch.setattr(Session, name, property(counted))
+    series = factories.make_series()
+    organisation = factories.make_organisation()
+    per_size = []
+    for size in (2, 40):
+        for name in reads:
+            reads[name] = 0
+        for n in range(size):
+            meeting = Meeting(
+                series=series,
+                number=1000 * size + n,
+                title=f"Meeting {n}",
+                starts_at=utcnow(),
+                ends_at=utcnow() + timedelta(hours=1),
+                timezone="Europe/Vienna",
+            )
+            meeting.participations.append(Participation(organisation=organisation))
+            db.session.add(meeting)
+        db.session.flush()
+        per_size.append(dict(reads))
+    assert per_size[0] == per_size[1]
+
+
 # --- the audit --------------------------------------------------------------------------------
 
 

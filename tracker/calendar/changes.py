@@ -109,7 +109,8 @@ def meetings_with_changed_links(session: Session) -> set[Meeting]:
             meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
             if meeting is not None:
                 meetings.add(meeting)
-    return {meeting for meeting in meetings if meeting not in session.deleted}
+    deleted = session.deleted  # a new set on every access: read once, not per meeting
+    return {meeting for meeting in meetings if meeting not in deleted}
 
 
 # A deadline event's SEQUENCE rises when its date moves or its status changes: model ->

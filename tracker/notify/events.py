@@ -262,11 +262,12 @@ def note_changes(session: Session) -> None:
     written by queue_notifications once the flush has made them persistent.
     """
     found = []
-    for obj in (*session.new, *session.dirty):
+    new_rows = session.new  # a new set on every access: read once, not per row
+    for obj in (*new_rows, *session.dirty):
         keys = WATCHED.get(type(obj))
         if keys is None:
             continue
-        is_new = obj in session.new
+        is_new = obj in new_rows
         change = Change(obj, is_new)
         for key in keys:
             changed, old, new = old_and_new(obj, key)
