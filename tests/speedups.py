@@ -18,9 +18,10 @@ app of the process load the compiled code instead.
 
 Each new app also gets a new SQLAlchemy engine, whose cache of compiled SQL starts empty: the
 same statements are compiled again in every test. The cache is keyed by the dialect object,
-so SQLite engines made with the same options share the first such engine's dialect (once it
-has met its database and is set up) and its compiled cache. PostgreSQL engines do not: the
-app's connect hook, with each app's time limits, is attached to the dialect.
+so engines made with the same options share the first such engine's dialect (once it has met
+its database and is set up) and its compiled cache. A PostgreSQL engine keeps making its
+connections with its own dialect, which carries the app's connect hook with this app's time
+limits; it shares the earlier dialect from its first connection on.
 """
 
 from __future__ import annotations
@@ -118,18 +119,12 @@ def _engine_sharing_compiled_sql(
 ) -> Engine:
     """SQLAlchemy._make_engine, with the dialect and compiled SQL of an earlier, equal engine."""
     engine = _make_engine(self, bind_key, options, app)
-    if engine.dialect.name != "sqlite":
-        # The app attaches its PostgreSQL connect hook (with its time limits) to the dialect.
-        return engine
     key = (
         engine.url.drivername,
         repr(sorted((k, repr(v)) for k, v in options.items() if k != "url")),
     )
     earlier = _engines.get(key)
-    if earlier is not None:
-        engine.dialect = engine.pool._dialect = earlier.dialect
-        engine._compiled_cache = earlier._compiled_cache
-    else:
+    if earlier is None:
 
         def set_up(*args: Any) -> None:
             """The first connection has set the dialect up: later engines may share it."""
@@ -138,7 +133,20 @@ def _engine_sharing_compiled_sql(
                 _engines[key] = engine
 
         event.listen(engine.pool, "first_connect", set_up)
+    elif engine.dialect.name == "sqlite":
+        share_dialect(engine, earlier)
+    else:
+        # The app attaches its PostgreSQL connect hook (with this app's time limits) to the
+        # engine's own dialect, which goes on making this engine's connections: share the
+        # earlier dialect for running statements only once that hook is in place.
+        event.listen(engine.pool, "first_connect", lambda *args: share_dialect(engine, earlier))
     return engine
+
+
+def share_dialect(engine: Engine, earlier: Engine) -> None:
+    """Let engine compile and run its statements with earlier's dialect and compiled SQL."""
+    engine.dialect = engine.pool._dialect = earlier.dialect
+    engine._compiled_cache = earlier._compiled_cache
 
 
 def install() -> None:
