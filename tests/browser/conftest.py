@@ -168,7 +168,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve app on 127.0.0.1 and a free port from a background thread; yields its base URL."""
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, read_at_once(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -178,6 +178,26 @@ def serving(app: Flask) -> Iterator[str]:
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+def read_at_once(app: Flask) -> Any:
+    """app, with each response read whole and closed before the server sends it.
+
+    Werkzeug's development server closes a response only after draining the request socket;
+    when the browser resets the connection (a cancelled icon request, a closed context) that
+    read raises first, and the static file the response holds is left open.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
 
 
 def new_context(browser: Any, **options: Any) -> Any:
