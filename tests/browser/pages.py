@@ -258,8 +258,8 @@ async () => {
 """
 
 
-def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
-    """axe-core's violations on the current page (axe injected from node_modules).
+def load_axe(page: Any, axe_path: Path) -> None:
+    """Make axe-core (from node_modules) available on the current page.
 
     The first call in a browser context also makes axe an init script of that context, so
     the pages it loads later have axe at once instead of having it sent and parsed again
@@ -268,6 +268,11 @@ def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_path))
         page.context.add_init_script(path=str(axe_path))
+
+
+def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
+    """axe-core's violations on the current page."""
+    load_axe(page, axe_path)
     return list(page.evaluate(AXE_JS))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests import factories
+from tests.browser import pages
 from tests.browser.conftest import serving
 from tests.conftest import build_app
 from tracker.extensions import db
@@ -193,7 +194,7 @@ def test_outcome_pages_have_no_serious_accessibility_violations(
     problems = []
     for path in paths:
         page.goto(base + path)
-        page.add_script_tag(path=str(axe))
+        pages.load_axe(page, axe)
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
             ".filter(v => ['serious', 'critical'].includes(v.impact))"

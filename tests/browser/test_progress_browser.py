@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests import factories
+from tests.browser import pages
 from tests.browser.conftest import serving
 from tracker import create_app
 from tracker.extensions import db
@@ -121,7 +122,7 @@ def test_progress_pages_pass_axe(
         "/dashboard",
     ):
         page.goto(base + url)
-        page.add_script_tag(path=str(axe))
+        pages.load_axe(page, axe)
         result = page.evaluate(
             "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
         )
