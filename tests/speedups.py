@@ -12,6 +12,10 @@ Before that, Werkzeug parses every rule of every new app into its parts, trace a
 classes parse alike, and nothing changes those results after the parse, so the first app's
 parse is reused.
 
+Each Alembic command (the migration tests run two a test) reads every revision file of
+migrations/ again, some thirty modules executed from source. The files do not change during
+a run, so a process keeps the first ScriptDirectory of each location and its revisions.
+
 Each new app also has its own Jinja environment, which compiles every template it renders
 again. Jinja's bytecode cache, keyed by template name and a checksum of its source, lets every
 app of the process load the compiled code instead.
@@ -34,6 +38,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -157,6 +163,22 @@ def share_dialect(engine: Engine, earlier: Engine) -> None:
     engine._compiled_cache = earlier._compiled_cache
 
 
+_script_directory_from_config = ScriptDirectory.from_config.__func__  # type: ignore[attr-defined]
+_script_directories: dict[tuple[str, str], ScriptDirectory] = {}
+
+
+def _shared_script_directory(cls: type[ScriptDirectory], config: AlembicConfig) -> ScriptDirectory:
+    """ScriptDirectory.from_config, returning one ScriptDirectory per location per process."""
+    key = (
+        str(config.get_main_option("script_location")),
+        str(config.get_main_option("version_locations")),
+    )
+    found = _script_directories.get(key)
+    if found is None:
+        found = _script_directories[key] = _script_directory_from_config(cls, config)
+    return found
+
+
 APP_HASHER = passwords.hasher
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
@@ -169,4 +191,5 @@ def install() -> None:
     SQLAlchemy._make_engine = _engine_sharing_compiled_sql  # type: ignore[method-assign]
     Rule._compile_builder = _memoised_compile_builder  # type: ignore[method-assign]
     Rule.compile = _memoised_compile  # type: ignore[method-assign]
+    ScriptDirectory.from_config = classmethod(_shared_script_directory)  # type: ignore[assignment,method-assign]
     Flask.create_jinja_environment = _environment_with_shared_cache  # type: ignore[method-assign]
