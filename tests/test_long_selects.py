@@ -1,4 +1,5 @@
-"""The zone and country selects: rendered once per language, the same HTML as WTForms gives."""
+"""Selects whose options are rendered once per language (zones, countries, a meeting's rows):
+the same HTML as WTForms gives."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.widgets import Select
 
+from tests import factories
 from tests.conftest import build_app
 from tracker.forms import (
     CountryField,
@@ -17,6 +19,7 @@ from tracker.forms import (
     select_choices,
 )
 from tracker.i18n.locale import LANGUAGE_COOKIE
+from tracker.meetings.forms import MeetingForm
 
 
 class LongSelects(FlaskForm):
@@ -77,3 +80,30 @@ def test_countries_are_named_and_sorted_in_the_readers_language(bare_app) -> Non
         english = dict(country_choices())
     assert german["AT"] == "Österreich (AT)" and english["AT"] == "Austria (AT)"
     assert order.index("Österreich (AT)") < order.index("Polen (PL)")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_meeting_forms_rows_are_what_wtforms_renders(app, language) -> None:
+    """The organisation, attendance and topic selects of every participant and agenda row."""
+    organisation = factories.make_organisation(name="Ö & <Org>", short_name="Ö")
+    factories.make_organisation(name="Other", short_name="O")
+    topic = factories.make_topic(title='"Quoted" topic')
+    data = {
+        "participants-0-organisation": str(organisation.id),
+        "participants-0-attendance": "attended",
+        "agenda-0-topic": str(topic.id),
+    }
+    headers = {"Cookie": f"{LANGUAGE_COOKIE}={language}"}
+    with app.test_request_context(method="POST", data=data, headers=headers):
+        form = MeetingForm(meta={"csrf": False})
+        rows = [(r.form.organisation, r.form.attendance) for r in form.participants]
+        fields = [f for pair in rows for f in pair] + [r.form.topic for r in form.agenda]
+        assert len(fields) > 12
+        for field in fields:
+            assert isinstance(field.widget, FixedOptionsSelect)
+            assert str(field()) == wtforms_html(field)
+        chosen = str(form.participants[0].form.organisation())
+        assert f'<option selected value="{organisation.id}">' in chosen
+        assert "&lt;Org&gt;" in chosen
+        assert f'<option selected value="{topic.id}">' in str(form.agenda[0].form.topic())
+        assert "<option selected " not in str(form.agenda[1].form.topic())  # a blank row

@@ -130,11 +130,12 @@ OPTIONS: LockedLRU[tuple[tuple[str, str], ...], tuple[list[str], dict[str, int]]
 
 
 class FixedOptionsSelect(Select):
-    """A <select> whose long option list (zones, countries) is rendered once per language.
+    """A <select> whose options are rendered once per language and list of choices.
 
     WTForms renders every <option> of every select again on each page, about 40 ms for the
-    400 time zones. This widget keeps the rendered options and marks the chosen one, so an
-    edit form costs a list copy; the HTML is the same as WTForms' Select gives.
+    400 time zones, and again for each of a meeting form's six participant and six agenda
+    rows. This widget keeps the rendered options and marks the chosen one, so an edit form
+    costs a list copy; the HTML is the same as WTForms' Select gives.
     """
 
     def __call__(self, field: Field, **kwargs: Any) -> Markup:

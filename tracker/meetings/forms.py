@@ -19,6 +19,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from tracker.extensions import db
 from tracker.forms import (
+    FixedOptionsSelect,
     IntegerField,
     StringField,
     VersionedForm,
@@ -52,18 +53,21 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m
 class ParticipantRow(Form):
     """One participating organisation and its attendance; a blank organisation is ignored."""
 
-    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    organisation = SelectField(
+        _l("Organisation"), validators=[Optional()], widget=FixedOptionsSelect()
+    )
     attendance = SelectField(
         _l("Attendance"),
         choices=select_choices(lazy_choices(Attendance)),
         default=Attendance.INVITED.value,
+        widget=FixedOptionsSelect(),
     )
 
 
 class AgendaRow(Form):
     """One agenda topic, chosen or typed as a new one, with its place; a blank row is ignored."""
 
-    topic = SelectField(_l("Topic"), validators=[Optional()])
+    topic = SelectField(_l("Topic"), validators=[Optional()], widget=FixedOptionsSelect())
     new_topic = StringField(_l("or a new topic"), validators=[Optional(), Length(max=300)])
     order = IntegerField(
         _lp("position of an agenda item", "Order"),
