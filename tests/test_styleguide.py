@@ -23,6 +23,7 @@ def test_viewers_may_not_see_it(client, app):
     login_as(client, make_user(Role.VIEWER))
     assert client.get("/styleguide/").status_code == 403
 
+
 # An icon: the sprite's URL (with its content version) and the symbol's name.
 SPRITE_USE = re.compile(r"/static/icons\.svg\?v=[0-9a-f]{12}#([a-z-]+)")
 
