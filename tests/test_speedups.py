@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -27,6 +28,14 @@ def backend_and_settings(app: Flask) -> tuple[int, str, str, int]:
         db.session.remove()
         db.engine.dispose()
     return int(row[0]), str(row[1]), str(row[2]), int(row[3])
+
+
+def detached_connection() -> Any:
+    """A DBAPI connection taken out of the current app's pool, which forgets it."""
+    pooled = db.engine.raw_connection()
+    driver = pooled.driver_connection
+    pooled.detach()
+    return driver
 
 
 @on_postgresql
@@ -58,11 +67,9 @@ def test_the_next_app_gets_the_same_server_session_reset(tmp_path: Path, databas
 def test_an_open_transaction_is_rolled_back_not_carried_over(tmp_path: Path, database_url: str):
     first = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
     with first.app_context():
-        pooled = db.engine.raw_connection()
-        driver = pooled.driver_connection
+        driver = detached_connection()
         driver.execute("INSERT INTO change_counter VALUES ('left open', 1, 0, 'x')")
         pid = driver.execute("SELECT pg_backend_pid()").fetchone()[0]
-        pooled.detach()
         db.engine.pool._close_connection(driver)  # as a pool closes a connection
         db.engine.dispose()
     second = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
@@ -79,9 +86,7 @@ def test_an_open_transaction_is_rolled_back_not_carried_over(tmp_path: Path, dat
 def test_a_connection_its_owner_closes_is_really_closed(tmp_path: Path, database_url: str):
     app = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
-        pooled = db.engine.raw_connection()
-        driver = pooled.driver_connection
-        pooled.detach()  # the pool forgets it: closing it is up to us, as the state reader does
+        driver = detached_connection()  # closing it is up to us, as the state reader's is
         driver.close()
         assert driver.closed
         db.engine.dispose()
