@@ -39,8 +39,9 @@ connection to a worker's schema database, the process keeps it open instead (a f
 of connection parameters) and hands it to the next app that asks for a connection with the
 same parameters, after ``DISCARD ALL`` (which also proves it alive) has reset its session:
 settings, prepared statements, advisory locks, temporary tables. The app's connect hooks
-run on it again as on a new connection. A broken connection, one in a transaction, or one
-made in another process is really closed.
+run on it again as on a new connection. A transaction left open is rolled back first; a
+broken connection, one made in another process, or one its owner took out of the pool (the
+state reader's) is really closed.
 """
 
 from __future__ import annotations
