@@ -21,7 +21,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from tests import factories, speedups
 from tests.databases import BACKENDS, DatabaseServer, clean_slate, require_postgres
-from tracker import create_app
+from tracker import create_app, page_cache
 from tracker.extensions import db
 from tracker.models import Role, User
 
@@ -209,6 +209,21 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def pinned_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page cache's clock held in the minute the test starts: its key carries the minute,
+    so two views of a page must not straddle one (a test's repeat view is then always a hit)."""
+    now = page_cache.utcnow()
+    monkeypatch.setattr(page_cache, "utcnow", lambda: now)
+
+
+@pytest.fixture
+def cached_app(app: Flask, pinned_minute: None) -> Flask:
+    """The app with the page cache switched on, as in production, in one minute."""
+    app.config["TRACKER_PAGE_CACHE"] = True
+    return app
 
 
 @pytest.fixture

@@ -112,8 +112,7 @@ def test_pages_vary_by_language(client):
     assert "Accept-Language" in vary and "Cookie" in vary
 
 
-def test_page_cache_keeps_languages_apart(app, client):
-    app.config["TRACKER_PAGE_CACHE"] = True
+def test_page_cache_keeps_languages_apart(cached_app, client):
     assert html_lang(client.get("/meetings/", headers={"Accept-Language": "de"})) == "de"
     assert html_lang(client.get("/meetings/", headers={"Accept-Language": "bg"})) == "bg"
     assert html_lang(client.get("/meetings/")) == "en"

@@ -15,10 +15,9 @@ from tracker.models import Organisation
 
 
 @pytest.fixture
-def cached_client(app):
+def cached_client(cached_app):
     """A client of the app with the page cache switched on, as in production."""
-    app.config["TRACKER_PAGE_CACHE"] = True
-    return app.test_client()
+    return cached_app.test_client()
 
 
 def fetch(client, path: str = "/organisations/") -> tuple[str, bool]:
@@ -73,7 +72,7 @@ def test_a_bulk_update_makes_the_page_fresh(cached_client):
     assert not hit and "AI Serbia (bulk)" in page
 
 
-def test_an_edit_in_another_worker_makes_the_page_fresh(tmp_path: Path):
+def test_an_edit_in_another_worker_makes_the_page_fresh(tmp_path: Path, pinned_minute):
     first = build_app(tmp_path, TRACKER_PAGE_CACHE=True)
     second = build_app(tmp_path, TRACKER_PAGE_CACHE=True)  # same SQLite file: another worker
     with first.app_context():

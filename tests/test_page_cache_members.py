@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import g
 
 from tests.conftest import login_as
@@ -13,13 +12,6 @@ from tracker.extensions import db
 from tracker.models import Role
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def cached_app(app):
-    """The app with the page cache switched on, as in production."""
-    app.config["TRACKER_PAGE_CACHE"] = True
-    return app
 
 
 def fetch(client, path: str = "/organisations/") -> tuple[str, bool]:

@@ -341,8 +341,8 @@ def test_footer_tells_the_script_which_zones_the_page_used(client, board):
 # ---- the page cache ------------------------------------------------------------------------
 
 
-def test_page_cache_varies_by_the_readers_zone(app, board):
-    app.config["TRACKER_PAGE_CACHE"] = True
+def test_page_cache_varies_by_the_readers_zone(cached_app, board):
+    app = cached_app
     url = f"/meetings/{board['meeting']}"
     new_york, tokyo, plain = app.test_client(), app.test_client(), app.test_client()
     new_york.set_cookie(CHOSEN_COOKIE, "America/New_York")
