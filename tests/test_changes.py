@@ -104,7 +104,9 @@ def test_building_more_apps_does_not_run_a_step_twice(
     assert ran == STATED_ORDER
     assert meeting.sequence == 1
     assert counter(FEEDS) == feeds + 1
-    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "meeting")).all()
+    audit = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "meeting").order_by(AuditEvent.id)
+    ).all()
     assert [event.action for event in audit] == ["create", "update"]
 
 
