@@ -33,6 +33,7 @@ from tracker.models import (
     Series,
     Topic,
     TopicStatus,
+    utc_today,
 )
 
 SERIES_NAME = "Borderless AI Initiative meetings"
@@ -165,7 +166,7 @@ def at(day: date, hour: int, zone: str) -> datetime:
 
 def seed_demo(session: Session, today: date | None = None) -> dict[str, int]:
     """Load the demo initiative; returns how many records of each kind were added."""
-    today = today or date.today()
+    today = today or utc_today()
     counts = dict.fromkeys(
         (
             "organisations",

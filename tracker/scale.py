@@ -37,6 +37,7 @@ from tracker.models import (
     TopicStatus,
     deliverable_contributor,
     deliverable_topic,
+    utc_today,
 )
 
 PER_YEAR = {"meetings": 50, "organisations": 20, "topics": 200, "deliverables": 500}
@@ -96,7 +97,7 @@ def progress_histories(
             continue
         steps = rng.randint(1, 6)
         marks = sorted({rng.randint(1, d.progress) for _ in range(steps - 1)} | {d.progress})
-        span = max(1, (min(d.due_date, date.today()) - d.start_date).days)
+        span = max(1, (min(d.due_date, utc_today()) - d.start_date).days)
         previous = 0
         for n, percent in enumerate(marks, start=1):
             day = d.start_date + timedelta(days=span * n // (len(marks) + 1))
@@ -145,7 +146,7 @@ def generate(session: Session, years: int, seed: int, today: date | None = None)
         sa.select(sa.func.count()).select_from(Series)
     ):
         raise NotEmpty("generate-data needs an empty database (run it before seed-demo).")
-    today = today or date.today()
+    today = today or utc_today()
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     counts = scaled(years)
     now = datetime.combine(today, time(12), tzinfo=UTC)

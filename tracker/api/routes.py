@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
@@ -24,6 +23,7 @@ from tracker.models import (
     Participation,
     ProgressUpdate,
     Topic,
+    utc_today,
 )
 from tracker.views import int_arg
 
@@ -141,7 +141,7 @@ def deliverables() -> Response:
     organisation_id = int_arg("organisation")
     if organisation_id:
         query = query.where(Deliverable.lead_organisation_id == organisation_id)
-    today = date.today()
+    today = utc_today()
     return page_of(query, lambda d: serializers.deliverable(d, today))
 
 
@@ -176,6 +176,4 @@ def deliverable(deliverable_id: int) -> Response:
             .order_by(Milestone.due_date, Milestone.id)
         )
     )
-    return jsonify(
-        serializers.deliverable_detail(found, date.today(), updates, changes, milestones)
-    )
+    return jsonify(serializers.deliverable_detail(found, utc_today(), updates, changes, milestones))

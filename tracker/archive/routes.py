@@ -16,7 +16,7 @@ from tracker.auth.access import admin_required
 from tracker.extensions import db
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.i18n.locale import html_lang
-from tracker.models import utcnow
+from tracker.models import utc_today
 from tracker.zones.reader import for_no_reader
 
 
@@ -37,7 +37,7 @@ def admin() -> str:
 @admin_required
 def download() -> Response:
     """The browsable archive as a zip file (about 14 MB for ten years of data)."""
-    today = utcnow().date().isoformat()
+    today = utc_today().isoformat()
     for_no_reader()  # the archive's times do not depend on who downloads it
     spool = io.BytesIO()
     with zipfile.ZipFile(spool, "w") as archive_zip:

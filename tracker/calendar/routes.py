@@ -41,7 +41,7 @@ from tracker.extensions import db, login_manager
 from tracker.i18n import DEFAULT_LANGUAGE, _
 from tracker.i18n.locale import known
 from tracker.lru import LockedLRU
-from tracker.models import Meeting, Organisation, Series, User, utcnow
+from tracker.models import Meeting, Organisation, Series, User, utc_today, utcnow
 
 CALENDAR_MIMETYPE = "text/calendar"
 # Bump when the serializer's output changes, so deployed feeds get new ETags.
@@ -283,7 +283,7 @@ def serve(feed: Feed, *, attachment: bool = False, private: bool = False) -> Res
     Accept-Language), hence its Vary; a private one's is its owner's (see owner_language).
     """
     version, changed_at = feed_state(db.session)
-    today = utcnow().date()
+    today = utc_today()
     past_days = int(current_app.config["TRACKER_FEED_PAST_DAYS"])
     future_months = int(current_app.config["TRACKER_FEED_FUTURE_MONTHS"])
     since = window_start(today, past_days)

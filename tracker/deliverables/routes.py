@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -34,6 +32,7 @@ from tracker.models import (
     Deliverable,
     DeliverableKind,
     DeliverableStatus,
+    utc_today,
 )
 from tracker.models.enums import choices
 from tracker.operations import Conflict
@@ -50,7 +49,7 @@ def is_admin() -> bool:
 def list() -> str:
     """Deliverables, filtered by series, status, organisation, country, year, kind, overdue."""
     filters = DeliverableFilter.from_args(request.args, may_see_deleted=is_admin())
-    query = deliverable_list_query(filters, date.today())
+    query = deliverable_list_query(filters, utc_today())
     options = filter_options(choices(DeliverableKind))
     options.years = due_years(db.session)
     return render_template(

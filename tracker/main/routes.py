@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.main import bp
 from tracker.main.queries import FIRST_VISIT_WINDOW, change_events, home_overview, my_work
 from tracker.main.visits import changes_since, record_visit
-from tracker.models import User, utcnow
+from tracker.models import User, utc_today, utcnow
 from tracker.progress import queries
 from tracker.views import paginate
 
@@ -31,7 +31,7 @@ def home() -> str:
 @bp.route("/next")
 def whats_next() -> str:
     """What's next: the next meeting, upcoming and recent meetings, deliverables due."""
-    today = date.today()
+    today = utc_today()
     overview = home_overview(db.session, utcnow(), today)
     flagged = queries.flagged_deliverables(db.session, today)
     return render_template(

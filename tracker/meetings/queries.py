@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from tracker.models import (
     Organisation,
     Participation,
     Series,
+    utcnow,
 )
 
 
@@ -185,7 +186,7 @@ def plan_next(
     length = source.ends_at - source.starts_at
     local_time = source.starts_at.astimezone(zone).time()
     day = latest.starts_at.astimezone(zone).date() + rhythm
-    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    today = (now or utcnow()).astimezone(zone).date()
     while day <= today:
         day += rhythm
     starts = datetime.combine(day, local_time)
@@ -200,7 +201,7 @@ def plan_next(
                 )
             )
         )
-        after = max(latest.starts_at, now or datetime.now(UTC))
+        after = max(latest.starts_at, now or utcnow())
         found = next(
             (o for o in recurrence.occurrences_after(series.rule, after) if o not in taken), None
         )

@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.base import Base, UTCDateTime, utc_today, utcnow
 from tracker.models.calendar import CalendarToken
 from tracker.models.changes import ChangeCounter
 from tracker.models.core import (
@@ -98,5 +98,6 @@ __all__ = [
     "User",
     "deliverable_contributor",
     "deliverable_topic",
+    "utc_today",
     "utcnow",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, MetaData
@@ -28,6 +28,12 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The current instant, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def utc_today() -> date:
+    """Today's date in UTC: the one "today" of due dates, flags and charts, whatever the
+    server's own zone."""
+    return utcnow().date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, Timestamped, UTCDateTime, Versioned, utcnow
+from tracker.models.base import Base, Timestamped, UTCDateTime, Versioned, utc_today, utcnow
 from tracker.models.enums import (
     FINISHED_STATUSES,
     Attendance,
@@ -299,7 +299,7 @@ class Deliverable(Versioned, Timestamped, Base):
     @property
     def is_overdue(self) -> bool:
         """Past its due date and not done."""
-        return self.due_date is not None and not self.is_done and self.due_date < date.today()
+        return self.due_date is not None and not self.is_done and self.due_date < utc_today()
 
     def __repr__(self) -> str:
         return f"<Deliverable {self.id} {self.title!r}>"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.i18n import _lp
-from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.base import Base, UTCDateTime, utc_today, utcnow
 from tracker.models.core import AgendaItem, Deliverable, Meeting, Organisation, Person
 from tracker.models.enums import LABELS, enum_column
 from tracker.models.user import User
@@ -154,7 +154,7 @@ class ActionItem(Base):
     @property
     def is_overdue(self) -> bool:
         """Open and past its due date."""
-        return self.is_open and self.due_date < date.today()
+        return self.is_open and self.due_date < utc_today()
 
     @property
     def owner_text(self) -> str:

@@ -34,6 +34,7 @@ from tracker.models import (
     Series,
     User,
     deliverable_topic,
+    utc_today,
     utcnow,
 )
 
@@ -531,7 +532,7 @@ def open_actions_query(
     if series_id is not None:
         query = query.where(Meeting.series_id == series_id)
     if overdue:
-        query = query.where(ActionItem.due_date < (today or date.today()))
+        query = query.where(ActionItem.due_date < (today or utc_today()))
     if approved_only:
         query = query.where(
             select(MinutesApproval.meeting_id)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.forms import DateField, IntegerField, StringField, select_choices
 from tracker.i18n import _, _l
 from tracker.inputs import is_local_path, parse_int
-from tracker.models import DeliverableHealth, DeliverableStatus
+from tracker.models import DeliverableHealth, DeliverableStatus, utc_today
 from tracker.models.enums import lazy_choices
 
 
@@ -57,7 +57,7 @@ class ProgressUpdateForm(FlaskForm):
 
     def validate_recorded_on(self, field: DateField) -> None:
         """Updates describe the past or today."""
-        if field.data and field.data > date.today():
+        if field.data and field.data > utc_today():
             raise ValidationError(_("The date cannot be in the future."))
 
 

@@ -17,6 +17,7 @@ from tracker.models import (
     Milestone,
     ProgressUpdate,
     User,
+    utc_today,
     utcnow,
 )
 from tracker.notify.events import queue_deliverable_change
@@ -50,7 +51,7 @@ def record_progress(
         return None
     update = ProgressUpdate(
         deliverable=deliverable,
-        recorded_on=on or date.today(),
+        recorded_on=on or utc_today(),
         previous_percent=deliverable.progress or 0,
         percent=percent,
         note=note[:300],
@@ -166,7 +167,7 @@ def add_progress_update(
                 full=percent_text(100),
             )
         )
-    day = on or date.today()
+    day = on or utc_today()
     before = session.scalars(
         select(ProgressUpdate)
         .where(ProgressUpdate.deliverable_id == deliverable.id, ProgressUpdate.recorded_on <= day)
@@ -301,7 +302,7 @@ def record_created(session: Session, deliverable: Deliverable, user: User | None
         session.add(
             ProgressUpdate(
                 deliverable=deliverable,
-                recorded_on=date.today(),
+                recorded_on=utc_today(),
                 previous_percent=0,
                 percent=wanted,
                 note="Progress when the deliverable was added.",

@@ -18,7 +18,13 @@ from typing import Any
 from flask import current_app, has_app_context
 
 from tracker.i18n import _, _lp, _n
-from tracker.models import FINISHED_STATUSES, Deliverable, DeliverableHealth, DeliverableStatus
+from tracker.models import (
+    FINISHED_STATUSES,
+    Deliverable,
+    DeliverableHealth,
+    DeliverableStatus,
+    utc_today,
+)
 from tracker.progress.percent import percent
 from tracker.timefmt import human_date
 
@@ -255,7 +261,7 @@ def deliverable_risk(
         deliverable.progress or 0,
         deliverable.start_date,
         deliverable.due_date,
-        today or date.today(),
+        today or utc_today(),
         milestone_due=getattr(deliverable, "first_open_milestone_due", None),
         health=said_health(deliverable),
         rules=rules or current_rules(),

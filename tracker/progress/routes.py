@@ -24,6 +24,7 @@ from tracker.models import (
     Participation,
     ProgressUpdate,
     Topic,
+    utc_today,
 )
 from tracker.models.enums import choices
 from tracker.operations import Conflict, Refused
@@ -48,7 +49,7 @@ ResponseLike = str | BaseResponse | tuple[str, int]
 @bp.app_template_global("deliverable_risk")
 def risk_global(deliverable: Deliverable) -> Any:
     """Templates: the overdue / at-risk flag of a deliverable, as of today."""
-    return deliverable_risk(deliverable, date.today())
+    return deliverable_risk(deliverable, utc_today())
 
 
 @bp.app_template_filter("percent")
@@ -84,7 +85,7 @@ def progress_context(
     health_form: HealthForm | None = None,
 ) -> dict[str, Any]:
     """What templates/progress/_deliverable_progress.html needs: the loader's data and its forms."""
-    data = queries.deliverable_progress(db.session, deliverable, date.today())
+    data = queries.deliverable_progress(db.session, deliverable, utc_today())
     tracking_form = TrackingForm(formdata=None, follow_milestones=data.follow_milestones)
     return {
         "progress": data,
@@ -298,7 +299,7 @@ def set_tracking(deliverable_id: int) -> ResponseLike:
 def board() -> str:
     """One column per status; cards move with a small form each (no JavaScript needed)."""
     organisation_id = int_arg("organisation")
-    columns = queries.board(db.session, date.today(), organisation_id)
+    columns = queries.board(db.session, utc_today(), organisation_id)
     return render_template(
         "progress/board.html",
         columns=columns,
@@ -316,7 +317,7 @@ def status_arg() -> DeliverableStatus | None:
 @bp.route("/deliverables/timeline")
 def timeline() -> str:
     """Start-to-due bars, milestones, today; a window of time; by organisation, topic, status."""
-    today = date.today()
+    today = utc_today()
     window = timeline_window(request.args.get("window", ""), date_arg("start"), today)
     chart, deliverables, milestones = queries.timeline_for(
         db.session, today, int_arg("organisation"), int_arg("topic"), status_arg(), window
@@ -370,7 +371,7 @@ def window_links(window: Window) -> list[tuple[str, str, bool]]:
 def dashboard() -> str:
     """Deliverables by status and lead organisation, overdue and at risk, overall progress."""
     return render_template(
-        "progress/dashboard.html", data=queries.dashboard(db.session, date.today())
+        "progress/dashboard.html", data=queries.dashboard(db.session, utc_today())
     )
 
 
@@ -407,7 +408,7 @@ def export_deliverables() -> Response:
             selectinload(Deliverable.topics),
         )
     )
-    return csv_response(deliverables_csv(deliverables, date.today()), "deliverables.csv")
+    return csv_response(deliverables_csv(deliverables, utc_today()), "deliverables.csv")
 
 
 @bp.route("/deliverables/progress.csv")
