@@ -64,8 +64,9 @@ def main() -> None:
         rows.append(("floor: flask routes", *run(["routes"], source)))
         rows.append(("generate-data", *run(["generate-data", "--years", str(years)], source)))
         first = work / "first.json"
-        rows.append(("export --json (SQLite)", *run(["archive", "export", "--json", str(first)],
-                                                   source)))
+        rows.append(
+            ("export --json (SQLite)", *run(["archive", "export", "--json", str(first)], source))
+        )
         targets = [("SQLite", f"sqlite:///{work / 'target.sqlite3'}")]
         postgres = os.environ.get("TRACKER_BENCH_POSTGRES_URL")
         if postgres:
@@ -78,8 +79,12 @@ def main() -> None:
                 (f"export --json ({name})", *run(["archive", "export", "--json", str(again)], url))
             )
             assert filecmp.cmp(first, again, shallow=False), f"{name} export differs"
-        rows.append(("export --html (SQLite)", *run(["archive", "export", "--html",
-                                                    str(work / "site")], source)))
+        rows.append(
+            (
+                "export --html (SQLite)",
+                *run(["archive", "export", "--html", str(work / "site")], source),
+            )
+        )
         size = first.stat().st_size / 1024 / 1024
     print(f"JSON export: {size:.1f} MiB; every re-export identical byte for byte.")
     print("| step | seconds | peak RSS (MB) | output |")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import event
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.conftest import build_app
 from tests.factories import make_meeting, make_organisation, make_series, make_user
 from tracker.extensions import db
-from tracker.models import Deliverable, DeliverableKind, Milestone, ProgressUpdate
+from tracker.models import Deliverable, DeliverableKind, Milestone, ProgressUpdate, utc_today
 
 URLS = [
     "/deliverables/board",
@@ -45,8 +45,8 @@ def seed(count: int) -> int:
             title=f"Deliverable {n}",
             kind=DeliverableKind.POLICY_PAPER,
             lead_organisation=orgs[n % 8],
-            start_date=date.today() - timedelta(days=60),
-            due_date=date.today() + timedelta(days=n % 90),
+            start_date=utc_today() - timedelta(days=60),
+            due_date=utc_today() + timedelta(days=n % 90),
             progress=50,
         )
         db.session.add(d)
@@ -54,7 +54,7 @@ def seed(count: int) -> int:
             db.session.add(
                 ProgressUpdate(
                     deliverable=d,
-                    recorded_on=date.today(),
+                    recorded_on=utc_today(),
                     previous_percent=step * 5,
                     percent=step * 5 + 5,
                     note="step",
@@ -62,7 +62,7 @@ def seed(count: int) -> int:
                 )
             )
         for m in range(3):
-            db.session.add(Milestone(deliverable=d, title=f"M{m}", due_date=date.today()))
+            db.session.add(Milestone(deliverable=d, title=f"M{m}", due_date=utc_today()))
     db.session.commit()
     return meeting.id
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import fcntl
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from tests.databases import BACKENDS, DatabaseServer, clean_slate, require_postg
 from tracker import create_app, page_cache
 from tracker.extensions import db
 from tracker.models import Role, User
+from tracker.models import base as models_base
 
 try:
     from _pytest.nodeid import NodeId
@@ -211,12 +214,29 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def freeze_clock(monkeypatch: pytest.MonkeyPatch, instant: datetime) -> None:
+    """Every tracker module's utcnow() (and so utc_today()) answers instant, for a test about a
+    fixed date that must not turn into the past as the calendar moves on."""
+    original = models_base.utcnow
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] == "tracker" and getattr(module, "utcnow", None) is original:
+            monkeypatch.setattr(module, "utcnow", lambda: instant)
+
+
 @pytest.fixture
 def pinned_minute(monkeypatch: pytest.MonkeyPatch) -> None:
     """The page cache's clock held in the minute the test starts: its key carries the minute,
     so two views of a page must not straddle one (a test's repeat view is then always a hit)."""
     now = page_cache.utcnow()
     monkeypatch.setattr(page_cache, "utcnow", lambda: now)
+
+
+@pytest.fixture
+def pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds' "today" held at the day the test starts: a feed's window, and so its ETag,
+    is dated, so a conditional request across midnight would not be answered 304."""
+    today = models_base.utc_today()
+    monkeypatch.setattr("tracker.calendar.routes.utc_today", lambda: today)
 
 
 @pytest.fixture

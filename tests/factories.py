@@ -9,7 +9,7 @@ thread or process (a live server, a second engine, a subprocess) commits it itse
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +34,7 @@ from tracker.models import (
     Series,
     Topic,
     User,
+    utc_today,
 )
 
 counter = itertools.count(1)
@@ -130,8 +131,8 @@ def make_deliverable(**values: Any) -> Deliverable:
     values.setdefault("kind", DeliverableKind.POLICY_PAPER)
     if "lead_organisation" not in values and "lead_organisation_id" not in values:
         values["lead_organisation"] = make_organisation()
-    values.setdefault("start_date", date.today() - timedelta(days=30))
-    values.setdefault("due_date", date.today() + timedelta(days=60))
+    values.setdefault("start_date", utc_today() - timedelta(days=30))
+    values.setdefault("due_date", utc_today() + timedelta(days=60))
     return save(Deliverable(**values))
 
 
@@ -145,7 +146,7 @@ def make_action_item(**values: Any) -> ActionItem:
     if "owner_organisation" not in values and "owner_organisation_id" not in values:
         assert meeting is not None and meeting.participations, "give an owner organisation"
         values["owner_organisation"] = meeting.participations[0].organisation
-    values.setdefault("due_date", date.today() + timedelta(days=14))
+    values.setdefault("due_date", utc_today() + timedelta(days=14))
     values.setdefault("status", ActionStatus.OPEN)
     return save(ActionItem(**values))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import icalendar
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -26,7 +27,11 @@ from tracker.models import (
     Milestone,
     MinutesApproval,
     User,
+    utc_today,
 )
+
+# A feed's window and ETag carry its day: hold the day still (see conftest.pinned_day).
+pytestmark = pytest.mark.usefixtures("pinned_day")
 
 
 def approve(meeting: Meeting) -> MinutesApproval:
@@ -46,14 +51,15 @@ def feed(client: FlaskClient, url: str = "/feeds/deadlines.ics") -> dict[str, ic
 
 
 def test_moving_the_due_date_or_status_raises_sequence(client: FlaskClient) -> None:
-    deliverable = factories.make_deliverable(due_date=date.today() + timedelta(10))
+    today = utc_today()  # one day for the whole test, even across midnight
+    deliverable = factories.make_deliverable(due_date=today + timedelta(10))
     uid = deadline_uid(deliverable.id)
     assert feed(client)[uid]["SEQUENCE"] == 0
-    deliverable.due_date = date.today() + timedelta(20)
+    deliverable.due_date = today + timedelta(20)
     db.session.commit()
     event = feed(client)[uid]
     assert event["SEQUENCE"] == 1
-    assert event.decoded("DTSTART") == date.today() + timedelta(20)
+    assert event.decoded("DTSTART") == today + timedelta(20)
     deliverable.status = DeliverableStatus.DRAFTING
     db.session.commit()
     assert feed(client)[uid]["SEQUENCE"] == 2
@@ -61,13 +67,13 @@ def test_moving_the_due_date_or_status_raises_sequence(client: FlaskClient) -> N
     db.session.commit()
     assert feed(client)[uid]["SEQUENCE"] == 2
     # Assigned right after a commit (old value expired) but unchanged: still no bump.
-    deliverable.due_date = date.today() + timedelta(20)
+    deliverable.due_date = today + timedelta(20)
     db.session.commit()
     assert feed(client)[uid]["SEQUENCE"] == 2
 
 
 def test_a_dropped_deliverable_stays_as_a_cancelled_event(client: FlaskClient) -> None:
-    deliverable = factories.make_deliverable(due_date=date.today() + timedelta(10))
+    deliverable = factories.make_deliverable(due_date=utc_today() + timedelta(10))
     deliverable.status = DeliverableStatus.DROPPED
     db.session.commit()
     event = feed(client)[deadline_uid(deliverable.id)]
@@ -81,9 +87,7 @@ def test_milestones_and_actions_are_all_day_events_in_both_feeds(client: FlaskCl
     other = factories.make_organisation(name="AI Sweden", short_name="AIS")
     deliverable = factories.make_deliverable(lead_organisation=lead)
     milestone = factories.save(
-        Milestone(
-            deliverable=deliverable, title="First draft", due_date=date.today() + timedelta(9)
-        )
+        Milestone(deliverable=deliverable, title="First draft", due_date=utc_today() + timedelta(9))
     )
     meeting = factories.make_meeting(organisations=[lead, other])
     ours = factories.make_action_item(meeting=meeting, owner_organisation=lead, text="Send data")
@@ -113,12 +117,12 @@ def test_milestone_and_action_sequences_rise_and_dropped_actions_are_cancelled(
 ) -> None:
     deliverable = factories.make_deliverable()
     milestone = factories.save(
-        Milestone(deliverable=deliverable, title="Draft", due_date=date.today() + timedelta(9))
+        Milestone(deliverable=deliverable, title="Draft", due_date=utc_today() + timedelta(9))
     )
     action = factories.make_action_item()
     approve(action.meeting)
-    milestone.due_date = date.today() + timedelta(12)
-    action.due_date = date.today() + timedelta(15)
+    milestone.due_date = utc_today() + timedelta(12)
+    action.due_date = utc_today() + timedelta(15)
     db.session.commit()
     milestone.done = True
     action.status = ActionStatus.DROPPED
@@ -132,7 +136,7 @@ def test_milestone_and_action_sequences_rise_and_dropped_actions_are_cancelled(
 
 def test_the_sequence_function_runs_on_its_own(client: FlaskClient) -> None:
     deliverable = factories.make_deliverable()
-    deliverable.due_date = date.today() + timedelta(99)
+    deliverable.due_date = utc_today() + timedelta(99)
     bump_deadline_sequences(db.session)  # what the integrator wires into the ordered hooks
     assert deliverable.deadline_sequence == 1
     db.session.rollback()
@@ -141,11 +145,11 @@ def test_the_sequence_function_runs_on_its_own(client: FlaskClient) -> None:
 def test_a_milestone_change_ends_a_304(client: FlaskClient) -> None:
     deliverable = factories.make_deliverable()
     milestone = factories.save(
-        Milestone(deliverable=deliverable, title="Draft", due_date=date.today() + timedelta(9))
+        Milestone(deliverable=deliverable, title="Draft", due_date=utc_today() + timedelta(9))
     )
     etag = client.get("/feeds/deadlines.ics").headers["ETag"]
     assert client.get("/feeds/deadlines.ics", headers={"If-None-Match": etag}).status_code == 304
-    milestone.due_date = date.today() + timedelta(10)
+    milestone.due_date = utc_today() + timedelta(10)
     db.session.commit()
     assert client.get("/feeds/deadlines.ics", headers={"If-None-Match": etag}).status_code == 200
 

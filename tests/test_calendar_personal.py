@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -16,7 +16,7 @@ from tests import factories
 from tests.conftest import build_app, login_as
 from tracker.calendar.operations import action_uid, deadline_uid, milestone_uid
 from tracker.extensions import db
-from tracker.models import Milestone, Role
+from tracker.models import Milestone, Role, utc_today
 
 
 def own_feed_links(client: FlaskClient) -> list[str]:
@@ -49,7 +49,7 @@ def test_own_feed_has_my_organisations_meetings_actions_and_deadlines(
     led = factories.make_deliverable(lead_organisation=ours)
     not_led = factories.make_deliverable(lead_organisation=theirs)
     milestone = factories.save(
-        Milestone(deliverable=led, title="Draft", due_date=date.today() + timedelta(5))
+        Milestone(deliverable=led, title="Draft", due_date=utc_today() + timedelta(5))
     )
     org_action = factories.make_action_item(meeting=our_meeting, owner_organisation=ours)
     # Owned by me personally although filed under the other organisation.

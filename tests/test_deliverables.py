@@ -30,10 +30,11 @@ from tracker.models import (
     DeliverableStatusChange,
     ProgressUpdate,
     Role,
+    utc_today,
 )
 from tracker.operations import Conflict, Refused
 
-TODAY = date.today()
+TODAY = utc_today()
 
 
 @pytest.fixture

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, select
 
 from tracker.demo import seed_demo
 from tracker.extensions import db
-from tracker.models import Deliverable, DeliverableStatus, Milestone, Person, ProgressUpdate
+from tracker.models import (
+    Deliverable,
+    DeliverableStatus,
+    Milestone,
+    Person,
+    ProgressUpdate,
+    utc_today,
+)
 from tracker.progress.risk import deliverable_risk
 
 
@@ -39,11 +44,11 @@ def test_demo_histories_milestones_and_owners(app):
         if d.progress:
             assert len(updates) >= 2, d.title
             assert updates[-1].percent == d.progress
-            assert updates[0].recorded_on < date.today()
+            assert updates[0].recorded_on < utc_today()
         assert d.owner is not None
     done = db.session.scalar(select(func.count()).where(Milestone.done.is_(True)))
     missed = db.session.scalar(
-        select(func.count()).where(Milestone.done.is_(False), Milestone.due_date < date.today())
+        select(func.count()).where(Milestone.done.is_(False), Milestone.due_date < utc_today())
     )
     assert done and missed
     assert DeliverableStatus.PUBLISHED in {

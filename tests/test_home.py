@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_deliverable, make_meeting, make_organisation
-from tracker.models import DeliverableStatus, MeetingStatus
+from tracker.models import DeliverableStatus, MeetingStatus, utc_today
 
 
 def test_empty_home_says_what_to_do(client, app):
@@ -34,7 +34,7 @@ def test_times_in_participant_zones(client, app):
     sofia = make_organisation(timezone="Europe/Sofia")
     london = make_organisation(timezone="Europe/London")
     vienna = make_organisation(timezone="Europe/Vienna")
-    year = date.today().year + 1
+    year = utc_today().year + 1
     make_meeting(
         organisations=[sofia, london, vienna],
         starts_at=datetime(year, 1, 12, 13, 0, tzinfo=UTC),
@@ -45,7 +45,7 @@ def test_times_in_participant_zones(client, app):
 
 
 def test_deliverables_due_soon_and_overdue(client, app):
-    today = date.today()
+    today = utc_today()
     make_deliverable(title="Late paper", due_date=today - timedelta(days=3))
     make_deliverable(title="Next paper", due_date=today + timedelta(days=5))
     make_deliverable(

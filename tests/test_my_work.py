@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -30,10 +30,11 @@ from tracker.models import (
     MinutesApproval,
     Role,
     User,
+    utc_today,
     utcnow,
 )
 
-TODAY = date.today()
+TODAY = utc_today()
 
 
 def section(page: str, heading_id: str) -> str:

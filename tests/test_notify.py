@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import icalendar
@@ -34,6 +34,7 @@ from tracker.models import (
     OutboxStatus,
     Participation,
     Role,
+    utc_today,
 )
 from tracker.notify.scheduled import queue_scheduled
 from tracker.notify.sender import MailSettings, RetryPolicy, send_pending
@@ -298,8 +299,8 @@ def test_scheduled_messages_are_queued_once(app: Flask) -> None:
     make_person(organisation=organisation, email="ana@example.org")
     meeting = make_meeting(organisations=[organisation], starts_at=now + timedelta(hours=5))
     meeting.status = MeetingStatus.CONFIRMED
-    make_action_item(meeting=meeting, due_date=date.today() + timedelta(days=1))
-    make_action_item(meeting=meeting, due_date=date.today() - timedelta(days=3))
+    make_action_item(meeting=meeting, due_date=utc_today() + timedelta(days=1))
+    make_action_item(meeting=meeting, due_date=utc_today() - timedelta(days=3))
     db.session.commit()
     before = len(outbox())
     config = dict(app.config, NOTIFY_DIGEST_WEEKDAY=8)  # no digest in this test

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -34,6 +34,7 @@ from tracker.models import (
     OutcomeKind,
     PersonAttendance,
     Role,
+    utc_today,
     utcnow,
 )
 from tracker.operations import Refused
@@ -116,7 +117,7 @@ def test_record_decision_and_information(organiser_client, setting):
 
 def test_record_action_with_owner_person_and_deliverable(organiser_client, organiser, setting):
     deliverable = make_deliverable(title="Ecosystem report")
-    due = date.today() + timedelta(days=10)
+    due = utc_today() + timedelta(days=10)
     response = organiser_client.post(
         f"/meetings/{setting['first'].id}/outcomes/new",
         data={
@@ -234,7 +235,7 @@ def test_action_operation_refuses_owner_outside_meeting(app, setting):
             {
                 "text": "x",
                 "owner_organisation_id": setting["outsider"].id,
-                "due_date": date.today(),
+                "due_date": utc_today(),
             },
             None,
         )
@@ -265,7 +266,7 @@ def test_actions_list_filters_by_owner_series_and_overdue(organiser_client, sett
         meeting=setting["first"],
         owner_organisation=setting["serbia"],
         text="Late Serbian job",
-        due_date=date.today() - timedelta(days=3),
+        due_date=utc_today() - timedelta(days=3),
     )
     make_action_item(meeting=other, owner_organisation=setting["serbia"], text="Other series job")
     make_action_item(
@@ -292,7 +293,7 @@ def test_actions_list_paginates(organiser_client, app, setting):
         make_action_item(
             meeting=setting["first"],
             text=f"Job {n}",
-            due_date=date.today() + timedelta(days=n),
+            due_date=utc_today() + timedelta(days=n),
         )
     first = text(client.get("/actions/"))
     assert "Job 0" in first and "Job 2" not in first and "Page 1 of 3" in first
@@ -333,7 +334,7 @@ def test_closing_twice_or_with_bad_status_changes_nothing(organiser_client, sett
 
 
 def test_overdue_property(app, setting):
-    late = make_action_item(meeting=setting["first"], due_date=date.today() - timedelta(days=1))
+    late = make_action_item(meeting=setting["first"], due_date=utc_today() - timedelta(days=1))
     assert late.is_overdue
     late.status = ActionStatus.DONE
     assert not late.is_overdue
@@ -363,8 +364,8 @@ def test_carried_actions_are_ordered_by_meeting_number(app, setting):
         series=setting["series"], number=3, organisations=[setting["austria"]], title="Third"
     )
     fourth = make_meeting(series=setting["series"], number=4, title="Fourth")
-    make_action_item(meeting=third, text="B", due_date=date.today())
-    make_action_item(meeting=setting["first"], text="A", due_date=date.today() + timedelta(9))
+    make_action_item(meeting=third, text="B", due_date=utc_today())
+    make_action_item(meeting=setting["first"], text="A", due_date=utc_today() + timedelta(9))
     assert [a.text for a in meeting_outcomes(db.session, fourth).carried] == ["A", "B"]
 
 

@@ -28,11 +28,12 @@ from tracker.models import (
     Role,
     TimePoll,
     User,
+    utc_today,
 )
 from tracker.polls.operations import PollClosed, pick_slot, record_votes
 
 # A January in the future: Sofia is UTC+2, Vienna UTC+1, London and UTC alike, New York UTC-5.
-YEAR = date.today().year + 2
+YEAR = utc_today().year + 2
 # Monday to Wednesday of a mid-January week: working days, no partner's public holiday.
 MONDAY = date(YEAR, 1, 10) + timedelta(days=-date(YEAR, 1, 10).weekday() % 7)
 DAYS = [MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)]

@@ -18,7 +18,7 @@ from tests.factories import (
     make_user,
 )
 from tracker.extensions import db
-from tracker.models import DeliverableStatus, Milestone, utcnow
+from tracker.models import DeliverableStatus, Milestone, utc_today, utcnow
 from tracker.progress.export import cell
 from tracker.progress.operations import add_progress_update, change_status
 
@@ -141,12 +141,12 @@ def data(app):
         topics=[topic],
         meeting=meeting,
         status=S.DRAFTING,
-        due_date=date.today() + timedelta(days=3),
+        due_date=utc_today() + timedelta(days=3),
     )
     add_progress_update(db.session, d, 40, "Draft", user)
     change_status(db.session, d, S.IN_REVIEW, user, note="Ready")
     db.session.add(
-        Milestone(deliverable=d, title="Review", due_date=date.today(), done=True, done_at=utcnow())
+        Milestone(deliverable=d, title="Review", due_date=utc_today(), done=True, done_at=utcnow())
     )
     make_deliverable(due_date=None, start_date=None)
     gone = make_deliverable(deleted_at=utcnow())

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import login_as
 from tests.factories import make_deliverable, make_organisation, make_person, make_user
 from tracker.extensions import db
-from tracker.models import DeliverableHealth, DeliverableStatus, Milestone, Role
+from tracker.models import DeliverableHealth, DeliverableStatus, Milestone, Role, utc_today
 from tracker.progress import operations, risk
 
 S = DeliverableStatus
@@ -64,9 +64,9 @@ def test_overdue_reason_names_the_date_and_days():
 
 def test_an_overdue_milestone_flags_the_deliverable(app):
     d = make_deliverable(status=S.DRAFTING, progress=50)
-    db.session.add(Milestone(deliverable=d, title="Draft", due_date=date.today() - timedelta(2)))
+    db.session.add(Milestone(deliverable=d, title="Draft", due_date=utc_today() - timedelta(2)))
     db.session.add(
-        Milestone(deliverable=d, title="Done one", due_date=date.today() - timedelta(9), done=True)
+        Milestone(deliverable=d, title="Done one", due_date=utc_today() - timedelta(9), done=True)
     )
     db.session.commit()
     db.session.expire_all()
@@ -82,7 +82,7 @@ def test_an_overdue_milestone_flags_the_deliverable(app):
 
 def test_health_overrides_until_the_next_progress_update(app):
     lead = make_user(Role.ORGANISER, name="Mila Petrova")
-    d = make_deliverable(status=S.DRAFTING, progress=10, due_date=date.today() + timedelta(10))
+    d = make_deliverable(status=S.DRAFTING, progress=10, due_date=utc_today() + timedelta(10))
     assert risk.deliverable_risk(d).flag == "at_risk"
     operations.set_health(db.session, d, H.ON_TRACK, "The draft is with the lawyers", lead)
     db.session.commit()
@@ -101,7 +101,7 @@ def test_health_overrides_until_the_next_progress_update(app):
 
 def test_health_does_not_hide_overdue(app):
     lead = make_user(Role.ORGANISER)
-    d = make_deliverable(status=S.DRAFTING, progress=10, due_date=date.today() - timedelta(1))
+    d = make_deliverable(status=S.DRAFTING, progress=10, due_date=utc_today() - timedelta(1))
     operations.set_health(db.session, d, H.ON_TRACK, "Nearly there", lead)
     assert risk.deliverable_risk(d).flag == "overdue"
 
@@ -149,10 +149,10 @@ def backdated(app):
     """Updates entered 1 Dec (25 %), then a backdated one for 20 Nov (15 %)."""
     user = make_user(Role.ORGANISER, name="Eva")
     d = make_deliverable(
-        title="Backdated", status=S.DRAFTING, progress=0, start_date=date.today() - timedelta(90)
+        title="Backdated", status=S.DRAFTING, progress=0, start_date=utc_today() - timedelta(90)
     )
-    late = date.today() - timedelta(5)
-    early = date.today() - timedelta(16)
+    late = utc_today() - timedelta(5)
+    early = utc_today() - timedelta(16)
     operations.add_progress_update(db.session, d, 25, "Later one", user, late)
     operations.add_progress_update(db.session, d, 15, "Earlier one", user, early)
     db.session.commit()
@@ -164,7 +164,7 @@ def test_backdated_update_keeps_current_and_previous_right(app, backdated):
     assert d.progress == 25  # the newest by effective date stays the current percentage
     from tracker.progress.queries import deliverable_progress
 
-    data = deliverable_progress(db.session, d, date.today())
+    data = deliverable_progress(db.session, d, utc_today())
     assert [(u.recorded_on, u.previous_percent, u.percent) for u in data.updates] == [
         (late, 0, 25),
         (early, 0, 15),
@@ -232,8 +232,8 @@ def test_timeline_page_window_links_and_old_work_hidden(client, app):
     )
     make_deliverable(
         title="Current paper on cross-border data sharing for AI research",
-        start_date=date.today() - timedelta(30),
-        due_date=date.today() + timedelta(60),
+        start_date=utc_today() - timedelta(30),
+        due_date=utc_today() + timedelta(60),
     )
     page = client.get("/deliverables/timeline").get_data(as_text=True)
     assert "Current paper" in page and "Old 2020 review" not in page

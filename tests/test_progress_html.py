@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.factories import make_deliverable, make_meeting, make_series, make_user
 from tracker.extensions import db
-from tracker.models import DeliverableStatus, Milestone
+from tracker.models import DeliverableStatus, Milestone, utc_today
 from tracker.progress.operations import add_progress_update, change_status
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]  # renders only
@@ -23,7 +23,7 @@ def test_progress_pages_are_valid_html(organiser_client, app, node_modules, tmp_
     user = make_user()
     d = make_deliverable(title="Paper & annex", status=DeliverableStatus.DRAFTING)
     add_progress_update(db.session, d, 30, "Outline <agreed>", user)
-    db.session.add(Milestone(deliverable=d, title="Outline", due_date=date.today(), done=True))
+    db.session.add(Milestone(deliverable=d, title="Outline", due_date=utc_today(), done=True))
     change_status(db.session, make_deliverable(), DeliverableStatus.DROPPED, user)
     series = make_series()
     make_meeting(series=series, number=1, starts_at=d.created_at - timedelta(days=3))

@@ -23,6 +23,7 @@ from tracker.models import (
     DeliverableStatusChange,
     Milestone,
     ProgressUpdate,
+    utc_today,
     utcnow,
 )
 from tracker.progress import charts, queries, risk
@@ -99,7 +100,7 @@ def test_risk_of_a_deliverable(app):
 def test_risk_badge_partial(app):
     from flask import render_template_string
 
-    d = make_deliverable(due_date=date.today() - timedelta(days=2))
+    d = make_deliverable(due_date=utc_today() - timedelta(days=2))
     with app.test_request_context():
         html = render_template_string(
             '{% from "_macros/badges.html" import risk_badge %}{{ risk_badge(d) }}', d=d
@@ -164,7 +165,7 @@ def test_progress_page_draws_svg_with_text_alternative(client, app, organiser):
 
 def test_board_has_a_column_per_status_and_cards(client, app):
     lead = make_organisation(short_name="AICB")
-    make_deliverable(title="Late one", lead_organisation=lead, due_date=date.today() - timedelta(1))
+    make_deliverable(title="Late one", lead_organisation=lead, due_date=utc_today() - timedelta(1))
     make_deliverable(title="In review", status=S.IN_REVIEW, progress=90)
     page = client.get("/deliverables/board").get_data(as_text=True)
     for status in ("Planned", "Drafting", "In review", "Published", "Dropped"):
@@ -238,7 +239,7 @@ def test_board_script_is_an_enhancement_only(app):
 
 def test_timeline_bars_markers_today_and_table(client, app):
     d = make_deliverable(title="Framework", progress=40)
-    db.session.add(Milestone(deliverable=d, title="Outline", due_date=date.today(), done=True))
+    db.session.add(Milestone(deliverable=d, title="Outline", due_date=utc_today(), done=True))
     db.session.commit()
     page = client.get("/deliverables/timeline").get_data(as_text=True)
     assert 'role="img"' in page and 'id="timeline-title"' in page and "<desc" in page
@@ -289,12 +290,12 @@ def test_dashboard_numbers_and_explanation(client, app):
     a, b = make_organisation(short_name="AAA"), make_organisation(short_name="BBB")
     make_deliverable(lead_organisation=a, status=S.PUBLISHED, progress=100)
     make_deliverable(
-        lead_organisation=a, status=S.DRAFTING, progress=20, due_date=date.today() - timedelta(1)
+        lead_organisation=a, status=S.DRAFTING, progress=20, due_date=utc_today() - timedelta(1)
     )
     make_deliverable(lead_organisation=b, status=S.DROPPED, progress=10)
     make_deliverable(lead_organisation=b, status=S.IN_REVIEW, progress=60)
     make_deliverable(lead_organisation=b, progress=0, deleted_at=utcnow())
-    data = queries.dashboard(db.session, date.today())
+    data = queries.dashboard(db.session, utc_today())
     assert data.total == 4 and data.counted == 3
     assert data.overall == pytest.approx(60.0)  # (100 + 20 + 60) / 3
     assert dict((s, n) for s, _, n in data.by_status)[S.DRAFTING] == 1
@@ -314,9 +315,9 @@ def test_dashboard_empty(client, app):
 
 
 def test_flagged_deliverables_for_home_page(app):
-    late = make_deliverable(title="Late", due_date=date.today() - timedelta(days=3))
-    make_deliverable(title="Fine", start_date=date.today(), due_date=date.today() + timedelta(60))
-    flagged = queries.flagged_deliverables(db.session, date.today())
+    late = make_deliverable(title="Late", due_date=utc_today() - timedelta(days=3))
+    make_deliverable(title="Fine", start_date=utc_today(), due_date=utc_today() + timedelta(60))
+    flagged = queries.flagged_deliverables(db.session, utc_today())
     assert [(d.title, r.flag) for d, r in flagged] == [("Late", "overdue")]
     assert late.is_overdue
 
@@ -481,7 +482,7 @@ def test_partials_render_with_their_declared_arguments(app, organiser):
 
     from tracker.progress.routes import progress_context
 
-    d = make_deliverable(title="Late paper", due_date=date.today() - timedelta(days=1), progress=5)
+    d = make_deliverable(title="Late paper", due_date=utc_today() - timedelta(days=1), progress=5)
     meeting = make_meeting(number=1)
     with app.test_request_context("/deliverables/1"):
         detail = render_template_string(
@@ -499,7 +500,7 @@ def test_partials_render_with_their_declared_arguments(app, organiser):
         home = render_template_string(
             '{% from "progress/_flagged_deliverables.html" import flagged_deliverables %}'
             "{{ flagged_deliverables(flagged) }}",
-            flagged=queries.flagged_deliverables(db.session, date.today()),
+            flagged=queries.flagged_deliverables(db.session, utc_today()),
         )
         since = render_template_string(
             '{% from "progress/_since_last_meeting.html" import since_last_meeting %}'
@@ -513,7 +514,7 @@ def test_partials_render_with_their_declared_arguments(app, organiser):
 
 
 def test_board_columns_show_the_soonest_due_and_link_to_the_rest(client, app):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.factories import make_deliverable, make_organisation
     from tracker.progress import queries
@@ -521,9 +522,9 @@ def test_board_columns_show_the_soonest_due_and_link_to_the_rest(client, app):
     lead = make_organisation()
     for n in range(5):
         make_deliverable(
-            title=f"Paper {n}", lead_organisation=lead, due_date=date.today() + timedelta(days=n)
+            title=f"Paper {n}", lead_organisation=lead, due_date=utc_today() + timedelta(days=n)
         )
-    columns = queries.board(db.session, date.today(), per_column=3)
+    columns = queries.board(db.session, utc_today(), per_column=3)
     planned = next(c for c in columns if c.status.value == "planned")
     assert planned.total == 5 and planned.hidden == 2
     assert [card.deliverable.title for card in planned.cards] == ["Paper 0", "Paper 1", "Paper 2"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from tracker.models import (
     Milestone,
     ProgressUpdate,
     Role,
+    utc_today,
 )
 from tracker.operations import Refused
 from tracker.progress import operations, workflow
@@ -171,7 +172,7 @@ def test_status_change_is_audited(app, organiser):
 
 def test_progress_update_sets_percentage_and_records_who(app, organiser):
     d = make_deliverable(status=S.DRAFTING, progress=10)
-    day = date.today() - timedelta(days=1)
+    day = utc_today() - timedelta(days=1)
     operations.add_progress_update(db.session, d, 35, " First draft ", organiser, day)
     db.session.commit()
     (update,) = updates_of(d)
@@ -207,7 +208,7 @@ def test_in_review_may_reach_100(app, organiser):
 
 def test_progress_follows_milestones(app, organiser):
     d = make_deliverable(status=S.DRAFTING, progress=5)
-    first = operations.add_milestone(db.session, d, "Outline", date.today(), organiser)
+    first = operations.add_milestone(db.session, d, "Outline", utc_today(), organiser)
     operations.add_milestone(db.session, d, "Draft", None, organiser)
     operations.add_milestone(db.session, d, "Review", None, organiser)
     operations.add_milestone(db.session, d, "Final", None, organiser)
@@ -367,7 +368,7 @@ def test_progress_update_post(organiser_client, app):
     d = make_deliverable(status=S.DRAFTING)
     response = organiser_client.post(
         f"/deliverables/{d.id}/progress/updates",
-        data={"percent": "40", "recorded_on": date.today().isoformat(), "note": "Half a draft"},
+        data={"percent": "40", "recorded_on": utc_today().isoformat(), "note": "Half a draft"},
     )
     assert response.status_code == 302
     db.session.refresh(d)
@@ -391,7 +392,7 @@ def test_progress_update_post(organiser_client, app):
 @pytest.mark.sqlite_only
 def test_progress_update_errors_next_to_field(organiser_client, app, data, error):
     d = make_deliverable(status=S.DRAFTING, progress=10)
-    data = {"recorded_on": date.today().isoformat(), **data}
+    data = {"recorded_on": utc_today().isoformat(), **data}
     response = organiser_client.post(f"/deliverables/{d.id}/progress/updates", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and error in page and 'class="error"' in page
@@ -403,7 +404,7 @@ def test_progress_update_refused_keeps_input(organiser_client, app):
     d = make_deliverable(status=S.DRAFTING, progress=10)
     response = organiser_client.post(
         f"/deliverables/{d.id}/progress/updates",
-        data={"percent": "100", "recorded_on": date.today().isoformat(), "note": "All done"},
+        data={"percent": "100", "recorded_on": utc_today().isoformat(), "note": "All done"},
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "cannot be at 100 %" in page

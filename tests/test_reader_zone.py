@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.conftest import login_as
+from tests.conftest import freeze_clock, login_as
 from tests.factories import (
     make_deliverable,
     make_meeting,
@@ -177,8 +177,9 @@ def test_a_chosen_zone_wins_over_the_browsers(client, board):
     assert NEW_YORK in page and "Tokyo" not in page
 
 
-def test_the_account_setting_wins_over_the_cookie(client, board):
-    # A member of the meeting's organisation: "My work" at / lists the meeting too.
+def test_the_account_setting_wins_over_the_cookie(client, board, monkeypatch):
+    # A member of the meeting's organisation: "My work" at / lists the meeting while it is ahead.
+    freeze_clock(monkeypatch, INSTANT - timedelta(days=1))
     person = make_person(organisation_id=board["organisation"])
     user = make_user(Role.VIEWER, timezone="Asia/Tokyo", person_id=person.id)
     db.session.commit()

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 
+from tests.conftest import freeze_clock
 from tests.factories import make_organisation, make_series
 from tracker.extensions import db
 from tracker.models import AuditEvent, Meeting, Organisation
@@ -117,6 +118,13 @@ def test_edit_form_shows_current_working_hours(organiser_client: Any) -> None:
     db.session.commit()
     page = organiser_client.get(f"/organisations/{org.id}/edit").get_data(as_text=True)
     assert 'value="07:30"' in page and 'value="15:00"' in page
+
+
+@pytest.fixture(autouse=True)
+def before_the_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock in January 2027: the March 2027 slots these tests plan stay ahead (suggestions
+    are never in the past)."""
+    freeze_clock(monkeypatch, datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
 
 
 # --- the meeting form without JavaScript ----------------------------------------------------

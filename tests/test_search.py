@@ -18,6 +18,7 @@ from tracker.models import (
     ProgressUpdate,
     SearchDocument,
     User,
+    utc_today,
 )
 from tracker.search.queries import Filters, search
 
@@ -117,7 +118,7 @@ def test_every_kind_is_indexed(app: Flask) -> None:
     db.session.add(
         ProgressUpdate(
             deliverable_id=deliverable.id,
-            recorded_on=date.today(),
+            recorded_on=utc_today(),
             previous_percent=0,
             percent=10,
             note="zebra section drafted",

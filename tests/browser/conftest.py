@@ -40,6 +40,7 @@ from tracker.models import (
     Series,
     TimePoll,
     Topic,
+    utc_today,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -260,7 +261,7 @@ def safe_name(text: str) -> str:
 
 def today_plus(days: int) -> str:
     """An ISO date relative to today, for form input."""
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (utc_today() + timedelta(days=days)).isoformat()
 
 
 def env_flag(name: str) -> bool:

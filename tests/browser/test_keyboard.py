@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from tests.browser.keyboard import (
 )
 from tracker.demo import SERIES_NAME
 from tracker.extensions import db
-from tracker.models import ActionItem, Meeting
+from tracker.models import ActionItem, Meeting, utc_today
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,8 @@ def test_create_a_meeting_with_the_keyboard_alone(page: Any, live_server: LiveSe
         create_path = url_for("meetings.create")
     activate(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings"))
     activate(page, page.locator(f'main a[href="{create_path}"]'))
-    starts = datetime.now().replace(second=0, microsecond=0, minute=0) + timedelta(days=21)
+    # 10:00 Sofia three weeks on: never in an hour a clock change skips or repeats.
+    starts = datetime.combine(utc_today() + timedelta(days=21), time(10))
     title = "Keyboard-only planning meeting"
     fill_by_keyboard(
         page,
@@ -87,7 +88,7 @@ def test_log_an_outcome_with_the_keyboard_alone(page: Any, live_server: LiveServ
     activate(page, page.locator(f'main a[href="{meeting_path}"]').first)
     assert title in page.inner_text("h1")
     activate(page, page.get_by_role("link", name="Log an outcome"))
-    due = date.today() + timedelta(days=30)
+    due = utc_today() + timedelta(days=30)
     text = "Circulate the keyboard-only draft of the network charter"
     fill_by_keyboard(
         page,

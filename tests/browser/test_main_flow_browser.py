@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from tests import factories
 from tests.conftest import build_app
 from tracker.extensions import db
-from tracker.models import Role
+from tracker.models import Role, utc_today
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def browser_page(browser: Any) -> Iterator[Any]:
 
 
 def test_plan_a_meeting_and_see_it_at_home(live_app: Any, live_server: str, browser_page: Any):
-    winter_day = date(date.today().year + 1, 1, 14)  # always ahead, always winter time
+    winter_day = date(utc_today().year + 1, 1, 14)  # always ahead, always winter time
     with live_app.app_context():
         user = factories.make_user(Role.ORGANISER, email="organiser@example.org")
         series = factories.make_series(name="Borderless AI", timezone="Europe/Sofia")

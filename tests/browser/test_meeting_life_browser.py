@@ -5,7 +5,7 @@ approve, and check that only the status of an action can change afterwards."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from tests import factories
 from tests.browser.conftest import artifacts_dir, env_flag, serving
 from tests.conftest import build_app
 from tracker.extensions import db
-from tracker.models import ActionItem, Meeting, MinutesApproval, Role
+from tracker.models import ActionItem, Meeting, MinutesApproval, Role, utc_today
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,8 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
         factories.make_person(name="Anna Huber", organisation=austria)
         report = factories.make_topic(title="Analytical report")
         data = factories.make_topic(title="Data sharing")
-        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=14)
+        # 10:00 UTC two weeks ago: never in an hour a clock change skips or repeats.
+        start = datetime.combine(utc_today() - timedelta(days=14), time(10), tzinfo=UTC)
         first = factories.make_meeting(
             series=series,
             number=1,

@@ -15,11 +15,11 @@ from tests.browser.conftest import artifacts_dir, new_context, serving
 from tests.conftest import build_app
 from tracker.extensions import db
 from tracker.meetings.operations import local_to_utc
-from tracker.models import Meeting, MeetingStatus, Role, TimePoll
+from tracker.models import Meeting, MeetingStatus, Role, TimePoll, utc_today
 
 pytestmark = pytest.mark.browser
 
-YEAR = date.today().year + 2
+YEAR = utc_today().year + 2
 MONDAY = date(YEAR, 1, 10) + timedelta(days=-date(YEAR, 1, 10).weekday() % 7)
 
 

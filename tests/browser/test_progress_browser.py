@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from tests.browser import pages
 from tests.browser.conftest import serving
 from tracker import create_app
 from tracker.extensions import db
-from tracker.models import DeliverableStatus, Role
+from tracker.models import DeliverableStatus, Role, utc_today
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,8 @@ def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
             title="Recommendation paper",
             status=DeliverableStatus.DRAFTING,
             progress=10,
-            start_date=date.today() - timedelta(days=30),
-            due_date=date.today() + timedelta(days=30),
+            start_date=utc_today() - timedelta(days=30),
+            due_date=utc_today() + timedelta(days=30),
         )
         facts = {"email": user.email, "deliverable_id": deliverable.id}
         db.session.commit()  # the live server reads through its own connections
