@@ -144,7 +144,9 @@ def test_client_address_comes_from_trusted_proxies_only(tmp_path, proxies):
         with app.app_context():
             addresses = [
                 e.changes["address"][1]
-                for e in db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "login"))
+                for e in db.session.scalars(
+                    select(AuditEvent).where(AuditEvent.entity == "login").order_by(AuditEvent.id)
+                )
             ]
         # Two failures and the audited first refusal, then the other client's login.
         assert addresses == ["198.51.100.7"] * 3 + ["198.51.100.8"]

@@ -173,7 +173,7 @@ def deliverable(deliverable_id: int) -> Response:
         db.session.scalars(
             select(Milestone)
             .where(Milestone.deliverable_id == found.id)
-            .order_by(Milestone.due_date, Milestone.id)
+            .order_by(Milestone.due_date.is_(None), Milestone.due_date, Milestone.id)
         )
     )
     return jsonify(serializers.deliverable_detail(found, utc_today(), updates, changes, milestones))

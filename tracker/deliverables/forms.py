@@ -59,7 +59,7 @@ def meeting_choices(keep: int | None = None) -> list[tuple[str, str]]:
         select(Meeting.id, Meeting.number, Meeting.title, Meeting.starts_at, Series.name)
         .join(Series)
         .where(or_(Meeting.deleted_at.is_(None), Meeting.id == keep))
-        .order_by(Meeting.starts_at.desc())
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     ).all()
     return [
         (str(i), f"{series} #{number}: {title} ({day_month_year(starts)})")

@@ -63,7 +63,9 @@ def deliverable_list_query(filters: DeliverableFilter, today: date) -> Select[An
         select(Deliverable)
         .join(Deliverable.lead_organisation)
         .where(deleted.is_not(None) if filters.deleted else deleted.is_(None))
-        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+        .order_by(
+            Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title, Deliverable.id
+        )
         .options(selectinload(Deliverable.lead_organisation), selectinload(Deliverable.owner))
     )
     if filters.owner_id:
@@ -112,7 +114,7 @@ def owner_choices(session: Session) -> list[tuple[str, str]]:
                 select(Deliverable.owner_person_id).where(Deliverable.deleted_at.is_(None))
             )
         )
-        .order_by(Person.name)
+        .order_by(Person.name, Person.id)
     ).all()
     return [(str(i), name) for i, name in rows]
 

@@ -79,7 +79,7 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
                 Meeting.ends_at >= now,
                 Meeting.status.not_in([MeetingStatus.CANCELLED, MeetingStatus.HELD]),
             )
-            .order_by(Meeting.starts_at)
+            .order_by(Meeting.starts_at, Meeting.id)
             .limit(6)
             .options(*meeting_options())
         )
@@ -88,7 +88,7 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
         session.scalars(
             select(Meeting)
             .where(live, Meeting.ends_at < now)
-            .order_by(Meeting.starts_at.desc())
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
             .limit(5)
             .options(*meeting_options())
         )
@@ -98,7 +98,7 @@ def home_overview(session: Session, now: datetime, today: date) -> HomeOverview:
         select(Deliverable)
         .where(Deliverable.deleted_at.is_(None), Deliverable.status.in_(open_statuses))
         .options(joinedload(Deliverable.lead_organisation))
-        .order_by(Deliverable.due_date)
+        .order_by(Deliverable.due_date, Deliverable.id)
     )
     due_soon = list(
         session.scalars(
@@ -293,7 +293,9 @@ def my_deliverables(
                 Deliverable.lead_organisation_id == person.organisation_id,
             ),
         )
-        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+        .order_by(
+            Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title, Deliverable.id
+        )
         .limit(limit + 1)
         .options(joinedload(Deliverable.lead_organisation), joinedload(Deliverable.owner))
     )

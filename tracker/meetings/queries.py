@@ -57,7 +57,13 @@ def meeting_list_query(filters: MeetingFilter) -> Select[Any]:
     query = (
         select(Meeting)
         .where(Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at if filters.oldest_first else Meeting.starts_at.desc())
+        .order_by(
+            *(
+                (Meeting.starts_at, Meeting.id)
+                if filters.oldest_first
+                else (Meeting.starts_at.desc(), Meeting.id.desc())
+            )
+        )
         .options(
             selectinload(Meeting.series),
             selectinload(Meeting.participations).selectinload(Participation.organisation),

@@ -95,7 +95,9 @@ def detail(meeting_id: int) -> str:
     deliverables = db.session.scalars(
         select(Deliverable)
         .where(Deliverable.meeting_id == meeting.id, Deliverable.deleted_at.is_(None))
-        .order_by(Deliverable.due_date, Deliverable.title)
+        .order_by(
+            Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title, Deliverable.id
+        )
         .options(selectinload(Deliverable.lead_organisation))
     ).all()
     outcomes = meeting_outcomes(db.session, meeting)

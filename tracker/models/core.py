@@ -85,7 +85,7 @@ class Organisation(Versioned, Timestamped, Base):
     )
 
     people: Mapped[list[Person]] = relationship(
-        back_populates="organisation", order_by="Person.name"
+        back_populates="organisation", order_by="Person.name, Person.id"
     )
     participations: Mapped[list[Participation]] = relationship(back_populates="organisation")
 
@@ -168,10 +168,14 @@ class Meeting(Versioned, Timestamped, Base):
 
     series: Mapped[Series] = relationship(back_populates="meetings")
     participations: Mapped[list[Participation]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting",
+        order_by="Participation.organisation_id",
+        cascade="all, delete-orphan",
     )
     agenda_items: Mapped[list[AgendaItem]] = relationship(
-        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+        back_populates="meeting",
+        order_by="AgendaItem.position, AgendaItem.id",
+        cascade="all, delete-orphan",
     )
     deliverables: Mapped[list[Deliverable]] = relationship(back_populates="meeting")
 

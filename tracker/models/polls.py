@@ -51,7 +51,9 @@ class TimePoll(Versioned, Base):
     meeting: Mapped[Meeting] = relationship()
     created_by: Mapped[User | None] = relationship()
     slots: Mapped[list[PollSlot]] = relationship(
-        back_populates="poll", order_by="PollSlot.starts_at", cascade="all, delete-orphan"
+        back_populates="poll",
+        order_by="PollSlot.starts_at, PollSlot.ends_at, PollSlot.id",
+        cascade="all, delete-orphan",
     )
 
     @property

@@ -43,12 +43,14 @@ from tracker.timefmt import human_date
 def queue_reminders(session: Session, now: datetime, hours: int) -> int:
     """A reminder for each confirmed meeting starting within the next hours."""
     meetings = session.scalars(
-        sa.select(Meeting).where(
+        sa.select(Meeting)
+        .where(
             Meeting.deleted_at.is_(None),
             Meeting.status == MeetingStatus.CONFIRMED,
             Meeting.starts_at > now,
             Meeting.starts_at <= now + timedelta(hours=hours),
         )
+        .order_by(Meeting.starts_at, Meeting.id)
     ).all()
     count = 0
     for meeting in meetings:
@@ -66,10 +68,12 @@ def queue_reminders(session: Session, now: datetime, hours: int) -> int:
 def queue_action_nudges(session: Session, today: date, soon_days: int) -> int:
     """Due soon once; overdue on the first day, then once a week while it stays open."""
     actions = session.scalars(
-        sa.select(ActionItem).where(
+        sa.select(ActionItem)
+        .where(
             ActionItem.status == ActionStatus.OPEN,
             ActionItem.due_date <= today + timedelta(days=soon_days),
         )
+        .order_by(ActionItem.due_date, ActionItem.id)
     ).all()
     count = 0
     for action in actions:
@@ -119,7 +123,7 @@ def digest_body(session: Session, now: datetime, recipient: Recipient) -> Body:
             Meeting.starts_at <= now,
             Meeting.status != MeetingStatus.CANCELLED,
         )
-        .order_by(Meeting.starts_at.desc())
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(1)
     ).first()
     since = last.starts_at if last else now - timedelta(days=7)
@@ -130,7 +134,7 @@ def digest_body(session: Session, now: datetime, recipient: Recipient) -> Body:
             Meeting.starts_at > now,
             Meeting.status.in_([MeetingStatus.PLANNED, MeetingStatus.CONFIRMED]),
         )
-        .order_by(Meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
     ).first()
     new_actions = session.scalars(
@@ -153,7 +157,7 @@ def digest_body(session: Session, now: datetime, recipient: Recipient) -> Body:
             Deliverable.due_date < now.date(),
             Deliverable.status.not_in([DeliverableStatus.PUBLISHED, DeliverableStatus.DROPPED]),
         )
-        .order_by(Deliverable.due_date)
+        .order_by(Deliverable.due_date, Deliverable.id)
     ).all()
     none = [_("None.")]
     today = now.date()

@@ -74,7 +74,7 @@ def detail(organisation_id: int) -> str:
         select(Meeting)
         .join(Participation)
         .where(Participation.organisation_id == organisation.id, Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at.desc())
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .options(selectinload(Meeting.series))
     ).all()
     deliverables = db.session.scalars(
@@ -90,7 +90,7 @@ def detail(organisation_id: int) -> str:
                 ),
             ),
         )
-        .order_by(Deliverable.due_date)
+        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.id)
         .options(selectinload(Deliverable.lead_organisation))
     ).all()
     return render_template(

@@ -317,7 +317,7 @@ def topic_timeline(session: Session, topic: Any) -> TopicTimeline:
             select(Deliverable)
             .join(deliverable_topic)
             .where(deliverable_topic.c.topic_id == topic.id, Deliverable.deleted_at.is_(None))
-            .order_by(Deliverable.due_date, Deliverable.id)
+            .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.id)
             .options(selectinload(Deliverable.lead_organisation))
         )
     )

@@ -124,7 +124,9 @@ def outcome_choices(meeting: Meeting) -> tuple[list[Participation], list[Deliver
         .options(selectinload(Participation.organisation).selectinload(Organisation.people))
     ).all()
     deliverables = db.session.scalars(
-        select(Deliverable).where(Deliverable.deleted_at.is_(None)).order_by(Deliverable.title)
+        select(Deliverable)
+        .where(Deliverable.deleted_at.is_(None))
+        .order_by(Deliverable.title, Deliverable.id)
     ).all()
     return list(participations), list(deliverables)
 
@@ -272,7 +274,9 @@ def create(meeting_id: int) -> str | BaseResponse:
         .options(selectinload(Participation.organisation).selectinload(Organisation.people))
     ).all()
     deliverables = db.session.scalars(
-        select(Deliverable).where(Deliverable.deleted_at.is_(None)).order_by(Deliverable.title)
+        select(Deliverable)
+        .where(Deliverable.deleted_at.is_(None))
+        .order_by(Deliverable.title, Deliverable.id)
     ).all()
     form = OutcomeForm(meeting=meeting, participations=participations, deliverables=deliverables)
     if request.method == "GET":

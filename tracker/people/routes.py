@@ -27,7 +27,7 @@ def list() -> str:
     query = (
         select(Person)
         .join(Person.organisation)
-        .order_by(Person.name)
+        .order_by(Person.name, Person.id)
         .options(selectinload(Person.organisation))
     )
     organisation_id = int_arg("organisation")

@@ -200,7 +200,7 @@ def since_last_meeting(session: Session, meeting: Meeting) -> SinceLastMeeting:
         session.scalars(
             select(Deliverable)
             .where(LIVE, *window(Deliverable.created_at))
-            .order_by(Deliverable.created_at)
+            .order_by(Deliverable.created_at, Deliverable.id)
             .options(selectinload(Deliverable.lead_organisation))
         )
     )
@@ -286,7 +286,9 @@ def filtered_query(
     query = (
         select(Deliverable)
         .where(LIVE)
-        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+        .order_by(
+            Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title, Deliverable.id
+        )
         .options(
             joinedload(Deliverable.lead_organisation),
             joinedload(Deliverable.owner),
@@ -364,7 +366,7 @@ def milestones_by_deliverable(
         for m in session.scalars(
             select(Milestone)
             .where(Milestone.deliverable_id.in_(deliverable_ids))
-            .order_by(Milestone.due_date, Milestone.id)
+            .order_by(Milestone.due_date.is_(None), Milestone.due_date, Milestone.id)
         ):
             grouped[m.deliverable_id].append(m)
     return grouped
@@ -456,7 +458,9 @@ def dashboard(session: Session, today: date) -> Dashboard:
             Deliverable.first_open_milestone_due,  # type: ignore[attr-defined]
         )
         .where(LIVE)
-        .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+        .order_by(
+            Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title, Deliverable.id
+        )
     ).all()
     counts = {status: 0 for status in DeliverableStatus}
     tallies: dict[int, list[int]] = {}
@@ -542,7 +546,12 @@ def flagged_deliverables(
         session.scalars(
             select(Deliverable)
             .where(LIVE, Deliverable.status.not_in(FINISHED_STATUSES))
-            .order_by(Deliverable.due_date.is_(None), Deliverable.due_date, Deliverable.title)
+            .order_by(
+                Deliverable.due_date.is_(None),
+                Deliverable.due_date,
+                Deliverable.title,
+                Deliverable.id,
+            )
             .limit(scan)
             .options(joinedload(Deliverable.lead_organisation))
         )

@@ -430,7 +430,7 @@ def export_meetings() -> Response:
     meetings = db.session.scalars(
         select(Meeting)
         .where(Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id)
         .options(
             selectinload(Meeting.series),
             selectinload(Meeting.participations).selectinload(Participation.organisation),

@@ -160,7 +160,7 @@ def move_following(
             if is_movable(session, meeting, now)
             and (since is None or meeting.starts_at >= since.starts_at)
         ),
-        key=lambda meeting: meeting.starts_at,
+        key=lambda meeting: (meeting.starts_at, meeting.id),
     )
     if not movable:
         plan_occurrences(session, series, now, wanted)

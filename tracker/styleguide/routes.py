@@ -24,7 +24,7 @@ def index() -> str:
     meetings = db.session.scalars(
         select(Meeting)
         .where(Meeting.deleted_at.is_(None))
-        .order_by(Meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id)
         .limit(2)
         .options(
             joinedload(Meeting.series),
