@@ -12,12 +12,12 @@ config = context.config
 # This line sets up loggers basically.
 # Keep the loggers the app already set up (request log, tracker) working after migrating.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
-logger = logging.getLogger('alembic.env')
+logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
     # Flask-SQLAlchemy 3: db.get_engine() is deprecated (a warning, an error in tests).
-    return current_app.extensions['migrate'].db.engine
+    return current_app.extensions["migrate"].db.engine
 
 
 def get_engine_url():
