@@ -24,6 +24,7 @@ from tracker.forms import (
     StringField,
     VersionedForm,
     ZoneField,
+    organisation_choices,
     safe_url,
     select_choices,
 )
@@ -35,7 +36,6 @@ from tracker.models import (
     Attendance,
     Meeting,
     MeetingStatus,
-    Organisation,
     Series,
     Topic,
     utcnow,
@@ -129,19 +129,11 @@ class MeetingForm(VersionedForm):
         self.series_id.choices = select_choices(
             [(str(i), name) for i, name in series], _("Choose a series")
         )
-        organisations = db.session.execute(
-            select(Organisation.id, Organisation.name, Organisation.short_name).order_by(
-                Organisation.name
-            )
-        ).all()
-        organisation_choices = select_choices(
-            [(str(i), f"{name} ({short})") for i, name, short in organisations], _("(none)")
-        )
+        self.organisation_choices = select_choices(organisation_choices(), _("(none)"))
         for row in self.participants:
-            row.form.organisation.choices = organisation_choices
+            row.form.organisation.choices = self.organisation_choices
         topics = db.session.execute(select(Topic.id, Topic.title).order_by(Topic.title)).all()
         self.topic_choices = select_choices([(str(i), title) for i, title in topics], _("(none)"))
-        self.organisation_choices = organisation_choices
         for row in self.agenda:
             row.form.topic.choices = self.topic_choices
         for position, row in enumerate(self.agenda, start=1):
