@@ -37,11 +37,10 @@ loads the catalog of every table it touches again: emptying the tables before a 
 about 28 ms on a new connection and 3 ms on a used one. When an app's pool closes a
 connection to a worker's schema database, the process keeps it open instead (a few per set
 of connection parameters) and hands it to the next app that asks for a connection with the
-same parameters, after ``RESET_SESSION`` (which also proves it alive) has reset its session:
-settings, advisory locks, temporary tables, open cursors. That is ``DISCARD ALL`` without its
-``DEALLOCATE ALL``: the statements psycopg prepared stay prepared on the server, as psycopg's
-own cache believes, so a statement it prepared can never be missing ("prepared statement
-_pg3_121 does not exist" failed a poll test once). The app's connect hooks
+same parameters, after ``DISCARD ALL`` (which also proves it alive) has reset its session:
+settings, prepared statements, advisory locks, temporary tables. psycopg sees the command and
+empties its own cache of prepared statements, so its cache and the server agree
+(tests/test_speedups.py checks it). The app's connect hooks
 run on it again as on a new connection. A transaction left open is rolled back first; a
 broken connection, one made in another process, or one its owner took out of the pool (the
 state reader's) is really closed.
@@ -205,11 +204,6 @@ KEPT_PER_KEY = 4
 KEPT_IN_ALL = 8
 _kept: dict[tuple[int, str], list[TimedConnection]] = {}
 _kept_lock = threading.Lock()
-# DISCARD ALL but for DEALLOCATE ALL (see the module docstring).
-RESET_SESSION = (
-    "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
-    "SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES"
-)
 _timed_connect = TimedConnection.connect.__func__  # type: ignore[attr-defined]
 _timed_close = TimedConnection.close
 _close_connection = Pool._close_connection
@@ -234,7 +228,7 @@ def _connect_reusing(cls: type[TimedConnection], *args: Any, **kwargs: Any) -> T
             break
         try:
             connection.autocommit = True
-            connection.execute(RESET_SESSION)
+            connection.execute("DISCARD ALL")
             connection.autocommit = False
             return connection
         except Exception:  # closed by the server meanwhile: make another

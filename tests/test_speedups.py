@@ -107,3 +107,33 @@ def test_connections_with_other_time_limits_are_not_shared(tmp_path: Path, datab
         db.engine.dispose()
     assert other != pid
     assert limit == "1s"
+
+
+@on_postgresql
+def test_statements_psycopg_prepares_run_on_a_kept_connection(tmp_path: Path, database_url: str):
+    """On a kept connection, every statement psycopg believes prepared exists on the server."""
+    statement = text("SELECT count(*) FROM change_counter WHERE name = :name")
+    first = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
+    with first.app_context():
+        for round_ in range(8):  # past psycopg's prepare_threshold (5): now prepared
+            db.session.execute(statement, {"name": f"n{round_}"})
+        driver = db.session.connection().connection.driver_connection
+        assert driver._prepared._names  # psycopg did prepare it
+        pid = driver.info.backend_pid
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+    second = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
+    with second.app_context():
+        driver = db.session.connection().connection.driver_connection
+        assert driver.info.backend_pid == pid  # the kept connection
+        for round_ in range(8):
+            assert db.session.execute(statement, {"name": f"m{round_}"}).scalar_one() == 0
+        believed = {name.decode() for name in driver._prepared._names.values()}
+        on_server = set(
+            db.session.execute(text("SELECT name FROM pg_prepared_statements")).scalars()
+        )
+        assert believed and believed <= on_server
+        db.session.remove()
+        db.engine.dispose()
