@@ -38,9 +38,10 @@ about 28 ms on a new connection and 3 ms on a used one. When an app's pool close
 connection to a worker's schema database, the process keeps it open instead (a few per set
 of connection parameters) and hands it to the next app that asks for a connection with the
 same parameters, after ``DISCARD ALL`` (which also proves it alive) has reset its session:
-settings, prepared statements, advisory locks, temporary tables. psycopg sees the command and
-empties its own cache of prepared statements, so its cache and the server agree
-(tests/test_speedups.py checks it). The app's connect hooks
+settings, prepared statements, advisory locks, temporary tables. psycopg empties its own
+cache of prepared statements when it sees that command, and again on the rollback that ends
+every new connection's set-up, so its cache and the server agree (tests/test_speedups.py
+checks it). The app's connect hooks
 run on it again as on a new connection. A transaction left open is rolled back first; a
 broken connection, one made in another process, or one its owner took out of the pool (the
 state reader's) is really closed.
